@@ -1,0 +1,12 @@
+// Package chunk is tessera's geometry: shapes, n-dimensional half-open
+// boxes, chunk grids (regular or irregular per axis), the normalisation of
+// dask-style chunk specifications, and the intersection of a box with a grid.
+//
+// Slicing, Zarr region IO and raster windows all rest on [Grid.Intersect]:
+// given any box of the array it yields, for every chunk the box touches, the
+// part of that chunk to read (in the chunk's own coordinates) and where it
+// lands in the box (in the box's own coordinates).
+//
+// The package imports none of tessera's other packages. All values are
+// immutable once built and safe for concurrent use.
+package chunk

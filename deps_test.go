@@ -1,0 +1,153 @@
+package tessera_test
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/tessera-array/tessera"
+
+// allowed is DESIGN.md's package table: which of our packages each package
+// may import directly. An edge to a package that a listed package may import
+// is allowed too (imports point one way, so layering is transitive). A
+// package's own sub-packages (zarr/storetest, say) follow its row and may
+// import the package itself. "*" means anything.
+var allowed = map[string][]string{
+	"":               {}, // the module root: documentation only
+	"chunk":          {},
+	"cluster":        {"chunk"},
+	"cluster/remote": {"cluster"},
+	"cluster/slurm":  {"cluster", "cluster/remote"},
+	"ndarray":        {"chunk", "cluster"},
+	"reduce":         {"ndarray", "chunk", "cluster"},
+	"codec":          {"ndarray"},
+	"zarr":           {"codec", "ndarray", "chunk", "cluster"},
+	"raster":         {"ndarray", "chunk", "cluster"},
+	"vrt":            {"raster", "ndarray", "chunk"},
+	"dashboard":      {"cluster"},
+	"quicklook":      {"ndarray", "chunk", "cluster", "raster"},
+	"examples":       {"*"},
+	"benchmarks":     {"*"},
+	"cmd":            {"*"},
+	"internal":       {"chunk"},
+}
+
+// row finds the table row of a package path relative to the module: the
+// longest listed prefix.
+func row(rel string) (string, bool) {
+	best, ok := "", false
+	for k := range allowed {
+		if k == "" {
+			continue
+		}
+		if (rel == k || strings.HasPrefix(rel, k+"/")) && len(k) >= len(best) {
+			best, ok = k, true
+		}
+	}
+	if rel == "" {
+		return "", true
+	}
+	return best, ok
+}
+
+// closure expands a row's allowed list transitively.
+func closure(r string) map[string]bool {
+	out := map[string]bool{}
+	var walk func(string)
+	walk = func(k string) {
+		for _, dep := range allowed[k] {
+			if !out[dep] {
+				out[dep] = true
+				walk(dep)
+			}
+		}
+	}
+	walk(r)
+	return out
+}
+
+func TestImportEdgesFollowDesign(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "-test", "-json", "./...")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	var bad []string
+	seen := 0
+	for {
+		var p struct {
+			ImportPath string
+			Imports    []string
+			ForTest    string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		path := p.ImportPath
+		if i := strings.Index(path, " ["); i >= 0 { // "pkg [pkg.test]" variants
+			path = path[:i]
+		}
+		if !strings.HasPrefix(path, module) || strings.HasSuffix(path, ".test") {
+			continue
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
+		rel = strings.TrimSuffix(rel, "_test")
+		r, ok := row(rel)
+		if !ok {
+			bad = append(bad, rel+": not in DESIGN.md's package table (add a row to deps_test.go)")
+			continue
+		}
+		seen++
+		ok2 := closure(r)
+		if ok2["*"] {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if i := strings.Index(imp, " ["); i >= 0 {
+				imp = imp[:i]
+			}
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			irel := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+			if irel == rel || irel == r || strings.HasPrefix(irel, r+"/") && r != "" {
+				continue // itself, or its own family
+			}
+			ir, _ := row(irel)
+			if strings.HasPrefix(irel, "internal/") && ok2["chunk"] {
+				continue // internal helpers sit below every package that may use chunk
+			}
+			if !ok2[ir] {
+				bad = append(bad, rel+" imports "+irel)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("go list returned none of our packages")
+	}
+	sort.Strings(bad)
+	for _, b := range bad {
+		t.Errorf("forbidden import edge: %s", b)
+	}
+}
+
+func TestRowLookup(t *testing.T) {
+	for rel, want := range map[string]string{"zarr/storetest": "zarr", "cluster/remote": "cluster/remote", "cluster": "cluster", "examples/scale": "examples"} {
+		if got, ok := row(rel); !ok || got != want {
+			t.Errorf("row(%q) = %q %v, want %q", rel, got, ok, want)
+		}
+	}
+	if _, ok := row("mystery"); ok {
+		t.Error("unknown package found a row")
+	}
+	if c := closure("vrt"); !c["cluster"] || c["codec"] {
+		t.Errorf("closure(vrt) = %v", c)
+	}
+}

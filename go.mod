@@ -1,0 +1,3 @@
+module github.com/tessera-array/tessera
+
+go 1.26

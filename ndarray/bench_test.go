@@ -1,0 +1,71 @@
+package ndarray
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tessera-array/tessera/chunk"
+)
+
+// BenchmarkCopyBox copies a sub-box whose rows are rowBytes long out of a
+// larger block, beside plain copy() of the same number of bytes as the
+// baseline. SetBytes is the bytes moved.
+func BenchmarkCopyBox(b *testing.B) {
+	for _, rowBytes := range []int{64, 1024, 4096, 32768} {
+		cols := rowBytes / 8
+		rows := (8 << 20) / rowBytes // 8 MiB moved per op
+		src := MustDense(Float64, rows, cols+16)
+		dst := MustDense(Float64, rows+2, cols+8)
+		sbox := chunk.Box{Lo: []int{0, 8}, Hi: []int{rows, cols + 8}}
+		dbox := chunk.Box{Lo: []int{1, 4}, Hi: []int{rows + 1, cols + 4}}
+		b.Run(fmt.Sprintf("row=%dB/copybox", rowBytes), func(b *testing.B) {
+			b.SetBytes(int64(rows * rowBytes))
+			for b.Loop() {
+				if err := CopyBox(dst, dbox, src, sbox); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("row=%dB/memcpy", rowBytes), func(b *testing.B) {
+			s, d := src.Bytes()[:rows*rowBytes], dst.Bytes()[:rows*rowBytes]
+			b.SetBytes(int64(rows * rowBytes))
+			for b.Loop() {
+				copy(d, s)
+			}
+		})
+	}
+}
+
+// BenchmarkAsTypeFloat64Int16 converts 1 Mi reflectance values; SetBytes is
+// the float64 input size. A plain Go conversion loop without rounding or
+// checks is the naive baseline.
+func BenchmarkAsTypeFloat64Int16(b *testing.B) {
+	const n = 1 << 20
+	r := rand.New(rand.NewPCG(1, 1))
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = r.Float64() * 10000
+	}
+	src, _ := FromSlice(v, n)
+	dst := MustDense(Int16, n)
+	for _, pol := range []Overflow{OverflowError, OverflowClip} {
+		b.Run("policy="+pol.String(), func(b *testing.B) {
+			b.SetBytes(n * 8)
+			for b.Loop() {
+				if err := CastInto(dst, src, CastOptions{Overflow: pol}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("naive-truncating-loop", func(b *testing.B) {
+		out := Values[int16](dst)
+		b.SetBytes(n * 8)
+		for b.Loop() {
+			for i, x := range v {
+				out[i] = int16(x)
+			}
+		}
+	})
+}

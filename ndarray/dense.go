@@ -1,0 +1,403 @@
+package ndarray
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/tessera-array/tessera/chunk"
+)
+
+// Elem is the set of Go element types a Dense may hold.
+type Elem interface {
+	bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+}
+
+// Number is Elem without bool.
+type Number interface {
+	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+}
+
+// ErrShape reports a shape that does not fit: wrong element count, rank
+// mismatch, negative lengths. It wraps chunk.ErrShape so either test works.
+var ErrShape = fmt.Errorf("ndarray: %w", chunk.ErrShape)
+
+// ErrDTypeMismatch reports two blocks whose dtypes had to agree but do not.
+var ErrDTypeMismatch = errors.New("ndarray: dtype mismatch")
+
+// Dense is an in-memory n-dimensional block: a dtype, a shape and a C-order
+// contiguous buffer. A Dense is not safe for concurrent mutation; concurrent
+// reads are safe. Methods that return a *Dense return a new block unless
+// documented to share the buffer.
+type Dense struct {
+	dtype DType
+	shape []int
+	data  any // []bool, []int8, ..., []float64 of length Size(shape)
+}
+
+// DTypeOf returns the DType of the Go type T.
+func DTypeOf[T Elem]() DType {
+	var z T
+	switch any(z).(type) {
+	case bool:
+		return Bool
+	case int8:
+		return Int8
+	case int16:
+		return Int16
+	case int32:
+		return Int32
+	case int64:
+		return Int64
+	case uint8:
+		return Uint8
+	case uint16:
+		return Uint16
+	case uint32:
+		return Uint32
+	case uint64:
+		return Uint64
+	case float32:
+		return Float32
+	default:
+		return Float64
+	}
+}
+
+func makeSlice(dt DType, n int) any {
+	switch dt {
+	case Bool:
+		return make([]bool, n)
+	case Int8:
+		return make([]int8, n)
+	case Int16:
+		return make([]int16, n)
+	case Int32:
+		return make([]int32, n)
+	case Int64:
+		return make([]int64, n)
+	case Uint8:
+		return make([]uint8, n)
+	case Uint16:
+		return make([]uint16, n)
+	case Uint32:
+		return make([]uint32, n)
+	case Uint64:
+		return make([]uint64, n)
+	case Float32:
+		return make([]float32, n)
+	case Float64:
+		return make([]float64, n)
+	}
+	panic(fmt.Sprintf("ndarray: invalid dtype %d", uint8(dt)))
+}
+
+// MaxBlockBytes bounds the size of one in-memory block (4 GiB). Larger
+// requests are refused with ErrShape rather than attempted.
+const MaxBlockBytes = 4 << 30
+
+// NewDense allocates a zero-filled block. It reports ErrDType for an invalid
+// dtype and ErrShape for a negative length or a block over MaxBlockBytes.
+func NewDense(dt DType, shape ...int) (*Dense, error) {
+	if !dt.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrDType, uint8(dt))
+	}
+	if err := chunk.CheckShape(shape); err != nil {
+		return nil, fmt.Errorf("ndarray: %w", err)
+	}
+	n := chunk.Size(shape)
+	if n > MaxBlockBytes/int64(dt.Size()) {
+		return nil, fmt.Errorf("%w: block of shape %v %s exceeds %d bytes", ErrShape, shape, dt, int64(MaxBlockBytes))
+	}
+	return &Dense{dtype: dt, shape: cloneInts(shape), data: makeSlice(dt, int(n))}, nil
+}
+
+// MustDense is NewDense that panics on error, for shapes known to be valid.
+func MustDense(dt DType, shape ...int) *Dense {
+	d, err := NewDense(dt, shape...)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// FromSlice wraps data (no copy) as a block of the given shape. The block
+// shares data with the caller. It reports ErrShape when len(data) differs
+// from the shape's element count.
+func FromSlice[T Elem](data []T, shape ...int) (*Dense, error) {
+	if err := chunk.CheckShape(shape); err != nil {
+		return nil, fmt.Errorf("ndarray: %w", err)
+	}
+	if int64(len(data)) != chunk.Size(shape) {
+		return nil, fmt.Errorf("%w: %d elements do not fill shape %v (%d)", ErrShape, len(data), shape, chunk.Size(shape))
+	}
+	return &Dense{dtype: DTypeOf[T](), shape: cloneInts(shape), data: data}, nil
+}
+
+// FromBytes copies little-endian element bytes b into a new block. It
+// reports ErrShape when len(b) is not the shape's byte size. Bool bytes other
+// than 0 read as true.
+func FromBytes(dt DType, b []byte, shape ...int) (*Dense, error) {
+	d, err := NewDense(dt, shape...)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) != d.Nbytes() {
+		return nil, fmt.Errorf("%w: %d bytes do not fill %s shape %v (%d bytes)", ErrShape, len(b), dt, shape, d.Nbytes())
+	}
+	if dt == Bool {
+		v := d.data.([]bool)
+		for i, c := range b {
+			v[i] = c != 0
+		}
+		return d, nil
+	}
+	copy(d.Bytes(), b)
+	return d, nil
+}
+
+// Values returns the block's typed buffer (shared, not copied). It panics
+// when T does not match the block's dtype (a programmer error).
+func Values[T Elem](d *Dense) []T {
+	v, ok := d.data.([]T)
+	if !ok {
+		panic(fmt.Sprintf("ndarray.Values: block is %s, not %T", d.dtype, *new(T)))
+	}
+	return v
+}
+
+// DType is the element type.
+func (d *Dense) DType() DType { return d.dtype }
+
+// Shape returns the shape (a copy).
+func (d *Dense) Shape() []int { return cloneInts(d.shape) }
+
+// Rank is the number of axes.
+func (d *Dense) Rank() int { return len(d.shape) }
+
+// Len is the number of elements.
+func (d *Dense) Len() int { return int(chunk.Size(d.shape)) }
+
+// Nbytes is the size of the buffer in bytes; it makes *Dense a
+// cluster.Value.
+func (d *Dense) Nbytes() int64 { return chunk.Size(d.shape) * int64(d.dtype.Size()) }
+
+// Data returns the typed buffer as an any ([]float64 for Float64, ...).
+func (d *Dense) Data() any { return d.data }
+
+// Bytes returns a zero-copy little-endian view of the buffer. Writes through
+// it change the block; for Bool blocks only the bytes 0 and 1 may be written.
+func (d *Dense) Bytes() []byte {
+	n := int(d.Nbytes())
+	if n == 0 {
+		return []byte{}
+	}
+	var p unsafe.Pointer
+	switch v := d.data.(type) {
+	case []bool:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []int8:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []int16:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []int32:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []int64:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []uint8:
+		return v
+	case []uint16:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []uint32:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []uint64:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []float32:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	case []float64:
+		p = unsafe.Pointer(unsafe.SliceData(v))
+	}
+	return unsafe.Slice((*byte)(p), n)
+}
+
+// Reshape returns a block sharing d's buffer with a new shape of the same
+// element count.
+func (d *Dense) Reshape(shape ...int) (*Dense, error) {
+	if err := chunk.CheckShape(shape); err != nil {
+		return nil, fmt.Errorf("ndarray: %w", err)
+	}
+	if chunk.Size(shape) != chunk.Size(d.shape) {
+		return nil, fmt.Errorf("%w: cannot reshape %v into %v", ErrShape, d.shape, shape)
+	}
+	return &Dense{dtype: d.dtype, shape: cloneInts(shape), data: d.data}, nil
+}
+
+// Clone returns a deep copy.
+func (d *Dense) Clone() *Dense {
+	c := MustDense(d.dtype, d.shape...)
+	if d.dtype == Bool {
+		copy(c.data.([]bool), d.data.([]bool))
+	} else {
+		copy(c.Bytes(), d.Bytes())
+	}
+	return c
+}
+
+// Float64 returns element i (C-order linear index) converted to float64.
+func (d *Dense) Float64(i int) float64 {
+	switch v := d.data.(type) {
+	case []bool:
+		if v[i] {
+			return 1
+		}
+		return 0
+	case []int8:
+		return float64(v[i])
+	case []int16:
+		return float64(v[i])
+	case []int32:
+		return float64(v[i])
+	case []int64:
+		return float64(v[i])
+	case []uint8:
+		return float64(v[i])
+	case []uint16:
+		return float64(v[i])
+	case []uint32:
+		return float64(v[i])
+	case []uint64:
+		return float64(v[i])
+	case []float32:
+		return float64(v[i])
+	case []float64:
+		return v[i]
+	}
+	panic("ndarray: invalid block")
+}
+
+// Float64s returns a copy of every element converted to float64.
+func (d *Dense) Float64s() []float64 {
+	out := make([]float64, d.Len())
+	for i := range out {
+		out[i] = d.Float64(i)
+	}
+	return out
+}
+
+// At returns the element at the n-d index idx as float64. It panics when idx
+// is out of range.
+func (d *Dense) At(idx ...int) float64 {
+	if len(idx) != len(d.shape) {
+		panic(fmt.Sprintf("ndarray.At: index %v for shape %v", idx, d.shape))
+	}
+	lin := 0
+	for a, i := range idx {
+		if i < 0 || i >= d.shape[a] {
+			panic(fmt.Sprintf("ndarray.At: index %v out of range for shape %v", idx, d.shape))
+		}
+		lin = lin*d.shape[a] + i
+	}
+	return d.Float64(lin)
+}
+
+// Fill sets every element to v converted to the block's dtype as a Go
+// conversion would (bool: v != 0). Use AsType semantics via FillChecked when
+// v may not fit.
+func (d *Dense) Fill(v float64) {
+	switch s := d.data.(type) {
+	case []bool:
+		fillT(s, v != 0)
+	case []int8:
+		fillT(s, int8(v))
+	case []int16:
+		fillT(s, int16(v))
+	case []int32:
+		fillT(s, int32(v))
+	case []int64:
+		fillT(s, int64(v))
+	case []uint8:
+		fillT(s, uint8(v))
+	case []uint16:
+		fillT(s, uint16(v))
+	case []uint32:
+		fillT(s, uint32(v))
+	case []uint64:
+		fillT(s, uint64(v))
+	case []float32:
+		fillT(s, float32(v))
+	case []float64:
+		fillT(s, v)
+	}
+}
+
+// FillChecked is Fill that refuses values that the dtype cannot hold exactly
+// after nearest-even rounding (ErrOverflow), and NaN for integer dtypes.
+func (d *Dense) FillChecked(v float64) error {
+	one, _ := FromSlice([]float64{v}, 1)
+	c, err := one.AsType(d.dtype, CastOptions{Overflow: OverflowError})
+	if err != nil {
+		return err
+	}
+	if d.dtype.IsFloat() || d.dtype.IsBool() {
+		d.Fill(c.Float64(0))
+		return nil
+	}
+	// integers: fill from the converted element bytes to keep 64-bit precision
+	es := d.dtype.Size()
+	src := c.Bytes()[:es]
+	b := d.Bytes()
+	for i := 0; i < len(b); i += es {
+		copy(b[i:i+es], src)
+	}
+	return nil
+}
+
+func fillT[T Elem](s []T, v T) {
+	if len(s) == 0 {
+		return
+	}
+	s[0] = v
+	for n := 1; n < len(s); n *= 2 {
+		copy(s[n:], s[:n])
+	}
+}
+
+// Equal reports whether two blocks have the same dtype, shape and elements
+// (NaN equals NaN with the same bits).
+func (d *Dense) Equal(o *Dense) bool {
+	if d.dtype != o.dtype || !chunk.EqualShape(d.shape, o.shape) {
+		return false
+	}
+	if d.dtype == Bool {
+		a, b := d.data.([]bool), o.data.([]bool)
+		for i := range a {
+			if a[i] != b[i] {
+				return false
+			}
+		}
+		return true
+	}
+	return string(d.Bytes()) == string(o.Bytes())
+}
+
+// String summarises the block, e.g. "Dense(float64, [2 3])".
+func (d *Dense) String() string { return fmt.Sprintf("Dense(%s, %v)", d.dtype, d.shape) }
+
+func cloneInts(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return append([]int(nil), s...)
+}
+
+// unravel converts a C-order linear index into an n-d index.
+func unravel(lin int, shape []int) []int {
+	idx := make([]int, len(shape))
+	for a := len(shape) - 1; a >= 0; a-- {
+		if shape[a] > 0 {
+			idx[a] = lin % shape[a]
+			lin /= shape[a]
+		}
+	}
+	return idx
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the system packages tessera's tests and benchmarks need, on Debian,
+# idempotently: packages already installed are skipped, so a second run does
+# nothing. Runs apt-get as root (or through sudo when not root).
+set -euo pipefail
+
+# The real peers the tests talk to: numpy/numcodecs/zarr/xarray/dask via
+# Debian's /usr/bin/python3.
+PACKAGES=(
+  python3-numpy
+  python3-numcodecs
+  python3-zarr
+  python3-xarray
+  python3-dask
+  python3-distributed
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}" >&2
+# Package scripts must not try to start services in a container.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
