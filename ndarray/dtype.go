@@ -227,3 +227,21 @@ func PromoteScalar(a DType, scalarIsFloat bool) DType {
 	}
 	return a
 }
+
+// MarshalText encodes the dtype by its numpy name.
+func (d DType) MarshalText() ([]byte, error) {
+	if !d.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrDType, uint8(d))
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText accepts anything ParseDType does.
+func (d *DType) UnmarshalText(b []byte) error {
+	v, err := ParseDType(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,0 +1,542 @@
+package ndarray
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/tessera-array/tessera/chunk"
+)
+
+// node is one step of an elementwise expression. Expressions are trees
+// (DAGs when sub-expressions repeat) over leaves: generators (random, full,
+// arange) that can produce any element from its coordinates, and inputs
+// (opaque arrays whose blocks are task outputs). At graph build time the
+// tree for one output block becomes a Kernel run in cache-sized tiles.
+type node struct {
+	op    string
+	dtype DType
+	shape []int
+	args  []*node
+	f     []float64
+	seed  uint64
+	pol   Overflow
+	src   *Array // for op "input"
+	rigid bool   // contains an input leaf: its chunking is binding
+	tok   string
+}
+
+func (n *node) token() string { return n.tok }
+
+func newNode(op string, dt DType, shape []int, args []*node, f []float64, seed uint64, pol Overflow, src *Array) *node {
+	n := &node{op: op, dtype: dt, shape: cloneInts(shape), args: args, f: f, seed: seed, pol: pol, src: src}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%s %s %v %v %d %d", op, dt, shape, f, seed, pol)
+	for _, a := range args {
+		sb.WriteString(" ")
+		sb.WriteString(a.tok)
+		n.rigid = n.rigid || a.rigid
+	}
+	if src != nil {
+		sb.WriteString(" " + src.name)
+		n.rigid = true
+	}
+	n.tok = Token(sb.String())
+	return n
+}
+
+// exprArray wraps a node as an Array on grid.
+func exprArray(n *node, grid *chunk.Grid) *Array {
+	return &Array{dtype: n.dtype, grid: grid, name: Token(n.op+" "+n.tok, gridToken(grid)), expr: n}
+}
+
+// leaf returns the expression node of an array: its own expression, or an
+// input leaf for an opaque array.
+func (a *Array) leaf() *node {
+	if a.expr != nil {
+		return a.expr
+	}
+	return newNode("input", a.dtype, a.grid.Shape(), nil, nil, 0, 0, a)
+}
+
+// Operand errors.
+var (
+	// ErrBroadcast reports shapes that numpy's broadcasting rules reject.
+	ErrBroadcast = errors.New("ndarray: shapes do not broadcast")
+	// ErrChunks reports arrays whose chunks must agree but do not.
+	ErrChunks = errors.New("ndarray: chunks do not align")
+	// ErrOperand reports an operand of an unsupported Go type.
+	ErrOperand = errors.New("ndarray: unsupported operand")
+	// ErrOpDType reports an operation not defined for a dtype (bool
+	// subtraction, say).
+	ErrOpDType = errors.New("ndarray: operation not defined for dtype")
+)
+
+// BroadcastShapes returns numpy's broadcast of the shapes, or ErrBroadcast
+// naming them.
+func BroadcastShapes(shapes ...[]int) ([]int, error) {
+	r := 0
+	for _, s := range shapes {
+		r = max(r, len(s))
+	}
+	out := make([]int, r)
+	for i := range out {
+		out[i] = 1
+	}
+	for _, s := range shapes {
+		off := r - len(s)
+		for a, n := range s {
+			switch {
+			case n == out[off+a] || n == 1:
+			case out[off+a] == 1:
+				out[off+a] = n
+			default:
+				return nil, fmt.Errorf("%w: %s", ErrBroadcast, shapeList(shapes))
+			}
+		}
+	}
+	return out, nil
+}
+
+func shapeList(shapes [][]int) string {
+	parts := make([]string, len(shapes))
+	for i, s := range shapes {
+		parts[i] = fmt.Sprint(s)
+	}
+	return strings.Join(parts, " and ")
+}
+
+// operand is a resolved argument: an array, or a weak scalar.
+type operand struct {
+	arr     *Array
+	scalar  float64
+	isFloat bool
+	isBool  bool
+}
+
+func toOperand(x any) (operand, error) {
+	switch v := x.(type) {
+	case *Array:
+		if v == nil {
+			return operand{}, fmt.Errorf("%w: nil *Array", ErrOperand)
+		}
+		if v.err != nil {
+			return operand{}, v.err
+		}
+		return operand{arr: v}, nil
+	case float64:
+		return operand{scalar: v, isFloat: true}, nil
+	case float32:
+		return operand{scalar: float64(v), isFloat: true}, nil
+	case int:
+		return operand{scalar: float64(v)}, nil
+	case int64:
+		return operand{scalar: float64(v)}, nil
+	case int32:
+		return operand{scalar: float64(v)}, nil
+	case int16:
+		return operand{scalar: float64(v)}, nil
+	case int8:
+		return operand{scalar: float64(v)}, nil
+	case uint8:
+		return operand{scalar: float64(v)}, nil
+	case uint16:
+		return operand{scalar: float64(v)}, nil
+	case uint32:
+		return operand{scalar: float64(v)}, nil
+	case uint64:
+		return operand{scalar: float64(v)}, nil
+	case bool:
+		f := 0.0
+		if v {
+			f = 1
+		}
+		return operand{scalar: f, isBool: true}, nil
+	}
+	return operand{}, fmt.Errorf("%w: %T", ErrOperand, x)
+}
+
+// resultDType is the numpy result type of arrays and weak scalars together.
+func resultDType(ops []operand) DType {
+	var dt DType
+	anyFloatScalar, anyIntScalar, anyBoolScalar := false, false, false
+	for _, o := range ops {
+		switch {
+		case o.arr != nil:
+			if dt == 0 {
+				dt = o.arr.dtype
+			} else {
+				dt = Promote(dt, o.arr.dtype)
+			}
+		case o.isFloat:
+			anyFloatScalar = true
+		case o.isBool:
+			anyBoolScalar = true
+		default:
+			anyIntScalar = true
+		}
+	}
+	if dt == 0 { // only scalars
+		switch {
+		case anyFloatScalar:
+			return Float64
+		case anyIntScalar:
+			return Int64
+		default:
+			return Bool
+		}
+	}
+	if anyFloatScalar {
+		dt = PromoteScalar(dt, true)
+	} else if anyIntScalar {
+		dt = PromoteScalar(dt, false)
+	}
+	_ = anyBoolScalar
+	return dt
+}
+
+// combine resolves operands into nodes of dtype dt (casting where needed),
+// the broadcast shape and the output grid.
+func combine(ops []operand, dt DType) ([]*node, []int, *chunk.Grid, error) {
+	var shapes [][]int
+	for _, o := range ops {
+		if o.arr != nil {
+			shapes = append(shapes, o.arr.grid.Shape())
+		}
+	}
+	shape, err := BroadcastShapes(shapes...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	grid, err := outputGrid(ops, shape)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	nodes := make([]*node, len(ops))
+	for i, o := range ops {
+		var n *node
+		if o.arr != nil {
+			n = o.arr.leaf()
+		} else {
+			n = newNode("full", dt, nil, nil, []float64{o.scalar}, 0, 0, nil)
+		}
+		if dt != 0 && n.dtype != dt {
+			n = newNode("astype", dt, n.shape, []*node{n}, nil, 0, OverflowWrap, nil)
+		}
+		nodes[i] = n
+	}
+	return nodes, shape, grid, nil
+}
+
+// outputGrid chooses the chunks of a broadcast result: on each axis the
+// chunks of operands that span it; operands holding stored blocks (rigid)
+// must agree, generators adapt.
+func outputGrid(ops []operand, shape []int) (*chunk.Grid, error) {
+	r := len(shape)
+	chunks := make([][]int, r)
+	fromRigid := make([]bool, r)
+	for _, o := range ops {
+		if o.arr == nil {
+			continue
+		}
+		s := o.arr.grid.Shape()
+		off := r - len(s)
+		rigid := o.arr.layer != nil || (o.arr.expr != nil && o.arr.expr.rigid)
+		for a := range s {
+			oa := off + a
+			if s[a] != shape[oa] {
+				continue // broadcast axis
+			}
+			c := o.arr.grid.AxisChunks(a)
+			switch {
+			case chunks[oa] == nil:
+				chunks[oa], fromRigid[oa] = c, rigid
+			case rigid && !fromRigid[oa]:
+				chunks[oa], fromRigid[oa] = c, true
+			case rigid && fromRigid[oa] && !chunk.EqualShape(c, chunks[oa]):
+				return nil, fmt.Errorf("%w on axis %d: %v vs %v (rechunk one operand)", ErrChunks, oa, chunks[oa], c)
+			}
+		}
+	}
+	for a := range chunks {
+		if chunks[a] == nil {
+			chunks[a] = []int{shape[a]}
+			if shape[a] == 0 {
+				chunks[a] = []int{0}
+			}
+		}
+	}
+	return chunk.NewGrid(chunks)
+}
+
+// Elementwise operation names (the op field of expression nodes).
+const (
+	opAdd = "add"
+	opSub = "sub"
+	opMul = "mul"
+	opDiv = "div"
+	opPow = "pow"
+	opMax = "maximum"
+	opMin = "minimum"
+	opEq  = "eq"
+	opNe  = "ne"
+	opLt  = "lt"
+	opLe  = "le"
+	opGt  = "gt"
+	opGe  = "ge"
+	opAnd = "and"
+	opOr  = "or"
+	opXor = "xor"
+)
+
+func binop(op string, x, y any) *Array {
+	ox, err := toOperand(x)
+	if err != nil {
+		return Errored(err)
+	}
+	oy, err := toOperand(y)
+	if err != nil {
+		return Errored(err)
+	}
+	ops := []operand{ox, oy}
+	in := resultDType(ops)
+	out := in
+	switch op {
+	case opDiv:
+		if !in.IsFloat() {
+			in, out = Float64, Float64
+		}
+	case opSub:
+		if in == Bool {
+			return Errored(fmt.Errorf("%w: subtract on bool (use Xor)", ErrOpDType))
+		}
+	case opEq, opNe, opLt, opLe, opGt, opGe:
+		out = Bool
+		if in == Bool {
+			in = Uint8
+		}
+	case opPow:
+		if in == Bool {
+			in, out = Int8, Int8
+		}
+	case opAnd, opOr, opXor:
+		in, out = Bool, Bool
+	}
+	nodes, shape, grid, err := combine(ops, in)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.%s: %w", op, err))
+	}
+	return exprArray(newNode(op, out, shape, nodes, nil, 0, 0, nil), grid)
+}
+
+// Add returns x + y with numpy broadcasting and promotion; x and y are
+// arrays or Go scalars (weak, as numpy 2 treats Python scalars). On bool
+// arrays it is logical or.
+func Add(x, y any) *Array { return binop(opAdd, x, y) }
+
+// Sub returns x - y. Not defined for bool.
+func Sub(x, y any) *Array { return binop(opSub, x, y) }
+
+// Mul returns x * y. On bool arrays it is logical and.
+func Mul(x, y any) *Array { return binop(opMul, x, y) }
+
+// Div returns x / y (true division): integer operands give float64.
+func Div(x, y any) *Array { return binop(opDiv, x, y) }
+
+// Pow returns x ** y. Integer powers with negative exponents fail at
+// compute time, as in numpy.
+func Pow(x, y any) *Array { return binop(opPow, x, y) }
+
+// Maximum and Minimum are elementwise; NaN propagates as in numpy.
+func Maximum(x, y any) *Array { return binop(opMax, x, y) }
+func Minimum(x, y any) *Array { return binop(opMin, x, y) }
+
+// Comparisons give bool arrays.
+func Equal(x, y any) *Array        { return binop(opEq, x, y) }
+func NotEqual(x, y any) *Array     { return binop(opNe, x, y) }
+func Less(x, y any) *Array         { return binop(opLt, x, y) }
+func LessEqual(x, y any) *Array    { return binop(opLe, x, y) }
+func Greater(x, y any) *Array      { return binop(opGt, x, y) }
+func GreaterEqual(x, y any) *Array { return binop(opGe, x, y) }
+
+// LogicalAnd, LogicalOr and LogicalXor take operands' truthiness.
+func LogicalAnd(x, y any) *Array { return binop(opAnd, x, y) }
+func LogicalOr(x, y any) *Array  { return binop(opOr, x, y) }
+func LogicalXor(x, y any) *Array { return binop(opXor, x, y) }
+
+// unaryFloatDType is the dtype of sqrt/exp/log results: floats keep theirs;
+// bool and 8/16-bit integers give float32 (numpy would give float16, which
+// tessera lacks), wider integers float64.
+func unaryFloatDType(d DType) DType {
+	switch {
+	case d.IsFloat():
+		return d
+	case d.Size() <= 2:
+		return Float32
+	}
+	return Float64
+}
+
+func unary(op string, x *Array) *Array {
+	if x == nil {
+		return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
+	}
+	if x.err != nil {
+		return x
+	}
+	n := x.leaf()
+	out := x.dtype
+	switch op {
+	case "sqrt", "exp", "log", "log10", "log1p", "expm1", "sin", "cos", "tan":
+		out = unaryFloatDType(x.dtype)
+	case "isnan", "isfinite", "not":
+		out = Bool
+	case "neg":
+		if x.dtype == Bool {
+			return Errored(fmt.Errorf("%w: negative on bool (use LogicalNot)", ErrOpDType))
+		}
+	case "abs":
+		if x.dtype == Bool || x.dtype.IsUnsigned() {
+			return x
+		}
+	case "floor", "ceil", "round":
+		if x.dtype.IsInt() || x.dtype == Bool {
+			return x // exact already (numpy's floor of an integer is the integer)
+		}
+	}
+	in := out
+	if op == "isnan" || op == "isfinite" {
+		in = x.dtype
+	}
+	if op == "not" {
+		in = Bool
+	}
+	if n.dtype != in {
+		n = newNode("astype", in, n.shape, []*node{n}, nil, 0, OverflowWrap, nil)
+	}
+	return exprArray(newNode(op, out, n.shape, []*node{n}, nil, 0, 0, nil), x.grid)
+}
+
+// Unary elementwise functions. Sqrt, Exp, Log and the trigonometric ones
+// give floats; Floor, Ceil, Round (half to even) and Abs keep integer
+// dtypes unchanged.
+func Neg(x *Array) *Array        { return unary("neg", x) }
+func Abs(x *Array) *Array        { return unary("abs", x) }
+func Sqrt(x *Array) *Array       { return unary("sqrt", x) }
+func Exp(x *Array) *Array        { return unary("exp", x) }
+func Log(x *Array) *Array        { return unary("log", x) }
+func Log10(x *Array) *Array      { return unary("log10", x) }
+func Log1p(x *Array) *Array      { return unary("log1p", x) }
+func Expm1(x *Array) *Array      { return unary("expm1", x) }
+func Sin(x *Array) *Array        { return unary("sin", x) }
+func Cos(x *Array) *Array        { return unary("cos", x) }
+func Tan(x *Array) *Array        { return unary("tan", x) }
+func Floor(x *Array) *Array      { return unary("floor", x) }
+func Ceil(x *Array) *Array       { return unary("ceil", x) }
+func Round(x *Array) *Array      { return unary("round", x) }
+func IsNaN(x *Array) *Array      { return unary("isnan", x) }
+func IsFinite(x *Array) *Array   { return unary("isfinite", x) }
+func LogicalNot(x *Array) *Array { return unary("not", x) }
+
+// Where returns elements of x where cond is true and of y elsewhere, with
+// broadcasting of all three; cond is taken by truthiness.
+func Where(cond *Array, x, y any) *Array {
+	if cond == nil || cond.err != nil {
+		if cond == nil {
+			return Errored(fmt.Errorf("%w: nil condition", ErrOperand))
+		}
+		return cond
+	}
+	ox, err := toOperand(x)
+	if err != nil {
+		return Errored(err)
+	}
+	oy, err := toOperand(y)
+	if err != nil {
+		return Errored(err)
+	}
+	dt := resultDType([]operand{ox, oy})
+	oc := operand{arr: cond}
+	nodes, shape, grid, err := combine([]operand{oc, ox, oy}, 0)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.Where: %w", err))
+	}
+	if nodes[0].dtype != Bool {
+		nodes[0] = newNode("astype", Bool, nodes[0].shape, []*node{nodes[0]}, nil, 0, OverflowWrap, nil)
+	}
+	for i := 1; i < 3; i++ {
+		if nodes[i].op == "full" && nodes[i].args == nil && nodes[i].dtype != dt {
+			nodes[i] = newNode("full", dt, nil, nil, nodes[i].f, 0, 0, nil)
+		} else if nodes[i].dtype != dt {
+			nodes[i] = newNode("astype", dt, nodes[i].shape, []*node{nodes[i]}, nil, 0, OverflowWrap, nil)
+		}
+	}
+	return exprArray(newNode("where", dt, shape, nodes, nil, 0, 0, nil), grid)
+}
+
+// Clip limits x to [lo, hi] (either may be ±Inf for no limit); the dtype of
+// x is kept. NaN stays NaN.
+func Clip(x *Array, lo, hi float64) *Array {
+	if x == nil || x.err != nil {
+		return unary("clip", x)
+	}
+	if lo > hi {
+		return Errored(fmt.Errorf("ndarray.Clip: lo %v > hi %v", lo, hi))
+	}
+	return exprArray(newNode("clip", x.dtype, x.grid.Shape(), []*node{x.leaf()}, []float64{lo, hi}, 0, 0, nil), x.grid)
+}
+
+// AsType converts lazily to dt: floats round half to even into integers and
+// out-of-range values follow pol (OverflowError fails the computation with
+// a *CastError naming the global index).
+func (a *Array) AsType(dt DType, pol Overflow) *Array {
+	if a.err != nil {
+		return a
+	}
+	if !dt.Valid() {
+		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+	}
+	if pol > OverflowWrap {
+		return Errored(fmt.Errorf("ndarray.AsType: unknown overflow policy %d", pol))
+	}
+	if dt == a.dtype {
+		return a
+	}
+	return exprArray(newNode("astype", dt, a.grid.Shape(), []*node{a.leaf()}, nil, 0, pol, nil), a.grid)
+}
+
+// Pack is the lazy form of ScaleOffset.Pack: stored = round((x-Offset)/Scale)
+// converted to dt under pol.
+func (a *Array) Pack(so ScaleOffset, dt DType, pol Overflow) *Array {
+	if a.err != nil {
+		return a
+	}
+	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
+		return Errored(fmt.Errorf("ndarray.Pack: invalid scale %v / offset %v", so.Scale, so.Offset))
+	}
+	f := a.AsType(Float64, OverflowWrap)
+	if so.Offset != 0 {
+		f = Sub(f, so.Offset)
+	}
+	return Mul(f, 1/so.Scale).AsType(dt, pol)
+}
+
+// Unpack is the lazy form of ScaleOffset.Unpack: stored*Scale + Offset as dt.
+func (a *Array) Unpack(so ScaleOffset, dt DType) *Array {
+	if a.err != nil {
+		return a
+	}
+	f := Mul(a.AsType(Float64, OverflowWrap), so.Scale)
+	if so.Offset != 0 {
+		f = Add(f, so.Offset)
+	}
+	return f.AsType(dt, OverflowError)
+}
+
+// Method forms for chaining: a.Add(b).Mul(2).
+func (a *Array) Add(y any) *Array { return Add(a, y) }
+func (a *Array) Sub(y any) *Array { return Sub(a, y) }
+func (a *Array) Mul(y any) *Array { return Mul(a, y) }
+func (a *Array) Div(y any) *Array { return Div(a, y) }
+func (a *Array) Pow(y any) *Array { return Pow(a, y) }

@@ -1,0 +1,152 @@
+package ndarray
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
+)
+
+func gridFor(shape []int, spec chunk.Spec, dt DType) (*chunk.Grid, error) {
+	if spec.All == nil && spec.Axes == nil {
+		spec = chunk.Auto()
+	}
+	return spec.Normalize(shape, dt.Size(), chunk.NormalizeOptions{})
+}
+
+func generator(op string, dt DType, shape []int, spec chunk.Spec, f []float64, seed uint64) *Array {
+	if err := chunk.CheckShape(shape); err != nil {
+		return Errored(fmt.Errorf("ndarray.%s: %w", op, err))
+	}
+	grid, err := gridFor(shape, spec, dt)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.%s: %w", op, err))
+	}
+	return exprArray(newNode(op, dt, shape, nil, f, seed, 0, nil), grid)
+}
+
+// Random returns uniform [0, 1) float64 values. Each value depends only on
+// seed and its element's index in the array (a counter-based generator), so
+// the same seed gives the same array for any chunking and any number of
+// workers. A zero spec means "auto" chunks.
+func Random(shape []int, spec chunk.Spec, seed uint64) *Array {
+	return generator("random", Float64, shape, spec, nil, seed)
+}
+
+// RandomNormal returns standard normal float64 values, chunking-independent
+// like Random.
+func RandomNormal(shape []int, spec chunk.Spec, seed uint64) *Array {
+	return generator("randn", Float64, shape, spec, nil, seed)
+}
+
+// Full returns an array of value converted to dt. The value must fit dt.
+func Full(dt DType, value float64, shape []int, spec chunk.Spec) *Array {
+	if !dt.Valid() {
+		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+	}
+	probe := MustDense(dt, 1)
+	if err := probe.FillChecked(value); err != nil {
+		return Errored(fmt.Errorf("ndarray.Full: %w", err))
+	}
+	return generator("full", dt, shape, spec, []float64{value}, 0)
+}
+
+// Zeros and Ones are Full with 0 and 1.
+func Zeros(dt DType, shape []int, spec chunk.Spec) *Array { return Full(dt, 0, shape, spec) }
+func Ones(dt DType, shape []int, spec chunk.Spec) *Array  { return Full(dt, 1, shape, spec) }
+
+// Arange returns start, start+step, ... below stop (above it for negative
+// steps), numpy's arange: int64 when start and step are integral, float64
+// otherwise.
+func Arange(start, stop, step float64, spec chunk.Spec) *Array {
+	if step == 0 || math.IsNaN(start+stop+step) || math.IsInf(start+stop+step, 0) {
+		return Errored(fmt.Errorf("ndarray.Arange: invalid start %v stop %v step %v", start, stop, step))
+	}
+	n := int(math.Ceil((stop - start) / step))
+	if n < 0 {
+		n = 0
+	}
+	dt := Float64
+	if start == math.Trunc(start) && step == math.Trunc(step) && math.Abs(start) < 1<<53 && math.Abs(stop) < 1<<53 {
+		dt = Int64
+	}
+	return generator("arange", dt, []int{n}, spec, []float64{start, step}, 0)
+}
+
+// Linspace returns num evenly spaced float64 values from start to stop,
+// including stop when endpoint is true (numpy's linspace).
+func Linspace(start, stop float64, num int, endpoint bool, spec chunk.Spec) *Array {
+	if num < 0 {
+		return Errored(fmt.Errorf("ndarray.Linspace: negative num %d", num))
+	}
+	div := float64(num)
+	if endpoint {
+		div = float64(num - 1)
+	}
+	step := 0.0
+	if div > 0 {
+		step = (stop - start) / div
+	}
+	end := 0.0
+	if endpoint && num > 1 {
+		end = stop // the last element is exactly stop
+	}
+	return generator("linspace", Float64, []int{num}, spec, []float64{start, step, end, float64(num)}, 0)
+}
+
+// FromDense makes a lazy array of an in-memory block, cut by spec. The
+// block's data is copied into the graph (one literal task per chunk), so it
+// suits small and medium arrays.
+func FromDense(d *Dense, spec chunk.Spec) *Array {
+	grid, err := gridFor(d.shape, spec, d.dtype)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.FromDense: %w", err))
+	}
+	h := Token("literal", d.dtype.String(), fmt.Sprint(d.shape), string(d.Bytes()))
+	return NewArray(d.dtype, grid, h, literalLayer{d: d})
+}
+
+type literalLayer struct{ d *Dense }
+
+func (l literalLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
+	box := a.grid.BlockBox(idx)
+	sub, err := l.d.SubBlock(box)
+	if err != nil {
+		return cluster.Task{}, err
+	}
+	return cluster.Task{Op: &LiteralOp{DType: sub.dtype, Shape: sub.shape, Data: sub.Bytes()}, Bytes: sub.Nbytes()}, nil
+}
+
+// LiteralOp produces a block held in the graph itself.
+type LiteralOp struct {
+	DType DType
+	Shape []int
+	Data  []byte
+}
+
+func (*LiteralOp) Kind() string { return "ndarray.literal" }
+
+// Run decodes the block; it is an error when Data does not fill Shape.
+func (o *LiteralOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	return FromBytes(o.DType, o.Data, o.Shape...)
+}
+
+// IdentityOp passes its single input through (used to give persisted
+// blocks keys of their own).
+type IdentityOp struct{}
+
+func (*IdentityOp) Kind() string { return "ndarray.identity" }
+func (*IdentityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("ndarray.identity: %d inputs", len(in))
+	}
+	return in[0], nil
+}
+
+func init() {
+	cluster.Register("ndarray.literal", func() cluster.Op { return &LiteralOp{} })
+	cluster.Register("ndarray.identity", func() cluster.Op { return &IdentityOp{} })
+	cluster.Register("ndarray.fused", func() cluster.Op { return &FusedOp{} })
+}
