@@ -1,0 +1,368 @@
+package reduce
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+var ctx = context.Background()
+
+// ref reduces d over axes the plain way: for each output element, gather
+// the values and apply the numpy definition.
+func ref(k kind, d *ndarray.Dense, axes []int, ddof int) ([]float64, error) {
+	shape := d.Shape()
+	red := make([]bool, len(shape))
+	for _, a := range axes {
+		red[a] = true
+	}
+	var outShape []int
+	for i, n := range shape {
+		if !red[i] {
+			outShape = append(outShape, n)
+		}
+	}
+	groups := make([][]float64, chunk.Size(outShape))
+	gidx := make([][]int64, len(groups))
+	st := chunk.Strides(shape)
+	for lin := range d.Len() {
+		o := 0
+		rem := lin
+		var along int64
+		for i := range shape {
+			c := rem / st[i]
+			rem %= st[i]
+			if !red[i] {
+				o = o*shape[i] + c
+			} else {
+				along = int64(c)
+			}
+		}
+		idx := int64(lin)
+		if len(axes) == 1 && len(shape) > 1 {
+			idx = along
+		}
+		groups[o] = append(groups[o], d.Float64(lin))
+		gidx[o] = append(gidx[o], idx)
+	}
+	out := make([]float64, len(groups))
+	for o, g := range groups {
+		var clean []float64
+		for _, x := range g {
+			if x == x {
+				clean = append(clean, x)
+			}
+		}
+		vals := g
+		if k.skipNaN() {
+			vals = clean
+		}
+		switch k {
+		case kSum, kNanSum:
+			s := 0.0
+			for _, x := range vals {
+				s += x
+			}
+			out[o] = s
+		case kProd, kNanProd:
+			s := 1.0
+			for _, x := range vals {
+				s *= x
+			}
+			out[o] = s
+		case kMean, kNanMean:
+			s := 0.0
+			for _, x := range vals {
+				s += x
+			}
+			out[o] = s / float64(len(vals))
+		case kCount, kNanCount:
+			out[o] = float64(len(vals))
+		case kMin, kNanMin, kMax, kNanMax:
+			if len(g) == 0 {
+				return nil, ErrEmpty
+			}
+			if len(vals) == 0 || (!k.skipNaN() && len(clean) < len(g)) {
+				out[o] = math.NaN()
+				continue
+			}
+			out[o] = slices.Min(vals)
+			if k.isMax() {
+				out[o] = slices.Max(vals)
+			}
+		case kVar, kNanVar, kStd, kNanStd:
+			m := 0.0
+			for _, x := range vals {
+				m += x
+			}
+			m /= float64(len(vals))
+			s := 0.0
+			for _, x := range vals {
+				s += (x - m) * (x - m)
+			}
+			v := s / float64(len(vals)-ddof)
+			if len(vals)-ddof <= 0 {
+				v = math.NaN()
+			}
+			if k == kStd || k == kNanStd {
+				v = math.Sqrt(v)
+			}
+			out[o] = v
+		case kArgMin, kArgMax, kNanArgMin, kNanArgMax:
+			if len(g) == 0 {
+				return nil, ErrEmpty
+			}
+			best := -1
+			for i, x := range g {
+				if x != x {
+					if k.skipNaN() {
+						continue
+					}
+					best = i
+					break
+				}
+				if best < 0 || (k.isMax() && x > g[best]) || (!k.isMax() && x < g[best]) {
+					best = i
+				}
+			}
+			if best < 0 {
+				return nil, ErrAllNaN
+			}
+			out[o] = float64(gidx[o][best])
+		case kAny:
+			for _, x := range g {
+				if x != 0 {
+					out[o] = 1
+				}
+			}
+		case kAll:
+			out[o] = 1
+			for _, x := range g {
+				if x == 0 {
+					out[o] = 0
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+var allKinds = []kind{kSum, kNanSum, kProd, kNanProd, kMean, kNanMean, kMin, kNanMin, kMax, kNanMax, kVar, kNanVar, kStd, kNanStd, kCount, kNanCount, kArgMin, kArgMax, kNanArgMin, kNanArgMax, kAny, kAll}
+
+func close(a, b float64) bool {
+	if a != a || b != b {
+		return a != a && b != b
+	}
+	return math.Abs(a-b) <= 1e-9*max(1, math.Abs(a), math.Abs(b))
+}
+
+func testData(withNaN bool) *ndarray.Dense {
+	r := rand.New(rand.NewPCG(5, 6))
+	v := make([]float64, 6*5*4)
+	for i := range v {
+		v[i] = math.Round(r.Float64()*20-10) / 2 // ties on purpose
+		if withNaN && r.IntN(9) == 0 {
+			v[i] = math.NaN()
+		}
+	}
+	d, _ := ndarray.FromSlice(v, 6, 5, 4)
+	return d
+}
+
+func TestReductionsMatchReference(t *testing.T) {
+	specs := []chunk.Spec{chunk.PerAxis(6, 5, 4), chunk.PerAxis(2, 3, 1), chunk.Explicit([]int{1, 5}, []int{4, 1}, []int{3, 1})}
+	axesList := [][]int{nil, {0}, {1}, {2}, {0, 2}, {1, 2}, {-1}}
+	for _, withNaN := range []bool{false, true} {
+		d := testData(withNaN)
+		for _, k := range allKinds {
+			for _, axes := range axesList {
+				norm := []int{0, 1, 2}
+				if axes != nil {
+					norm = nil
+					for _, a := range axes {
+						norm = append(norm, (a+3)%3)
+					}
+				}
+				if k.family() == "arg" && len(norm) == 2 {
+					continue
+				}
+				want, werr := ref(k, d, norm, 0)
+				for si, spec := range specs {
+					for _, split := range []int{2, 8} {
+						name := fmt.Sprintf("%s/nan=%v/axes=%v/spec%d/split%d", k, withNaN, axes, si, split)
+						opts := []Option{SplitEvery(split)}
+						if axes != nil {
+							opts = append(opts, Axis(axes...))
+						}
+						a := ndarray.FromDense(d, spec)
+						got, err := build(k, a, opts).Compute(ctx)
+						if werr != nil {
+							if !errors.Is(err, werr) {
+								t.Fatalf("%s: err = %v, want %v", name, err, werr)
+							}
+							continue
+						}
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
+						}
+						gv := got.Float64s()
+						for i := range want {
+							if !close(gv[i], want[i]) {
+								t.Fatalf("%s: element %d = %v, want %v\n got %v\nwant %v", name, i, gv[i], want[i], gv, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestResultDTypesAndKeepDims(t *testing.T) {
+	i16 := ndarray.FromDense(must(ndarray.FromSlice([]int16{1, 2, 3, 4, 5, 6}, 2, 3)), chunk.PerAxis(1, 2))
+	cases := []struct {
+		got   *ndarray.Array
+		dt    ndarray.DType
+		shape []int
+		vals  []float64
+	}{
+		{Sum(i16), ndarray.Int64, []int{}, []float64{21}},
+		{Sum(i16, Axis(1), KeepDims()), ndarray.Int64, []int{2, 1}, []float64{6, 15}},
+		{Mean(i16, Axis(0)), ndarray.Float64, []int{3}, []float64{2.5, 3.5, 4.5}},
+		{Max(i16, Axis(0, 1), KeepDims()), ndarray.Int16, []int{1, 1}, []float64{6}},
+		{ArgMax(i16, Axis(1)), ndarray.Int64, []int{2}, []float64{2, 2}},
+		{Any(ndarray.Greater(i16, 5)), ndarray.Bool, []int{}, []float64{1}},
+		{All(ndarray.Greater(i16, 5), Axis(0)), ndarray.Bool, []int{3}, []float64{0, 0, 0}},
+		{Var(i16, DDOF(1)), ndarray.Float64, []int{}, []float64{3.5}},
+		{Count(i16, Axis(0)), ndarray.Int64, []int{3}, []float64{2, 2, 2}},
+		{Sum(ndarray.Random([]int{10}, chunk.Uniform(3), 1).AsType(ndarray.Float32, 0)), ndarray.Float32, []int{}, nil},
+	}
+	for i, c := range cases {
+		d, err := c.got.Compute(ctx)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if d.DType() != c.dt || !slices.Equal(d.Shape(), c.shape) {
+			t.Fatalf("case %d: %s %v, want %s %v", i, d.DType(), d.Shape(), c.dt, c.shape)
+		}
+		if c.vals != nil && !slices.Equal(d.Float64s(), c.vals) {
+			t.Fatalf("case %d: %v, want %v", i, d.Float64s(), c.vals)
+		}
+	}
+}
+
+func TestEmptyAndLengthOne(t *testing.T) {
+	empty := ndarray.Zeros(ndarray.Float64, []int{0, 3}, chunk.Spec{})
+	s, err := Sum(empty, Axis(0)).Compute(ctx)
+	if err != nil || !slices.Equal(s.Float64s(), []float64{0, 0, 0}) {
+		t.Fatalf("sum of empty: %v %v", s, err)
+	}
+	m, err := Mean(empty).Compute(ctx)
+	if err != nil || !math.IsNaN(m.Float64s()[0]) {
+		t.Fatalf("mean of empty: %v %v", m, err)
+	}
+	if _, err := Min(empty).Compute(ctx); !errors.Is(err, ErrEmpty) {
+		t.Fatalf("min of empty: %v", err)
+	}
+	one := ndarray.Full(ndarray.Float64, 7, []int{1, 4}, chunk.Spec{})
+	v, err := Max(one, Axis(0)).Compute(ctx)
+	if err != nil || !slices.Equal(v.Float64s(), []float64{7, 7, 7, 7}) {
+		t.Fatalf("length-1 axis: %v %v", v, err)
+	}
+	allNaN := ndarray.Full(ndarray.Float64, math.NaN(), []int{3}, chunk.Spec{})
+	if _, err := NanArgMin(allNaN).Compute(ctx); !errors.Is(err, ErrAllNaN) {
+		t.Fatalf("nanargmin all NaN: %v", err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	a := ndarray.Zeros(ndarray.Float64, []int{3, 4}, chunk.Spec{})
+	for _, bad := range []*ndarray.Array{
+		Sum(a, Axis(2)), Sum(a, Axis(-3)), Sum(a, Axis(0, 0)), ArgMax(ndarray.Zeros(ndarray.Float64, []int{2, 2, 2}, chunk.Spec{}), Axis(0, 1)),
+	} {
+		if !errors.Is(bad.Err(), ErrAxis) {
+			t.Fatalf("err = %v, want ErrAxis", bad.Err())
+		}
+	}
+	if Sum(a, SplitEvery(1)).Err() == nil || Var(a, DDOF(-1)).Err() == nil {
+		t.Fatal("bad options accepted")
+	}
+}
+
+// TestSumBeatsNaive sums values whose naive float64 running sum drifts: a
+// million copies of 0.1 plus values of mixed magnitude. The exact sum is
+// computed with math/big.
+func TestSumBeatsNaive(t *testing.T) {
+	n := 1 << 20
+	v := make([]float64, n)
+	r := rand.New(rand.NewPCG(9, 9))
+	for i := range v {
+		v[i] = 0.1
+		if i%1000 == 0 {
+			v[i] = 1e6 * r.Float64()
+		}
+	}
+	exact := new(big.Float).SetPrec(2000)
+	naive := 0.0
+	for _, x := range v {
+		exact.Add(exact, new(big.Float).SetPrec(2000).SetFloat64(x))
+		naive += x
+	}
+	ex, _ := exact.Float64()
+	d, _ := ndarray.FromSlice(v, n)
+	got, err := Sum(ndarray.FromDense(d, chunk.Uniform(1<<16))).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := got.Float64s()[0]
+	errOurs, errNaive := math.Abs(ours-ex), math.Abs(naive-ex)
+	t.Logf("exact %.17g naive error %.3g tessera error %.3g", ex, errNaive, errOurs)
+	if errNaive == 0 || errOurs*100 > errNaive {
+		t.Fatalf("tessera error %.3g is not 100x better than naive %.3g", errOurs, errNaive)
+	}
+	// Variance of values with a large offset: the naive E[x²]-E[x]² formula
+	// collapses, Welford/Chan does not.
+	w := make([]float64, 100000)
+	for i := range w {
+		w[i] = 1e9 + float64(i%10)
+	}
+	dw, _ := ndarray.FromSlice(w, len(w))
+	vv, _ := Var(ndarray.FromDense(dw, chunk.Uniform(7000))).Compute(ctx)
+	if got := vv.Float64s()[0]; math.Abs(got-8.25) > 1e-6 {
+		t.Fatalf("var = %v, want 8.25", got)
+	}
+}
+
+func TestMeanOfRandomIndependentOfChunks(t *testing.T) {
+	var ref float64
+	for i, spec := range []chunk.Spec{chunk.PerAxis(100, 100, 10), chunk.PerAxis(33, 47, 3), chunk.PerAxis(-1, 7, -1)} {
+		m, err := Mean(ndarray.Random([]int{100, 100, 10}, spec, 3)).Compute(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Float64s()[0]
+		if i == 0 {
+			ref = got
+		} else if math.Abs(got-ref) > 1e-13 {
+			t.Fatalf("chunking %d: mean %v vs %v", i, got, ref)
+		}
+	}
+	if math.Abs(ref-0.5) > 0.01 {
+		t.Fatalf("mean %v", ref)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
