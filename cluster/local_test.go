@@ -230,7 +230,7 @@ func TestPanicBecomesError(t *testing.T) {
 
 type panicky struct{}
 
-func (panicky) Kind() string                                 { return "test.panicky" }
+func (panicky) Kind() string                                { return "test.panicky" }
 func (panicky) Run(context.Context, []Value) (Value, error) { panic("bad op") }
 
 func TestPersistReusesValues(t *testing.T) {

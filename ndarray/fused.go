@@ -571,3 +571,67 @@ func (b *Builder) KernelFor(a *Array, idx []int) (Kernel, []cluster.Key, error) 
 	}
 	return t.Op.(*FusedOp).Kernel, t.Inputs, nil
 }
+
+// GeneratedSum sums the block's values without a tile buffer when the
+// program is a single uniform random leaf (generate-and-add in one pass,
+// the fastest path for the mean of a random array). It calls add with each
+// run's partial sum (at most TileElems values) and returns false, without
+// calling add, when the program is anything else.
+func (k *Kernel) GeneratedSum(ctx context.Context, add func(sum float64, n int)) (bool, error) {
+	if len(k.Prog) != 1 || k.Prog[0].Op != "random" {
+		return false, nil
+	}
+	ins := &k.Prog[0]
+	box := k.Box()
+	shape := box.Shape()
+	r := len(shape)
+	if r == 0 || chunk.Size(shape) == 0 {
+		return false, nil
+	}
+	stride, err := leafStrides(ins.Shape, shape)
+	if err != nil {
+		return false, err
+	}
+	if stride[r-1] != 1 {
+		return false, nil // broadcast along rows: use the general path
+	}
+	key := streamKey(ins.Seed, 1)
+	w := shape[r-1]
+	outer := shape[:r-1]
+	odo := make([]int, r-1)
+	nRows := int(chunk.Size(outer))
+	// Merge rows that are consecutive in the leaf's index space.
+	var runStart int64 = -1
+	var runLen int64
+	flush := func() {
+		for runLen > 0 {
+			n := min(runLen, TileElems)
+			add(sumUniform(key, uint64(runStart), int(n)), int(n))
+			runStart += n
+			runLen -= n
+		}
+	}
+	for row := range nRows {
+		if row%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return true, err
+			}
+		}
+		base := rowBase(stride, odo, 0, box.Lo, true)
+		if runLen > 0 && base == runStart+runLen {
+			runLen += int64(w)
+		} else {
+			flush()
+			runStart, runLen = base, int64(w)
+		}
+		for a := len(outer) - 1; a >= 0; a-- {
+			odo[a]++
+			if odo[a] < outer[a] {
+				break
+			}
+			odo[a] = 0
+		}
+	}
+	flush()
+	return true, nil
+}

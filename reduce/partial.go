@@ -186,6 +186,20 @@ func (o *PartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	if r > 0 {
 		g.outer = bs[:r-1]
 	}
+	if g.allRed && (k == kSum || k == kNanSum || k == kMean || k == kNanMean) && !p.Int {
+		done, err := o.Kernel.GeneratedSum(ctx, func(s float64, n int) {
+			neumaier(&p.S[0], &p.C[0], s)
+			if p.N != nil {
+				p.N[0] += float64(n)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return p, nil
+		}
+	}
 	err := o.Kernel.Eval(ctx, in, func(t *ndarray.Tile) error {
 		switch d := t.Data.(type) {
 		case []float64:

@@ -1,0 +1,66 @@
+"""The dask side of tessera's side-by-side benchmarks.
+
+Run by benchmarks/sidebyside with Debian's /usr/bin/python3; prints one JSON
+line: {"seconds": wall time of the computation, "value": result,
+"maxrss_mb": peak resident set of this process}.
+"""
+import json
+import operator
+import resource
+import sys
+import time
+
+import numpy as np
+import dask
+import dask.array as da
+
+
+def mean_random(rows, workers):
+    x = da.random.random((rows, 7500, 100), chunks=(400, 400, 100))
+    t0 = time.perf_counter()
+    v = x.mean().compute(scheduler="threads", num_workers=workers)
+    return time.perf_counter() - t0, float(v)
+
+
+def mean_pcg64(rows, workers):
+    shape = (rows, 7500, 100)
+    chunks = da.core.normalize_chunks((400, 400, 100), shape)
+
+    def gen(block_info=None):
+        info = block_info[None]
+        rng = np.random.default_rng([0, *info["chunk-location"]])
+        return rng.random(info["chunk-shape"])
+
+    x = da.map_blocks(gen, chunks=chunks, dtype=np.float64, meta=np.array((), dtype=np.float64))
+    t0 = time.perf_counter()
+    v = x.mean().compute(scheduler="threads", num_workers=workers)
+    return time.perf_counter() - t0, float(v)
+
+
+def tasks(n, workers):
+    # A binary tree of sums over n constant leaves: 2n-1 tasks, as
+    # tessera's scheduler-overhead workload.
+    dsk = {("c", i): i for i in range(n)}
+    level, depth = [("c", i) for i in range(n)], 0
+    while len(level) > 1:
+        nxt = []
+        for i in range(0, len(level), 2):
+            k = ("s", depth, i // 2)
+            dsk[k] = (sum, level[i:i + 2])
+            nxt.append(k)
+        level, depth = nxt, depth + 1
+    t0 = time.perf_counter()
+    v = dask.threaded.get(dsk, level[0], num_workers=workers)
+    return time.perf_counter() - t0, float(v)
+
+
+def main():
+    name, size, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    fn = {"mean_random": mean_random, "mean_pcg64": mean_pcg64, "tasks": tasks}[name]
+    secs, value = fn(size, workers)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": secs, "value": value, "maxrss_mb": rss}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+// Command sidebyside runs the same workloads with tessera and with its peer
+// (dask, via Debian's /usr/bin/python3) at equal cores, and prints a ratio
+// table. Each workload runs in its own process on both sides so that peak
+// resident memory is measured per workload.
+//
+//	go run ./benchmarks/sidebyside                  # the seed's 60 GB mean, 600 GB, scheduler overhead
+//	go run ./benchmarks/sidebyside -quick           # small sizes, for a smoke run
+//	go run ./benchmarks/sidebyside -only mean60
+//
+// Cores are pinned equal: tessera runs with GOMAXPROCS=-cores workers, dask
+// with the threaded scheduler and num_workers=-cores; with -pin both are
+// also bound to the same CPUs with taskset.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/reduce"
+)
+
+// measurement is what one side reports for one workload.
+type measurement struct {
+	Seconds float64 `json:"seconds"`
+	Value   float64 `json:"value"`
+	MaxRSS  float64 `json:"maxrss_mb"`
+	Tasks   int     `json:"tasks,omitempty"`
+}
+
+type workload struct {
+	name   string
+	what   string
+	size   int    // tessera's size parameter
+	peer   string // dask workload name ("" = none)
+	psize  int    // dask's size parameter
+	target string
+	// ratio computes the row's figure from tessera's and the peer's results.
+	ratio func(t, p measurement) string
+}
+
+func speedup(t, p measurement) string { return fmt.Sprintf("%.2fx faster", p.Seconds/t.Seconds) }
+
+func main() {
+	quick := flag.Bool("quick", false, "small sizes (a smoke run of a few seconds)")
+	cores := flag.Int("cores", runtime.NumCPU(), "cores for each side")
+	pin := flag.Bool("pin", true, "bind both sides to the same CPUs with taskset when available")
+	only := flag.String("only", "", "comma-separated workload names to run (default all)")
+	child := flag.String("child", "", "internal: run one tessera workload and print JSON")
+	size := flag.Int("size", 0, "internal: size for -child")
+	flag.Parse()
+	if *child != "" {
+		m, err := runTessera(*child, *size, *cores)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		_ = json.NewEncoder(os.Stdout).Encode(m)
+		return
+	}
+	rows := 10000
+	tasks := 500_000
+	daskTasks := 50_000
+	if *quick {
+		rows, tasks, daskTasks = 400, 50_000, 5_000
+	}
+	var mean60 measurement
+	all := []workload{
+		{name: "mean60", what: fmt.Sprintf("mean of %dx7500x100 random (%.0f GB) vs da.random.random", rows, float64(rows)*7500*100*8/1e9), size: rows, peer: "mean_random", psize: rows, target: ">= 5x faster, RSS <= 256 MB", ratio: speedup},
+		{name: "mean60-pcg", what: "same vs dask with numpy PCG64 per chunk", size: rows, peer: "mean_pcg64", psize: rows, target: ">= 3x faster", ratio: speedup},
+		{name: "mean600", what: fmt.Sprintf("mean of %dx7500x100 random (%.0f GB), ratio to mean60", 10*rows, float64(rows)*7500*100*80/1e9), size: 10 * rows, target: "<= 10.5x the 60 GB time, RSS <= 256 MB",
+			ratio: func(t, _ measurement) string {
+				if mean60.Seconds == 0 {
+					return "n/a"
+				}
+				return fmt.Sprintf("%.2fx the mean60 time", t.Seconds/mean60.Seconds)
+			}},
+		{name: "tasks", what: fmt.Sprintf("scheduler: tree of %d tasks (dask: %d tasks), per task", 2*tasks-1, 2*daskTasks-1), size: tasks, peer: "tasks", psize: daskTasks, target: "<= 5 us/task",
+			ratio: func(t, p measurement) string {
+				tt := t.Seconds / float64(2*tasks-1) * 1e6
+				pt := p.Seconds / float64(2*daskTasks-1) * 1e6
+				return fmt.Sprintf("%.2f us vs %.1f us per task (%.0fx)", tt, pt, pt/tt)
+			}},
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(*only, ",") {
+		if s != "" {
+			want[s] = true
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fatal(err)
+	}
+	script := findScript()
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "workload\ttessera s\ttessera RSS MB\tdask s\tdask RSS MB\tresult\ttarget\n")
+	for _, w := range all {
+		if len(want) > 0 && !want[w.name] {
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "running %s: %s\n", w.name, w.what)
+		t, err := runChild(*pin, *cores, self, "-child", w.name, "-size", strconv.Itoa(w.size), "-cores", strconv.Itoa(*cores))
+		if err != nil {
+			fatal(fmt.Errorf("tessera %s: %w", w.name, err))
+		}
+		if w.name == "mean60" {
+			mean60 = t
+		}
+		var p measurement
+		ps, prss := "-", "-"
+		if w.peer != "" && script != "" {
+			p, err = runChild(*pin, *cores, "/usr/bin/python3", script, w.peer, strconv.Itoa(w.psize), strconv.Itoa(*cores))
+			if err != nil {
+				fatal(fmt.Errorf("dask %s: %w", w.name, err))
+			}
+			ps, prss = fmt.Sprintf("%.2f", p.Seconds), fmt.Sprintf("%.0f", p.MaxRSS)
+		}
+		res := "-"
+		if w.peer == "" || script != "" {
+			res = w.ratio(t, p)
+		}
+		fmt.Fprintf(tw, "%s\t%.2f\t%.0f\t%s\t%s\t%s\t%s\n", w.name, t.Seconds, t.MaxRSS, ps, prss, res, w.target)
+	}
+	tw.Flush()
+	fmt.Printf("cores per side: %d (pinned: %v)\n", *cores, *pin)
+	os.Stdout.Write(table.Bytes())
+	if script == "" {
+		fmt.Println("(dask side skipped: /usr/bin/python3 with dask not found; run ./scripts/setup.sh)")
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "sidebyside:", err)
+	os.Exit(1)
+}
+
+// findScript locates dask_workloads.py beside this source file and checks
+// that Debian's python has dask.
+func findScript() string {
+	if err := exec.Command("/usr/bin/python3", "-c", "import dask.array").Run(); err != nil {
+		return ""
+	}
+	for _, dir := range []string{".", "benchmarks/sidebyside", "../benchmarks/sidebyside", "sidebyside"} {
+		p := filepath.Join(dir, "dask_workloads.py")
+		if _, err := os.Stat(p); err == nil {
+			abs, _ := filepath.Abs(p)
+			return abs
+		}
+	}
+	return ""
+}
+
+// runChild runs a command, parses its JSON line and fills MaxRSS from the
+// kernel's accounting of the child (the larger of that and what it said).
+func runChild(pin bool, cores int, name string, args ...string) (measurement, error) {
+	if pin {
+		if ts, err := exec.LookPath("taskset"); err == nil {
+			args = append([]string{"-c", fmt.Sprintf("0-%d", cores-1), name}, args...)
+			name = ts
+		}
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(cores), "OMP_NUM_THREADS=1")
+	cmd.Env = dropEnv(cmd.Env, "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return measurement{}, fmt.Errorf("%v: %s", err, errb.String())
+	}
+	var m measurement
+	line := strings.TrimSpace(out.String())
+	if i := strings.LastIndex(line, "\n"); i >= 0 {
+		line = line[i+1:]
+	}
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		return measurement{}, fmt.Errorf("bad output %q: %w", out.String(), err)
+	}
+	if rss := rusageMaxRSS(cmd.ProcessState); rss > 0 {
+		m.MaxRSS = max(m.MaxRSS, float64(rss)/1024)
+	}
+	return m, nil
+}
+
+func dropEnv(env []string, names ...string) []string {
+	out := env[:0:0]
+	for _, e := range env {
+		keep := true
+		for _, n := range names {
+			if strings.HasPrefix(e, n+"=") {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// runTessera is the child side: one workload in this fresh process.
+func runTessera(name string, size, cores int) (measurement, error) {
+	ctx := context.Background()
+	switch name {
+	case "mean60", "mean60-pcg", "mean600":
+		a := ndarray.Random([]int{size, 7500, 100}, chunk.PerAxis(400, 400, 100), 0)
+		t0 := time.Now()
+		ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores})
+		m, err := reduce.Mean(a).Compute(ctx, ndarray.WithExecutor(ex))
+		if err != nil {
+			return measurement{}, err
+		}
+		return measurement{Seconds: time.Since(t0).Seconds(), Value: m.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
+	case "tasks":
+		g, root := treeGraph(size)
+		ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores})
+		t0 := time.Now()
+		var v float64
+		err := ex.Run(ctx, g, []cluster.Key{root}, func(_ cluster.Key, val cluster.Value) error {
+			v = float64(val.(num))
+			return nil
+		})
+		return measurement{Seconds: time.Since(t0).Seconds(), Value: v, Tasks: g.Len(), MaxRSS: float64(selfMaxRSS()) / 1024}, err
+	}
+	return measurement{}, fmt.Errorf("unknown workload %q", name)
+}
