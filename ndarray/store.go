@@ -1,0 +1,75 @@
+package ndarray
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
+)
+
+// Sink is where Store puts an array's blocks: a Zarr array, a GeoTIFF, any
+// storage. WriteOp returns the op of a task that writes one block: the task
+// has the block as its single input and runs wherever the executor places
+// it (on a remote worker too), so the op must be a registered, serializable
+// struct that names its target (a path, a URL), never a Go func. The op
+// returns a Written value.
+//
+// Store may run several write tasks at once; a sink whose target cannot
+// take concurrent writes of distinct regions must serialise them itself.
+type Sink interface {
+	WriteOp(box chunk.Box, dt DType) (cluster.Op, error)
+}
+
+// Written is the small value a write task returns.
+type Written struct {
+	Bytes int64 // bytes written to the target (after encoding)
+}
+
+// Nbytes makes Written a cluster.Value.
+func (Written) Nbytes() int64 { return 8 }
+
+// Store computes a and writes every block through sink, one write task per
+// block. It returns the total bytes the sink reported.
+func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int64, error) {
+	if a == nil || a.err != nil {
+		if a == nil {
+			return 0, fmt.Errorf("%w: nil *Array", ErrOperand)
+		}
+		return 0, a.err
+	}
+	cfg := configure(opts)
+	b := NewBuilder()
+	var want []cluster.Key
+	wname := Token("store "+a.name, fmt.Sprintf("%T%+v", sink, sink))
+	for idx := range a.grid.Blocks() {
+		k, err := b.Key(a, idx)
+		if err != nil {
+			return 0, err
+		}
+		box := a.grid.BlockBox(idx)
+		op, err := sink.WriteOp(box, a.dtype)
+		if err != nil {
+			return 0, fmt.Errorf("ndarray.Store: block %v: %w", idx, err)
+		}
+		wk := cluster.Key(fmt.Sprintf("%s%v", wname, idx))
+		if err := b.Graph().Add(cluster.Task{Key: wk, Op: op, Inputs: []cluster.Key{k}, Bytes: 8}); err != nil {
+			return 0, err
+		}
+		want = append(want, wk)
+	}
+	var total int64
+	err := cfg.exec.Run(ctx, b.Graph(), want, func(k cluster.Key, v cluster.Value) error {
+		w, ok := v.(Written)
+		if !ok {
+			if p, ok2 := v.(*Written); ok2 {
+				w = *p
+			} else {
+				return fmt.Errorf("ndarray.Store: write task %s returned %T, not Written", k, v)
+			}
+		}
+		total += w.Bytes
+		return nil
+	})
+	return total, err
+}
