@@ -1,0 +1,194 @@
+package zarr
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// ZipStore reads a store packed in a zip file (zarr-python's ZipStore). It
+// is read-only; build zip stores with ZipWriter.
+type ZipStore struct {
+	path  string
+	r     *zip.ReadCloser
+	files map[string]*zip.File
+	// maxValue bounds one decompressed value (zip bombs).
+	maxValue int64
+}
+
+// MaxZipValue bounds the size of one value read from a zip store.
+const MaxZipValue = 1 << 31
+
+// OpenZipStore opens a zip file as a read-only store.
+func OpenZipStore(path string) (*ZipStore, error) {
+	r, err := zip.OpenReader(path)
+	if err != nil {
+		return nil, fmt.Errorf("zarr: zip store %q: %w", path, err)
+	}
+	abs, _ := filepath.Abs(path)
+	s := &ZipStore{path: abs, r: r, files: map[string]*zip.File{}, maxValue: MaxZipValue}
+	for _, f := range r.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		name := strings.TrimPrefix(f.Name, "/")
+		if ValidKey(name) != nil {
+			continue // entries that could escape are not exposed
+		}
+		s.files[name] = f
+	}
+	return s, nil
+}
+
+// Close releases the zip file.
+func (s *ZipStore) Close() error { return s.r.Close() }
+
+// URL is zip://PATH.
+func (s *ZipStore) URL() string { return (&url.URL{Scheme: "zip", Path: s.path}).String() }
+
+func (s *ZipStore) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := ValidKey(key); err != nil {
+		return nil, err
+	}
+	f, ok := s.files[key]
+	if !ok {
+		return nil, notExist(key)
+	}
+	if f.UncompressedSize64 > uint64(s.maxValue) {
+		return nil, fmt.Errorf("zarr: zip entry %q declares %d bytes, over the %d limit", key, f.UncompressedSize64, s.maxValue)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, s.maxValue+1))
+	if err != nil {
+		return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+	}
+	if int64(len(b)) > s.maxValue {
+		return nil, fmt.Errorf("zarr: zip entry %q exceeds %d bytes", key, s.maxValue)
+	}
+	return b, nil
+}
+
+func (s *ZipStore) Set(ctx context.Context, key string, value []byte) error {
+	return fmt.Errorf("%w: zip %s", ErrReadOnly, s.path)
+}
+
+func (s *ZipStore) Delete(ctx context.Context, key string) error {
+	return fmt.Errorf("%w: zip %s", ErrReadOnly, s.path)
+}
+
+func (s *ZipStore) List(ctx context.Context, prefix string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for k := range s.files {
+			if strings.HasPrefix(k, prefix) && !yield(k, nil) {
+				return
+			}
+		}
+	}
+}
+
+// ZipWriter builds a zip store: Set adds entries (stored uncompressed, as
+// chunks are compressed already), Close finishes the file. The zip appears
+// at its path only when Close succeeds (written to a temporary name and
+// renamed). Setting one key twice is an error. Get reads keys written so far
+// from memory; it is meant for metadata round trips while writing.
+type ZipWriter struct {
+	mu   sync.Mutex
+	path string
+	tmp  *os.File
+	w    *zip.Writer
+	keys map[string][]byte
+}
+
+// NewZipWriter starts a zip store at path.
+func NewZipWriter(path string) (*ZipWriter, error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return nil, fmt.Errorf("zarr: zip writer: %w", err)
+	}
+	return &ZipWriter{path: path, tmp: f, w: zip.NewWriter(f), keys: map[string][]byte{}}, nil
+}
+
+// ErrKeyExists reports a second write of one key to a write-once store.
+var ErrKeyExists = errors.New("zarr: key already written")
+
+func (z *ZipWriter) Set(ctx context.Context, key string, value []byte) error {
+	if err := ValidKey(key); err != nil {
+		return err
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.w == nil {
+		return fmt.Errorf("zarr: zip writer closed")
+	}
+	if _, dup := z.keys[key]; dup {
+		return fmt.Errorf("%w: %q", ErrKeyExists, key)
+	}
+	w, err := z.w.CreateHeader(&zip.FileHeader{Name: key, Method: zip.Store})
+	if err != nil {
+		return fmt.Errorf("zarr: zip set %q: %w", key, err)
+	}
+	if _, err := w.Write(value); err != nil {
+		return fmt.Errorf("zarr: zip set %q: %w", key, err)
+	}
+	if strings.HasSuffix(key, ".zarray") || strings.HasSuffix(key, ".zgroup") || strings.HasSuffix(key, ".zattrs") || strings.HasSuffix(key, "zarr.json") || strings.HasSuffix(key, ".zmetadata") {
+		z.keys[key] = append([]byte(nil), value...)
+	} else {
+		z.keys[key] = nil
+	}
+	return nil
+}
+
+func (z *ZipWriter) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := ValidKey(key); err != nil {
+		return nil, err
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	v, ok := z.keys[key]
+	if !ok || v == nil {
+		return nil, notExist(key)
+	}
+	return append([]byte(nil), v...), nil
+}
+
+func (z *ZipWriter) Delete(ctx context.Context, key string) error {
+	return fmt.Errorf("%w: zip writer is append-only", ErrReadOnly)
+}
+
+// Close writes the zip directory and moves the file into place.
+func (z *ZipWriter) Close() error {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.w == nil {
+		return nil
+	}
+	err := z.w.Close()
+	z.w = nil
+	if err == nil {
+		err = z.tmp.Sync()
+	}
+	if cerr := z.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(z.tmp.Name(), z.path)
+	}
+	if err != nil {
+		os.Remove(z.tmp.Name())
+		return fmt.Errorf("zarr: zip writer: %w", err)
+	}
+	return nil
+}
