@@ -1,0 +1,484 @@
+package zarr
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// ErrMetadata reports malformed or unsupported metadata; the error text
+// names the key and the field.
+var ErrMetadata = errors.New("zarr: invalid metadata")
+
+func metaErr(key, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrMetadata, key, fmt.Sprintf(format, args...))
+}
+
+// FillValue is an array's fill value. Undefined (v2's null) reads as zero.
+type FillValue struct {
+	Defined bool
+	Value   float64 // NaN and ±Inf allowed; exact for integers up to 2^53
+	// Bits, when non-zero-length, holds the exact value for 64-bit integer
+	// fill values beyond 2^53 (decimal text).
+	Text string
+}
+
+// ArrayMeta is the metadata of one array, in either format.
+type ArrayMeta struct {
+	Format    int           // 2 or 3
+	Shape     []int         // array shape
+	Chunks    []int         // chunk shape (for sharded v3 arrays: the shard shape)
+	DType     ndarray.DType // element type
+	ByteOrder binary.ByteOrder
+	FillValue FillValue
+	// Order is 'C' or 'F' (v2).
+	Order byte
+	// Separator joins chunk indices in keys: "." or "/".
+	Separator string
+	// KeyEncoding is "default" (v3 "c/0/0") or "v2" ("0.0").
+	KeyEncoding string
+	// Codecs is the v3 codec list; for v2 it is built from Filters and
+	// Compressor when the pipeline is made.
+	Codecs     []json.RawMessage
+	Filters    []json.RawMessage
+	Compressor json.RawMessage
+	// DimensionNames are v3's dimension_names or v2's _ARRAY_DIMENSIONS.
+	DimensionNames []string
+	Attributes     map[string]any
+}
+
+// chunkKey is the store key of chunk idx, relative to the array's path.
+func (m *ArrayMeta) chunkKey(idx []int) string {
+	parts := make([]string, len(idx))
+	for i, x := range idx {
+		parts[i] = strconv.Itoa(x)
+	}
+	sep := m.Separator
+	if m.Format == 3 && m.KeyEncoding != "v2" {
+		if len(idx) == 0 {
+			return "c"
+		}
+		return "c" + sep + strings.Join(parts, sep)
+	}
+	if len(idx) == 0 {
+		return "0"
+	}
+	return strings.Join(parts, sep)
+}
+
+func (m *ArrayMeta) validate(key string) error {
+	if m.DType == 0 {
+		return metaErr(key, "no data type")
+	}
+	if err := chunk.CheckShape(m.Shape); err != nil {
+		return metaErr(key, "shape %v: %v", m.Shape, err)
+	}
+	if len(m.Chunks) != len(m.Shape) {
+		return metaErr(key, "chunks %v do not match shape %v", m.Chunks, m.Shape)
+	}
+	for i, c := range m.Chunks {
+		if c <= 0 {
+			return metaErr(key, "chunk size %d on axis %d", c, i)
+		}
+	}
+	if n := chunk.Size(m.Chunks) * int64(m.DType.Size()); n > ndarray.MaxBlockBytes {
+		return metaErr(key, "chunk of %v %s is %d bytes, over %d", m.Chunks, m.DType, n, int64(ndarray.MaxBlockBytes))
+	}
+	if m.Separator != "." && m.Separator != "/" {
+		return metaErr(key, "separator %q", m.Separator)
+	}
+	if m.Order != 'C' && m.Order != 'F' {
+		return metaErr(key, "order %q", m.Order)
+	}
+	if m.DimensionNames != nil && len(m.DimensionNames) != len(m.Shape) {
+		return metaErr(key, "%d dimension names for rank %d", len(m.DimensionNames), len(m.Shape))
+	}
+	return nil
+}
+
+// --- fill values ---
+
+func parseFill(raw json.RawMessage, dt ndarray.DType, key string) (FillValue, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || string(t) == "null" {
+		return FillValue{}, nil
+	}
+	switch t[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(t, &s); err != nil {
+			return FillValue{}, metaErr(key, "fill_value %s", t)
+		}
+		switch s {
+		case "NaN":
+			return FillValue{Defined: true, Value: math.NaN()}, nil
+		case "Infinity":
+			return FillValue{Defined: true, Value: math.Inf(1)}, nil
+		case "-Infinity":
+			return FillValue{Defined: true, Value: math.Inf(-1)}, nil
+		}
+		if strings.HasPrefix(s, "0x") && dt.IsFloat() {
+			bits, err := strconv.ParseUint(s[2:], 16, 64)
+			if err != nil {
+				return FillValue{}, metaErr(key, "fill_value %q", s)
+			}
+			if dt == ndarray.Float32 {
+				if len(s) != 10 {
+					return FillValue{}, metaErr(key, "fill_value %q is not 32 bits", s)
+				}
+				return FillValue{Defined: true, Value: float64(math.Float32frombits(uint32(bits)))}, nil
+			}
+			return FillValue{Defined: true, Value: math.Float64frombits(bits)}, nil
+		}
+		return FillValue{}, metaErr(key, "fill_value %q", s)
+	case 't', 'f':
+		var b bool
+		if err := json.Unmarshal(t, &b); err != nil {
+			return FillValue{}, metaErr(key, "fill_value %s", t)
+		}
+		if b {
+			return FillValue{Defined: true, Value: 1}, nil
+		}
+		return FillValue{Defined: true, Value: 0}, nil
+	}
+	v, err := strconv.ParseFloat(string(t), 64)
+	if err != nil {
+		return FillValue{}, metaErr(key, "fill_value %s", t)
+	}
+	fv := FillValue{Defined: true, Value: v}
+	if dt.IsInt() {
+		if _, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+			fv.Text = string(t)
+		} else if _, err := strconv.ParseUint(string(t), 10, 64); err == nil {
+			fv.Text = string(t)
+		} else if v != math.Trunc(v) {
+			return FillValue{}, metaErr(key, "fill_value %s for integer dtype %s", t, dt)
+		}
+	}
+	if dt.IsBool() && v != 0 && v != 1 {
+		return FillValue{}, metaErr(key, "fill_value %s for bool", t)
+	}
+	return fv, nil
+}
+
+func encodeFill(f FillValue, dt ndarray.DType, format int) json.RawMessage {
+	if !f.Defined {
+		if format == 3 {
+			return json.RawMessage(`0`)
+		}
+		return json.RawMessage(`null`)
+	}
+	v := f.Value
+	switch {
+	case dt.IsBool():
+		if v != 0 {
+			return json.RawMessage(`true`)
+		}
+		return json.RawMessage(`false`)
+	case math.IsNaN(v):
+		return json.RawMessage(`"NaN"`)
+	case math.IsInf(v, 1):
+		return json.RawMessage(`"Infinity"`)
+	case math.IsInf(v, -1):
+		return json.RawMessage(`"-Infinity"`)
+	case f.Text != "":
+		return json.RawMessage(f.Text)
+	case dt.IsInt():
+		return json.RawMessage(strconv.FormatInt(int64(v), 10))
+	}
+	return json.RawMessage(strconv.FormatFloat(v, 'g', -1, 64))
+}
+
+// fillChunk returns a chunk of the given shape filled with the fill value.
+func (m *ArrayMeta) fillChunk(shape []int) (*ndarray.Dense, error) {
+	d, err := ndarray.NewDense(m.DType, shape...)
+	if err != nil {
+		return nil, err
+	}
+	if m.FillValue.Defined && (m.FillValue.Value != 0 || m.FillValue.Text != "") {
+		if m.FillValue.Text != "" && m.DType.IsInt() {
+			if err := fillIntText(d, m.FillValue.Text); err != nil {
+				return nil, err
+			}
+		} else if err := d.FillChecked(m.FillValue.Value); err != nil {
+			if m.DType.IsFloat() {
+				d.Fill(m.FillValue.Value)
+			} else {
+				return nil, fmt.Errorf("%w: fill value %v for %s: %v", ErrMetadata, m.FillValue.Value, m.DType, err)
+			}
+		}
+	}
+	return d, nil
+}
+
+func fillIntText(d *ndarray.Dense, text string) error {
+	switch v := d.Data().(type) {
+	case []int64:
+		x, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return err
+		}
+		for i := range v {
+			v[i] = x
+		}
+		return nil
+	case []uint64:
+		x, err := strconv.ParseUint(text, 10, 64)
+		if err != nil {
+			return err
+		}
+		for i := range v {
+			v[i] = x
+		}
+		return nil
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return err
+	}
+	return d.FillChecked(f)
+}
+
+// --- v2 ---
+
+type zarrayJSON struct {
+	ZarrFormat         int               `json:"zarr_format"`
+	Shape              []int             `json:"shape"`
+	Chunks             []int             `json:"chunks"`
+	DType              json.RawMessage   `json:"dtype"`
+	Compressor         json.RawMessage   `json:"compressor"`
+	FillValue          json.RawMessage   `json:"fill_value"`
+	Order              string            `json:"order"`
+	Filters            []json.RawMessage `json:"filters"`
+	DimensionSeparator string            `json:"dimension_separator,omitempty"`
+}
+
+func parseV2Array(key string, zarray, zattrs []byte) (*ArrayMeta, error) {
+	var z zarrayJSON
+	dec := json.NewDecoder(bytes.NewReader(zarray))
+	if err := dec.Decode(&z); err != nil {
+		return nil, metaErr(key, "%v", err)
+	}
+	if z.ZarrFormat != 2 {
+		return nil, metaErr(key, "zarr_format %d, want 2", z.ZarrFormat)
+	}
+	var dts string
+	if err := json.Unmarshal(z.DType, &dts); err != nil {
+		return nil, metaErr(key, "structured dtype %s is not supported", z.DType)
+	}
+	dt, order, err := ndarray.ParseTypestr(dts)
+	if err != nil || len(dts) < 2 || !strings.ContainsAny(dts[:1], "<>|") {
+		return nil, metaErr(key, "dtype %q: not a supported numpy type string", dts)
+	}
+	m := &ArrayMeta{Format: 2, Shape: z.Shape, Chunks: z.Chunks, DType: dt, ByteOrder: order, Separator: ".", KeyEncoding: "v2"}
+	if z.DimensionSeparator != "" {
+		m.Separator = z.DimensionSeparator
+	}
+	switch z.Order {
+	case "C", "":
+		m.Order = 'C'
+	case "F":
+		m.Order = 'F'
+	default:
+		return nil, metaErr(key, "order %q", z.Order)
+	}
+	if m.FillValue, err = parseFill(z.FillValue, dt, key); err != nil {
+		return nil, err
+	}
+	if t := bytes.TrimSpace(z.Compressor); len(t) > 0 && string(t) != "null" {
+		m.Compressor = z.Compressor
+	}
+	m.Filters = z.Filters
+	if len(zattrs) > 0 {
+		if err := json.Unmarshal(zattrs, &m.Attributes); err != nil {
+			return nil, metaErr(strings.TrimSuffix(key, ".zarray")+".zattrs", "%v", err)
+		}
+		if dims, ok := m.Attributes["_ARRAY_DIMENSIONS"].([]any); ok {
+			for _, d := range dims {
+				s, _ := d.(string)
+				m.DimensionNames = append(m.DimensionNames, s)
+			}
+			delete(m.Attributes, "_ARRAY_DIMENSIONS")
+		}
+	}
+	if err := m.validate(key); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *ArrayMeta) encodeV2() (zarray, zattrs []byte, err error) {
+	order := "C"
+	if m.Order == 'F' {
+		order = "F"
+	}
+	bo := m.ByteOrder
+	if bo == nil {
+		bo = binary.LittleEndian
+	}
+	dts, _ := json.Marshal(m.DType.TypestrOrder(bo))
+	comp := m.Compressor
+	if comp == nil {
+		comp = json.RawMessage("null")
+	}
+	filters := m.Filters
+	if len(filters) == 0 {
+		filters = nil // encodes as null, never [] (numcodecs trap)
+	}
+	z := zarrayJSON{ZarrFormat: 2, Shape: nonNil(m.Shape), Chunks: nonNil(m.Chunks), DType: dts, Compressor: comp,
+		FillValue: encodeFill(m.FillValue, m.DType, 2), Order: order, Filters: filters, DimensionSeparator: m.Separator}
+	zarray, err = json.MarshalIndent(z, "", "    ")
+	if err != nil {
+		return nil, nil, err
+	}
+	attrs := map[string]any{}
+	for k, v := range m.Attributes {
+		attrs[k] = v
+	}
+	if m.DimensionNames != nil {
+		attrs["_ARRAY_DIMENSIONS"] = m.DimensionNames
+	}
+	zattrs, err = json.MarshalIndent(attrs, "", "    ")
+	return zarray, zattrs, err
+}
+
+func nonNil(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
+
+// --- v3 ---
+
+type namedConfig struct {
+	Name          string          `json:"name"`
+	Configuration json.RawMessage `json:"configuration,omitempty"`
+}
+
+type zarrJSON struct {
+	ZarrFormat       int               `json:"zarr_format"`
+	NodeType         string            `json:"node_type"`
+	Shape            []int             `json:"shape,omitempty"`
+	DataType         string            `json:"data_type,omitempty"`
+	ChunkGrid        *namedConfig      `json:"chunk_grid,omitempty"`
+	ChunkKeyEncoding *namedConfig      `json:"chunk_key_encoding,omitempty"`
+	FillValue        json.RawMessage   `json:"fill_value,omitempty"`
+	Codecs           []json.RawMessage `json:"codecs,omitempty"`
+	Attributes       map[string]any    `json:"attributes,omitempty"`
+	DimensionNames   []*string         `json:"dimension_names,omitempty"`
+	StorageTransf    []json.RawMessage `json:"storage_transformers,omitempty"`
+	Consolidated     json.RawMessage   `json:"consolidated_metadata,omitempty"`
+}
+
+func parseV3Array(key string, z *zarrJSON) (*ArrayMeta, error) {
+	if z.ZarrFormat != 3 || z.NodeType != "array" {
+		return nil, metaErr(key, "not a v3 array (zarr_format %d, node_type %q)", z.ZarrFormat, z.NodeType)
+	}
+	dt, err := ndarray.ParseDType(z.DataType)
+	if err != nil || z.DataType != dt.ZarrV3() {
+		return nil, metaErr(key, "data_type %q is not supported", z.DataType)
+	}
+	m := &ArrayMeta{Format: 3, Shape: z.Shape, DType: dt, ByteOrder: binary.LittleEndian, Order: 'C', Separator: "/", KeyEncoding: "default", Attributes: z.Attributes}
+	if m.Shape == nil {
+		m.Shape = []int{}
+	}
+	if z.ChunkGrid == nil || z.ChunkGrid.Name != "regular" {
+		return nil, metaErr(key, "chunk_grid must be regular")
+	}
+	var grid struct {
+		ChunkShape []int `json:"chunk_shape"`
+	}
+	if err := json.Unmarshal(z.ChunkGrid.Configuration, &grid); err != nil {
+		return nil, metaErr(key, "chunk_grid: %v", err)
+	}
+	m.Chunks = grid.ChunkShape
+	if m.Chunks == nil {
+		m.Chunks = []int{}
+	}
+	if z.ChunkKeyEncoding != nil {
+		var kc struct {
+			Separator string `json:"separator"`
+		}
+		if len(z.ChunkKeyEncoding.Configuration) > 0 {
+			if err := json.Unmarshal(z.ChunkKeyEncoding.Configuration, &kc); err != nil {
+				return nil, metaErr(key, "chunk_key_encoding: %v", err)
+			}
+		}
+		switch z.ChunkKeyEncoding.Name {
+		case "default":
+			m.Separator = "/"
+		case "v2":
+			m.KeyEncoding, m.Separator = "v2", "."
+		default:
+			return nil, metaErr(key, "chunk_key_encoding %q", z.ChunkKeyEncoding.Name)
+		}
+		if kc.Separator != "" {
+			m.Separator = kc.Separator
+		}
+	}
+	if len(z.StorageTransf) > 0 {
+		return nil, metaErr(key, "storage transformers are not supported")
+	}
+	if m.FillValue, err = parseFill(z.FillValue, dt, key); err != nil {
+		return nil, err
+	}
+	if !m.FillValue.Defined {
+		m.FillValue = FillValue{Defined: true}
+	}
+	if len(z.Codecs) == 0 {
+		return nil, metaErr(key, "no codecs")
+	}
+	m.Codecs = z.Codecs
+	if z.DimensionNames != nil {
+		m.DimensionNames = make([]string, len(z.DimensionNames))
+		for i, p := range z.DimensionNames {
+			if p != nil {
+				m.DimensionNames[i] = *p
+			}
+		}
+	}
+	if err := m.validate(key); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *ArrayMeta) zarrJSON() *zarrJSON {
+	cs, _ := json.Marshal(map[string]any{"chunk_shape": nonNil(m.Chunks)})
+	enc := &namedConfig{Name: "default"}
+	if m.KeyEncoding == "v2" {
+		enc.Name = "v2"
+	}
+	sep, _ := json.Marshal(map[string]string{"separator": m.Separator})
+	enc.Configuration = sep
+	z := &zarrJSON{ZarrFormat: 3, NodeType: "array", Shape: nonNil(m.Shape), DataType: m.DType.ZarrV3(),
+		ChunkGrid: &namedConfig{Name: "regular", Configuration: cs}, ChunkKeyEncoding: enc,
+		FillValue: encodeFill(m.FillValue, m.DType, 3), Codecs: m.Codecs, Attributes: m.Attributes}
+	if z.Attributes == nil {
+		z.Attributes = map[string]any{}
+	}
+	if m.DimensionNames != nil {
+		for _, n := range m.DimensionNames {
+			n := n
+			if n == "" {
+				z.DimensionNames = append(z.DimensionNames, nil)
+			} else {
+				z.DimensionNames = append(z.DimensionNames, &n)
+			}
+		}
+	}
+	return z
+}
+
+func (m *ArrayMeta) encodeV3() ([]byte, error) {
+	return json.MarshalIndent(m.zarrJSON(), "", "    ")
+}
