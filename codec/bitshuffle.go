@@ -6,13 +6,17 @@ import "encoding/binary"
 // algorithm): elements are taken in groups of 8, and for every byte j of the
 // element and bit k of that byte, a row of n/8 bytes holds bit k of byte j of
 // every element (element 8g+m at bit m of byte g of the row). Rows are ordered
-// j-major: row j*8+k. The bytes after the last whole group of 8 elements are
-// copied unchanged. The reference loop is
+// j-major: row j*8+k. As in c-blosc 1.21, a block whose element count is not
+// a multiple of 8 is copied unchanged. The reference loop is
 //
 //	for j, g, m, k: bit m of dst[(j*8+k)*(n/8)+g] = bit k of src[(8g+m)*ts+j]
 func bitshuffle(dst, src []byte, ts int) {
 	n := len(src) / ts
-	n8 := n &^ 7
+	if n%8 != 0 {
+		copy(dst, src)
+		return
+	}
+	n8 := n
 	rows := n8 / 8
 	for j := 0; j < ts; j++ {
 		for g := 0; g < rows; g++ {
@@ -34,7 +38,11 @@ func bitshuffle(dst, src []byte, ts int) {
 // bitunshuffle inverts bitshuffle.
 func bitunshuffle(dst, src []byte, ts int) {
 	n := len(src) / ts
-	n8 := n &^ 7
+	if n%8 != 0 {
+		copy(dst, src)
+		return
+	}
+	n8 := n
 	rows := n8 / 8
 	if ts == 1 {
 		for g := 0; g < rows; g++ {

@@ -247,10 +247,11 @@ func (b *Blosc) Encode(dst, src []byte) ([]byte, error) {
 		nblocks++
 	}
 	maxbytes := nbytes + bloscHeader
-	out := grow(dst, maxbytes)[start:]
+	dst = grow(dst, maxbytes)
+	out := dst[start : start+maxbytes]
 	ntbytes := bloscHeader + 4*nblocks
 	if ntbytes > maxbytes {
-		return b.memcpyed(dst, src, flags, ts, bs), nil
+		return b.memcpyed(dst[:start], src, flags, ts, bs), nil
 	}
 	tmpb := getBuf(bs)
 	defer putBuf(tmpb)
@@ -280,7 +281,7 @@ func (b *Blosc) Encode(dst, src []byte) ([]byte, error) {
 		for s := 0; s < nstreams; s++ {
 			in := t[s*neblock : (s+1)*neblock]
 			if ntbytes+4 > maxbytes {
-				return b.memcpyed(dst, src, flags, ts, bs), nil
+				return b.memcpyed(dst[:start], src, flags, ts, bs), nil
 			}
 			csizeAt := ntbytes
 			ntbytes += 4
@@ -295,7 +296,7 @@ func (b *Blosc) Encode(dst, src []byte) ([]byte, error) {
 			}
 			if cbytes == 0 || cbytes >= neblock {
 				if ntbytes+neblock > maxbytes {
-					return b.memcpyed(dst, src, flags, ts, bs), nil
+					return b.memcpyed(dst[:start], src, flags, ts, bs), nil
 				}
 				copy(out[ntbytes:], in)
 				cbytes = neblock
