@@ -80,7 +80,8 @@ func init() {
 // blosclz, lz4, lz4hc, snappy, zlib and zstd; no-, byte- and bit-shuffle; any
 // typesize and blocksize; split and unsplit blocks; memcpyed frames.
 // Encoding supports blosclz, lz4, lz4hc, zlib and zstd and chooses
-// blocksizes and splits as c-blosc 1.21 does, single-threaded.
+// blocksizes and splits as c-blosc 1.21 does, single-threaded. Build values
+// with NewBlosc (or the registry); the zero value can only decode.
 type Blosc struct {
 	Cname     string // compressor
 	Clevel    int    // 0..9; 0 stores raw
@@ -328,6 +329,10 @@ func (b *Blosc) memcpyed(dst, src []byte, flags byte, ts, bs int) []byte {
 // compressStream compresses in into out (at most len(out) bytes), returning 0
 // when it does not fit.
 func (b *Blosc) compressStream(out, in []byte) (int, error) {
+	pool := b.lz4pool
+	if pool == nil {
+		pool = &sync.Pool{}
+	}
 	switch b.Cname {
 	case "blosclz":
 		minRun := 4
@@ -336,32 +341,38 @@ func (b *Blosc) compressStream(out, in []byte) (int, error) {
 		}
 		return blosclzEncode(out, in, minRun), nil
 	case "lz4":
-		c, _ := b.lz4pool.Get().(*lz4.CompressorCCompat)
+		c, _ := pool.Get().(*lz4.CompressorCCompat)
 		if c == nil {
 			c = &lz4.CompressorCCompat{}
 		}
 		c.Acceleration = 10 - b.Clevel
 		n, err := c.CompressBlock(in, out)
-		b.lz4pool.Put(c)
+		pool.Put(c)
 		if err != nil {
 			return 0, nil // does not fit
 		}
 		return n, nil
 	case "lz4hc":
-		c, _ := b.lz4pool.Get().(*lz4.CompressorHC)
+		c, _ := pool.Get().(*lz4.CompressorHC)
 		if c == nil {
 			c = &lz4.CompressorHC{}
 		}
-		c.Level = lz4.CompressionLevel(1 << (8 + b.Clevel))
+		c.Level = lz4.CompressionLevel(1 << b.Clevel) // search depth, as LZ4HC levels grow it
 		n, err := c.CompressBlock(in, out)
-		b.lz4pool.Put(c)
+		pool.Put(c)
 		if err != nil {
 			return 0, nil
 		}
 		return n, nil
 	case "zstd":
+		if b.zstd == nil {
+			return 0, errf("blosc", "encode", ErrConfig, "zero Blosc value: use NewBlosc")
+		}
 		return fitInto(out, b.zstd.enc.EncodeAll(in, out[:0:len(out)]))
 	case "zlib":
+		if b.zlib == nil {
+			return 0, errf("blosc", "encode", ErrConfig, "zero Blosc value: use NewBlosc")
+		}
 		enc, err := b.zlib.Encode(out[:0:len(out)], in)
 		if err != nil {
 			return 0, err

@@ -120,8 +120,12 @@ func unshuffleBytes(dst, src []byte, es int) {
 		for ; i+8 <= n; i += 8 {
 			a := binary.LittleEndian.Uint64(s0[i:])
 			b := binary.LittleEndian.Uint64(s1[i:])
-			binary.LittleEndian.PutUint64(d[2*i:], spread8(uint32(a))|spread8(uint32(b))<<8)
-			binary.LittleEndian.PutUint64(d[2*i+8:], spread8(uint32(a>>32))|spread8(uint32(b>>32))<<8)
+			even := a&m8 | (b&m8)<<8        // elements 0, 2, 4, 6 in 16-bit lanes
+			odd := (a>>8)&m8 | b&^m8        // elements 1, 3, 5, 7
+			y0 := even&m16 | (odd&m16)<<16  // 0 1 | 4 5
+			y1 := (even>>16)&m16 | odd&^m16 // 2 3 | 6 7
+			binary.LittleEndian.PutUint64(d[2*i:], y0&m32|y1<<32)
+			binary.LittleEndian.PutUint64(d[2*i+8:], y0>>32|y1&^m32)
 		}
 		for ; i < n; i++ {
 			d[2*i], d[2*i+1] = s0[i], s1[i]
@@ -131,20 +135,12 @@ func unshuffleBytes(dst, src []byte, es int) {
 		d := dst[:4*n]
 		i := 0
 		for ; i+8 <= n; i += 8 {
-			a := binary.LittleEndian.Uint64(s0[i:])
-			b := binary.LittleEndian.Uint64(s1[i:])
-			c := binary.LittleEndian.Uint64(s2[i:])
-			e := binary.LittleEndian.Uint64(s3[i:])
-			// interleave pairs (a,b) and (c,e) into 16-bit lanes, then those into 32-bit lanes
-			ab0 := spread8(uint32(a)) | spread8(uint32(b))<<8
-			ab1 := spread8(uint32(a>>32)) | spread8(uint32(b>>32))<<8
-			ce0 := spread8(uint32(c)) | spread8(uint32(e))<<8
-			ce1 := spread8(uint32(c>>32)) | spread8(uint32(e>>32))<<8
+			x0, x1, x2, x3 := transpose4(s0[i:], s1[i:], s2[i:], s3[i:])
 			o := d[4*i : 4*i+32]
-			binary.LittleEndian.PutUint64(o[0:], spread16(uint32(ab0))|spread16(uint32(ce0))<<16)
-			binary.LittleEndian.PutUint64(o[8:], spread16(uint32(ab0>>32))|spread16(uint32(ce0>>32))<<16)
-			binary.LittleEndian.PutUint64(o[16:], spread16(uint32(ab1))|spread16(uint32(ce1))<<16)
-			binary.LittleEndian.PutUint64(o[24:], spread16(uint32(ab1>>32))|spread16(uint32(ce1>>32))<<16)
+			binary.LittleEndian.PutUint64(o[0:], x0&0xffffffff|x1<<32)
+			binary.LittleEndian.PutUint64(o[8:], x2&0xffffffff|x3<<32)
+			binary.LittleEndian.PutUint64(o[16:], x0>>32|x1&^0xffffffff)
+			binary.LittleEndian.PutUint64(o[24:], x2>>32|x3&^0xffffffff)
 		}
 		for ; i < n; i++ {
 			d[4*i], d[4*i+1], d[4*i+2], d[4*i+3] = s0[i], s1[i], s2[i], s3[i]
@@ -153,7 +149,21 @@ func unshuffleBytes(dst, src []byte, es int) {
 		s0, s1, s2, s3 := src[:n], src[n:2*n], src[2*n:3*n], src[3*n:4*n]
 		s4, s5, s6, s7 := src[4*n:5*n], src[5*n:6*n], src[6*n:7*n], src[7*n:8*n]
 		d := dst[:8*n]
-		for i := range s0 {
+		i := 0
+		for ; i+8 <= n; i += 8 {
+			q0, q1, q2, q3 := transpose4(s0[i:], s1[i:], s2[i:], s3[i:])
+			r0, r1, r2, r3 := transpose4(s4[i:], s5[i:], s6[i:], s7[i:])
+			o := d[8*i : 8*i+64]
+			binary.LittleEndian.PutUint64(o[0:], q0&m32|r0<<32)
+			binary.LittleEndian.PutUint64(o[8:], q1&m32|r1<<32)
+			binary.LittleEndian.PutUint64(o[16:], q2&m32|r2<<32)
+			binary.LittleEndian.PutUint64(o[24:], q3&m32|r3<<32)
+			binary.LittleEndian.PutUint64(o[32:], q0>>32|r0&^m32)
+			binary.LittleEndian.PutUint64(o[40:], q1>>32|r1&^m32)
+			binary.LittleEndian.PutUint64(o[48:], q2>>32|r2&^m32)
+			binary.LittleEndian.PutUint64(o[56:], q3>>32|r3&^m32)
+		}
+		for ; i < n; i++ {
 			v := uint64(s0[i]) | uint64(s1[i])<<8 | uint64(s2[i])<<16 | uint64(s3[i])<<24 |
 				uint64(s4[i])<<32 | uint64(s5[i])<<40 | uint64(s6[i])<<48 | uint64(s7[i])<<56
 			binary.LittleEndian.PutUint64(d[8*i:], v)
@@ -169,17 +179,24 @@ func unshuffleBytes(dst, src []byte, es int) {
 	copy(dst[n*es:], src[n*es:])
 }
 
-// spread8 moves the 4 bytes of x to the even bytes of the result
-// (byte k → byte 2k).
-func spread8(x uint32) uint64 {
-	v := uint64(x)
-	v = (v | v<<16) & 0x0000ffff0000ffff
-	v = (v | v<<8) & 0x00ff00ff00ff00ff
-	return v
-}
+const m8, m16, m32 = 0x00ff00ff00ff00ff, 0x0000ffff0000ffff, 0x00000000ffffffff
 
-// spread16 moves the two 16-bit halves of x to 16-bit lanes 0 and 2.
-func spread16(x uint32) uint64 {
-	v := uint64(x)
-	return (v | v<<16) & 0x0000ffff0000ffff
+// transpose4 reads 8 bytes from each of four streams (byte k of elements
+// 0..7) and returns the 4-byte elements in 32-bit lanes: x0 holds elements 0
+// and 4, x1 1 and 5, x2 2 and 6, x3 3 and 7 (the 4×4 byte transposes of
+// each half, done with shifts and masks in 64-bit lanes).
+func transpose4(s0, s1, s2, s3 []byte) (x0, x1, x2, x3 uint64) {
+	a := binary.LittleEndian.Uint64(s0)
+	b := binary.LittleEndian.Uint64(s1)
+	c := binary.LittleEndian.Uint64(s2)
+	e := binary.LittleEndian.Uint64(s3)
+	ab02 := a&m8 | (b&m8)<<8 // (a0 b0)(a2 b2)(a4 b4)(a6 b6)
+	ab13 := (a>>8)&m8 | b&^m8
+	ce02 := c&m8 | (e&m8)<<8
+	ce13 := (c>>8)&m8 | e&^m8
+	x0 = ab02&m16 | (ce02&m16)<<16
+	x2 = (ab02>>16)&m16 | ce02&^m16
+	x1 = ab13&m16 | (ce13&m16)<<16
+	x3 = (ab13>>16)&m16 | ce13&^m16
+	return
 }
