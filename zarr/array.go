@@ -1,0 +1,423 @@
+package zarr
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"path"
+	"sync"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/codec"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// Array is a Zarr array in a store: metadata plus chunk IO. It is safe for
+// concurrent use; concurrent writes to one chunk through one Array are
+// serialised by a per-chunk lock (read-modify-write never loses data).
+// Writers in other processes must write disjoint chunks.
+type Array struct {
+	store Store
+	path  string
+	meta  *ArrayMeta
+	grid  *chunk.Grid
+	pipe  *codec.Pipeline // whole-chunk pipeline; nil when sharded
+	shard *sharding
+	opts  Options
+	locks [64]sync.Mutex
+}
+
+// Options tunes array IO.
+type Options struct {
+	// Concurrency is the number of chunks read or written at once by one
+	// Read or Write call (default 8).
+	Concurrency int
+	// WriteEmptyChunks stores chunks that hold only the fill value; by
+	// default they are deleted instead (zarr-python's write_empty_chunks
+	// = False), so sparse arrays stay small.
+	WriteEmptyChunks bool
+}
+
+// ErrNotFound reports a path with no array or group metadata.
+var ErrNotFound = errors.New("zarr: no array or group at path")
+
+// ErrRegion reports a read or write region outside the array or of the
+// wrong shape or dtype.
+var ErrRegion = errors.New("zarr: invalid region")
+
+func joinKey(p, k string) string {
+	if p == "" {
+		return k
+	}
+	return p + "/" + k
+}
+
+func cleanPath(p string) (string, error) {
+	if p == "" || p == "/" {
+		return "", nil
+	}
+	c := path.Clean("/" + p)[1:]
+	if err := ValidKey(c); err != nil {
+		return "", err
+	}
+	return c, nil
+}
+
+// OpenArray opens the array at path (v3 zarr.json or v2 .zarray).
+func OpenArray(ctx context.Context, s Store, p string, opts ...Options) (*Array, error) {
+	p, err := cleanPath(p)
+	if err != nil {
+		return nil, err
+	}
+	m, err := readArrayMeta(ctx, s, p)
+	if err != nil {
+		return nil, err
+	}
+	return newArray(s, p, m, opts)
+}
+
+func readArrayMeta(ctx context.Context, s Store, p string) (*ArrayMeta, error) {
+	key := joinKey(p, "zarr.json")
+	b, err := s.Get(ctx, key)
+	if err == nil {
+		var z zarrJSON
+		if err := json.Unmarshal(b, &z); err != nil {
+			return nil, metaErr(key, "%v", err)
+		}
+		if z.NodeType != "array" {
+			return nil, fmt.Errorf("%w: %q is a %s", ErrNotFound, p, z.NodeType)
+		}
+		return parseV3Array(key, &z)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key = joinKey(p, ".zarray")
+	za, err := s.Get(ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := s.Get(ctx, joinKey(p, ".zattrs"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	return parseV2Array(key, za, attrs)
+}
+
+func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
+	a := &Array{store: s, path: p, meta: m}
+	if len(opts) > 0 {
+		a.opts = opts[0]
+	}
+	if a.opts.Concurrency <= 0 {
+		a.opts.Concurrency = 8
+	}
+	g, err := chunk.NewRegularGrid(m.Shape, m.Chunks)
+	if err != nil {
+		return nil, metaErr(p, "%v", err)
+	}
+	a.grid = g
+	spec := codec.ChunkSpec{DType: m.DType, Shape: m.Chunks}
+	var codecs []codec.Codec
+	if m.Format == 3 {
+		if len(m.Codecs) == 1 && isSharding(m.Codecs[0]) {
+			sh, err := parseSharding(m.Codecs[0], spec)
+			if err != nil {
+				return nil, err
+			}
+			a.shard = sh
+			return a, nil
+		}
+		for _, raw := range m.Codecs {
+			if isSharding(raw) {
+				return nil, metaErr(p, "sharding_indexed must be the only codec")
+			}
+			c, err := codec.ParseV3(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", ErrMetadata, p, err)
+			}
+			codecs = append(codecs, c)
+		}
+	} else {
+		if m.Order == 'F' {
+			codecs = append(codecs, codec.Transpose{Reverse: true})
+		}
+		for _, raw := range m.Filters {
+			c, err := codec.ParseNumcodecs(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s filters: %w", ErrMetadata, p, err)
+			}
+			codecs = append(codecs, c)
+		}
+		e := codec.Little
+		if m.ByteOrder == binary.BigEndian {
+			e = codec.Big
+		}
+		codecs = append(codecs, codec.Bytes{Endian: e})
+		if m.Compressor != nil {
+			c, err := codec.ParseNumcodecs(m.Compressor)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s compressor: %w", ErrMetadata, p, err)
+			}
+			codecs = append(codecs, c)
+		}
+	}
+	pipe, err := codec.NewPipeline(spec, codecs...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrMetadata, p, err)
+	}
+	a.pipe = pipe
+	return a, nil
+}
+
+// Meta returns the array's metadata (do not modify).
+func (a *Array) Meta() *ArrayMeta { return a.meta }
+
+// Shape, DType and Chunks describe the array.
+func (a *Array) Shape() []int         { return append([]int(nil), a.meta.Shape...) }
+func (a *Array) DType() ndarray.DType { return a.meta.DType }
+func (a *Array) Chunks() []int        { return append([]int(nil), a.meta.Chunks...) }
+
+// Path is the array's path in its store.
+func (a *Array) Path() string { return a.path }
+
+// Store is the array's store.
+func (a *Array) Store() Store { return a.store }
+
+// Grid is the chunk grid (shards for sharded arrays).
+func (a *Array) Grid() *chunk.Grid { return a.grid }
+
+// ChunkKey is the store key of chunk idx.
+func (a *Array) ChunkKey(idx []int) string { return joinKey(a.path, a.meta.chunkKey(idx)) }
+
+func (a *Array) lock(key string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return &a.locks[h.Sum32()%uint32(len(a.locks))]
+}
+
+// readChunk returns the full-size chunk idx (fill value when missing).
+func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error) {
+	key := a.ChunkKey(idx)
+	if a.shard != nil {
+		return a.shard.readShard(ctx, a, key, nil)
+	}
+	b, err := a.store.Get(ctx, key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return a.meta.fillChunk(a.meta.Chunks)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.pipe.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("zarr: chunk %q: %w", key, err)
+	}
+	return d, nil
+}
+
+// readPiece reads the part src (chunk coordinates) of chunk idx; sharded
+// arrays read only the inner chunks it touches.
+func (a *Array) readPiece(ctx context.Context, idx []int, src chunk.Box) (*ndarray.Dense, chunk.Box, error) {
+	if a.shard != nil {
+		d, err := a.shard.readShard(ctx, a, a.ChunkKey(idx), &src)
+		return d, chunk.BoxOf(src.Shape()), err
+	}
+	d, err := a.readChunk(ctx, idx)
+	return d, src, err
+}
+
+func (a *Array) writeChunk(ctx context.Context, idx []int, d *ndarray.Dense) (int64, error) {
+	key := a.ChunkKey(idx)
+	if !a.opts.WriteEmptyChunks && a.isFill(d) {
+		return 0, a.store.Delete(ctx, key)
+	}
+	if a.shard != nil {
+		b, err := a.shard.encodeShard(a, d)
+		if err != nil {
+			return 0, err
+		}
+		if b == nil {
+			return 0, a.store.Delete(ctx, key)
+		}
+		return int64(len(b)), a.store.Set(ctx, key, b)
+	}
+	b, err := a.pipe.Encode(nil, d)
+	if err != nil {
+		return 0, fmt.Errorf("zarr: encode chunk %q: %w", key, err)
+	}
+	return int64(len(b)), a.store.Set(ctx, key, b)
+}
+
+// isFill reports whether every element equals the fill value (NaN fill
+// matches NaN).
+func (a *Array) isFill(d *ndarray.Dense) bool {
+	f, err := a.meta.fillChunk([]int{1})
+	if err != nil {
+		return false
+	}
+	es := a.meta.DType.Size()
+	want := f.Bytes()
+	b := d.Bytes()
+	for i := 0; i < len(b); i += es {
+		if string(b[i:i+es]) != string(want) {
+			if a.meta.DType.IsFloat() && isNaNBytes(b[i:i+es]) && isNaNBytes(want) {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+func isNaNBytes(b []byte) bool {
+	switch len(b) {
+	case 4:
+		v := binary.LittleEndian.Uint32(b)
+		return v&0x7f800000 == 0x7f800000 && v&0x7fffff != 0
+	case 8:
+		v := binary.LittleEndian.Uint64(b)
+		return v&0x7ff0000000000000 == 0x7ff0000000000000 && v&0xfffffffffffff != 0
+	}
+	return false
+}
+
+func (a *Array) checkBox(box chunk.Box) error {
+	if box.Rank() != len(a.meta.Shape) {
+		return fmt.Errorf("%w: region %v for array of rank %d", ErrRegion, box, len(a.meta.Shape))
+	}
+	if !chunk.BoxOf(a.meta.Shape).Contains(box) {
+		return fmt.Errorf("%w: region %v outside shape %v", ErrRegion, box, a.meta.Shape)
+	}
+	for i := range box.Lo {
+		if box.Lo[i] > box.Hi[i] {
+			return fmt.Errorf("%w: region %v", ErrRegion, box)
+		}
+	}
+	return nil
+}
+
+// parallel runs f for each piece with bounded concurrency; the first error
+// cancels the rest.
+func (a *Array) parallel(ctx context.Context, pieces []chunk.Piece, f func(ctx context.Context, p chunk.Piece) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, a.opts.Concurrency)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, p := range pieces {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := f(ctx, p); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
+}
+
+// Read returns the elements inside box, reading the chunks it touches in
+// parallel. Missing chunks read as the fill value.
+func (a *Array) Read(ctx context.Context, box chunk.Box) (*ndarray.Dense, error) {
+	if err := a.checkBox(box); err != nil {
+		return nil, err
+	}
+	out, err := ndarray.NewDense(a.meta.DType, box.Shape()...)
+	if err != nil {
+		return nil, err
+	}
+	pieces, err := a.grid.Intersect(box)
+	if err != nil {
+		return nil, err
+	}
+	err = a.parallel(ctx, pieces, func(ctx context.Context, p chunk.Piece) error {
+		d, src, err := a.readPiece(ctx, p.Block, p.Src)
+		if err != nil {
+			return err
+		}
+		return ndarray.CopyBox(out, p.Dst, d, src)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReadAll reads the whole array.
+func (a *Array) ReadAll(ctx context.Context) (*ndarray.Dense, error) {
+	return a.Read(ctx, chunk.BoxOf(a.meta.Shape))
+}
+
+// Write stores d into region box. Chunks the region covers whole are
+// written directly; partly covered chunks are read, updated and written
+// back under a per-chunk lock. It returns the bytes written.
+func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int64, error) {
+	if err := a.checkBox(box); err != nil {
+		return 0, err
+	}
+	if d.DType() != a.meta.DType {
+		return 0, fmt.Errorf("%w: writing %s into %s array", ErrRegion, d.DType(), a.meta.DType)
+	}
+	if !chunk.EqualShape(d.Shape(), box.Shape()) {
+		return 0, fmt.Errorf("%w: block %v for region %v", ErrRegion, d.Shape(), box)
+	}
+	pieces, err := a.grid.Intersect(box)
+	if err != nil {
+		return 0, err
+	}
+	var mu sync.Mutex
+	var total int64
+	err = a.parallel(ctx, pieces, func(ctx context.Context, p chunk.Piece) error {
+		bb := a.grid.BlockBox(p.Block)
+		whole := chunk.EqualShape(p.Src.Shape(), bb.Shape())
+		var c *ndarray.Dense
+		var err error
+		key := a.ChunkKey(p.Block)
+		if whole {
+			c, err = a.meta.fillChunk(a.meta.Chunks)
+		} else {
+			l := a.lock(key)
+			l.Lock()
+			defer l.Unlock()
+			c, err = a.readChunk(ctx, p.Block)
+		}
+		if err != nil {
+			return err
+		}
+		if err := ndarray.CopyBox(c, p.Src, d, p.Dst); err != nil {
+			return err
+		}
+		n, err := a.writeChunk(ctx, p.Block, c)
+		mu.Lock()
+		total += n
+		mu.Unlock()
+		return err
+	})
+	return total, err
+}
+
+// WriteAll writes a block covering the whole array.
+func (a *Array) WriteAll(ctx context.Context, d *ndarray.Dense) (int64, error) {
+	return a.Write(ctx, chunk.BoxOf(a.meta.Shape), d)
+}

@@ -1,0 +1,239 @@
+package zarr
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// CreateOptions describes a new array.
+type CreateOptions struct {
+	Format int           // 2 or 3; 0 means 3
+	Shape  []int         // required
+	DType  ndarray.DType // required
+	// Chunks is the chunk shape (inner chunk shape when Shards is set);
+	// nil chooses about 16 MiB chunks.
+	Chunks []int
+	// Shards, v3 only, makes the stored objects shards of this shape holding
+	// Chunks-shaped inner chunks (sharding_indexed, index at the end with
+	// crc32c).
+	Shards []int
+	// FillValue; nil means 0 (v2 writes it as 0 too, never null).
+	FillValue *float64
+	// Order is 'C' (default) or 'F' (v2 only).
+	Order byte
+	// Separator is "/" or "." (defaults: v3 "/", v2 ".").
+	Separator string
+	// Codecs, v3: the codec list (array→array, bytes, bytes→bytes; for
+	// sharded arrays the inner chunks' list). nil means bytes + zstd.
+	Codecs []json.RawMessage
+	// Compressor and Filters, v2: numcodecs objects. A nil Compressor means
+	// Blosc lz4 clevel 5 with byte shuffle (zarr-python's default); use
+	// NoCompressor for none.
+	Compressor json.RawMessage
+	Filters    []json.RawMessage
+	// ByteOrder, v2: stored byte order (default little-endian).
+	ByteOrder      binary.ByteOrder
+	DimensionNames []string
+	Attributes     map[string]any
+	// Overwrite replaces existing metadata at the path (chunks of the old
+	// array that the new one does not overwrite are left in place).
+	Overwrite bool
+}
+
+// NoCompressor is the Compressor value for uncompressed v2 arrays.
+var NoCompressor = json.RawMessage("null")
+
+// ErrExists reports that an array or group already exists at a path.
+var ErrExists = errors.New("zarr: node already exists")
+
+func defaultChunks(shape []int, dt ndarray.DType) []int {
+	g, err := chunk.Auto().Normalize(shape, dt.Size(), chunk.NormalizeOptions{TargetBytes: 16 << 20})
+	if err != nil {
+		return shape
+	}
+	c := g.MaxChunkShape()
+	for i := range c {
+		c[i] = max(c[i], 1)
+	}
+	return c
+}
+
+// Create writes the metadata of a new array at path and returns it.
+func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Options) (*Array, error) {
+	p, err := cleanPath(p)
+	if err != nil {
+		return nil, err
+	}
+	if o.Format == 0 {
+		o.Format = 3
+	}
+	if o.Format != 2 && o.Format != 3 {
+		return nil, fmt.Errorf("%w: format %d", ErrMetadata, o.Format)
+	}
+	if !o.DType.Valid() {
+		return nil, fmt.Errorf("%w: invalid dtype", ErrMetadata)
+	}
+	if err := chunk.CheckShape(o.Shape); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMetadata, err)
+	}
+	if !o.Overwrite {
+		for _, k := range []string{"zarr.json", ".zarray", ".zgroup"} {
+			if _, err := s.Get(ctx, joinKey(p, k)); err == nil {
+				return nil, fmt.Errorf("%w: %q", ErrExists, p)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+	}
+	chunks := o.Chunks
+	if chunks == nil {
+		chunks = defaultChunks(o.Shape, o.DType)
+	}
+	m := &ArrayMeta{Format: o.Format, Shape: append([]int{}, o.Shape...), Chunks: append([]int{}, chunks...), DType: o.DType,
+		ByteOrder: o.ByteOrder, Order: 'C', DimensionNames: o.DimensionNames, Attributes: o.Attributes}
+	if m.ByteOrder == nil {
+		m.ByteOrder = binary.LittleEndian
+	}
+	if o.Order != 0 {
+		m.Order = o.Order
+	}
+	m.FillValue = FillValue{Defined: true}
+	if o.FillValue != nil {
+		v := *o.FillValue
+		if o.DType.IsInt() && (v != math.Trunc(v) || math.IsNaN(v)) {
+			return nil, fmt.Errorf("%w: fill value %v for %s", ErrMetadata, v, o.DType)
+		}
+		m.FillValue.Value = v
+	}
+	if o.Format == 3 {
+		m.KeyEncoding, m.Separator = "default", "/"
+		if o.Separator != "" {
+			m.Separator = o.Separator
+		}
+		if m.Order != 'C' || o.Compressor != nil || o.Filters != nil {
+			return nil, fmt.Errorf("%w: order, compressor and filters are v2 options (use Codecs)", ErrMetadata)
+		}
+		codecs := o.Codecs
+		if codecs == nil {
+			codecs = []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"zstd","configuration":{"level":0,"checksum":false}}`)}
+		}
+		if o.Shards != nil {
+			if len(o.Shards) != len(o.Shape) {
+				return nil, fmt.Errorf("%w: shards %v for rank %d", ErrMetadata, o.Shards, len(o.Shape))
+			}
+			conf, _ := json.Marshal(map[string]any{
+				"chunk_shape": chunks,
+				"codecs":      codecs,
+				"index_codecs": []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`),
+					json.RawMessage(`{"name":"crc32c"}`)},
+				"index_location": "end",
+			})
+			sh, _ := json.Marshal(map[string]any{"name": "sharding_indexed", "configuration": json.RawMessage(conf)})
+			codecs = []json.RawMessage{sh}
+			m.Chunks = append([]int{}, o.Shards...)
+		}
+		m.Codecs = codecs
+	} else {
+		m.KeyEncoding, m.Separator = "v2", "."
+		if o.Separator != "" {
+			m.Separator = o.Separator
+		}
+		if o.Codecs != nil || o.Shards != nil {
+			return nil, fmt.Errorf("%w: codecs and shards are v3 options", ErrMetadata)
+		}
+		m.Compressor = o.Compressor
+		if m.Compressor == nil {
+			m.Compressor = json.RawMessage(`{"id":"blosc","cname":"lz4","clevel":5,"shuffle":1,"blocksize":0}`)
+		} else if string(m.Compressor) == "null" {
+			m.Compressor = nil
+		}
+		m.Filters = o.Filters
+	}
+	if err := m.validate(p); err != nil {
+		return nil, err
+	}
+	a, err := newArray(s, p, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.writeMeta(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Array) writeMeta(ctx context.Context) error {
+	m := a.meta
+	if m.Format == 3 {
+		b, err := m.encodeV3()
+		if err != nil {
+			return err
+		}
+		return a.store.Set(ctx, joinKey(a.path, "zarr.json"), b)
+	}
+	za, zattrs, err := m.encodeV2()
+	if err != nil {
+		return err
+	}
+	if err := a.store.Set(ctx, joinKey(a.path, ".zarray"), za); err != nil {
+		return err
+	}
+	return a.store.Set(ctx, joinKey(a.path, ".zattrs"), zattrs)
+}
+
+// SetAttributes replaces the array's user attributes.
+func (a *Array) SetAttributes(ctx context.Context, attrs map[string]any) error {
+	a.meta.Attributes = attrs
+	return a.writeMeta(ctx)
+}
+
+// Resize changes the shape (chunks outside the new shape are not deleted).
+func (a *Array) Resize(ctx context.Context, shape []int) error {
+	if len(shape) != len(a.meta.Shape) {
+		return fmt.Errorf("%w: resize to rank %d from %d", ErrRegion, len(shape), len(a.meta.Shape))
+	}
+	if err := chunk.CheckShape(shape); err != nil {
+		return fmt.Errorf("%w: %w", ErrRegion, err)
+	}
+	g, err := chunk.NewRegularGrid(shape, a.meta.Chunks)
+	if err != nil {
+		return err
+	}
+	a.meta.Shape = append([]int{}, shape...)
+	a.grid = g
+	return a.writeMeta(ctx)
+}
+
+// Append grows the array along axis by d's extent there and writes d into
+// the new region (a growing time series). d must match the other axes.
+func (a *Array) Append(ctx context.Context, axis int, d *ndarray.Dense) (int64, error) {
+	shape := a.Shape()
+	if axis < 0 {
+		axis += len(shape)
+	}
+	ds := d.Shape()
+	if axis < 0 || axis >= len(shape) || len(ds) != len(shape) {
+		return 0, fmt.Errorf("%w: append of %v along axis %d to %v", ErrRegion, ds, axis, shape)
+	}
+	for i := range shape {
+		if i != axis && ds[i] != shape[i] {
+			return 0, fmt.Errorf("%w: append of %v along axis %d to %v", ErrRegion, ds, axis, shape)
+		}
+	}
+	lo := make([]int, len(shape))
+	lo[axis] = shape[axis]
+	shape[axis] += ds[axis]
+	if err := a.Resize(ctx, shape); err != nil {
+		return 0, err
+	}
+	hi := append([]int{}, shape...)
+	return a.Write(ctx, chunk.Box{Lo: lo, Hi: hi}, d)
+}

@@ -1,0 +1,256 @@
+package zarr
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/codec"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// sharding is the Zarr v3 sharding_indexed codec: a shard (the stored
+// chunk) holds inner chunks encoded independently, plus an index of
+// (offset, nbytes) uint64 pairs, 2^64-1 for an empty inner chunk. Reads of
+// part of a shard fetch only the index and the inner chunks they need when
+// the store can read byte ranges.
+type sharding struct {
+	shardShape []int
+	inner      []int
+	grid       *chunk.Grid // inner chunks within one shard
+	innerPipe  *codec.Pipeline
+	indexPipe  *codec.Pipeline
+	indexSpec  codec.ChunkSpec
+	atEnd      bool
+	indexSize  int
+}
+
+const emptyInner = math.MaxUint64
+
+func isSharding(raw json.RawMessage) bool {
+	var h struct {
+		Name string `json:"name"`
+	}
+	return json.Unmarshal(raw, &h) == nil && h.Name == "sharding_indexed"
+}
+
+func parseSharding(raw json.RawMessage, spec codec.ChunkSpec) (*sharding, error) {
+	var entry struct {
+		Name          string `json:"name"`
+		Configuration struct {
+			ChunkShape    []int             `json:"chunk_shape"`
+			Codecs        []json.RawMessage `json:"codecs"`
+			IndexCodecs   []json.RawMessage `json:"index_codecs"`
+			IndexLocation string            `json:"index_location"`
+		} `json:"configuration"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&entry); err != nil {
+		return nil, metaErr("sharding_indexed", "%v", err)
+	}
+	c := entry.Configuration
+	if len(c.ChunkShape) != len(spec.Shape) {
+		return nil, metaErr("sharding_indexed", "inner chunk_shape %v for shard %v", c.ChunkShape, spec.Shape)
+	}
+	n := make([]int, len(spec.Shape))
+	for i := range n {
+		if c.ChunkShape[i] <= 0 || spec.Shape[i]%c.ChunkShape[i] != 0 {
+			return nil, metaErr("sharding_indexed", "inner chunks %v do not divide shard %v", c.ChunkShape, spec.Shape)
+		}
+		n[i] = spec.Shape[i] / c.ChunkShape[i]
+	}
+	s := &sharding{shardShape: spec.Shape, inner: c.ChunkShape, atEnd: true}
+	switch c.IndexLocation {
+	case "", "end":
+	case "start":
+		s.atEnd = false
+	default:
+		return nil, metaErr("sharding_indexed", "index_location %q", c.IndexLocation)
+	}
+	g, err := chunk.NewRegularGrid(spec.Shape, c.ChunkShape)
+	if err != nil {
+		return nil, metaErr("sharding_indexed", "%v", err)
+	}
+	s.grid = g
+	build := func(list []json.RawMessage, sp codec.ChunkSpec, what string) (*codec.Pipeline, error) {
+		var cs []codec.Codec
+		for _, r := range list {
+			if isSharding(r) {
+				return nil, metaErr("sharding_indexed", "nested sharding is not supported")
+			}
+			cc, err := codec.ParseV3(r)
+			if err != nil {
+				return nil, fmt.Errorf("%w: sharding_indexed %s: %w", ErrMetadata, what, err)
+			}
+			cs = append(cs, cc)
+		}
+		p, err := codec.NewPipeline(sp, cs...)
+		if err != nil {
+			return nil, fmt.Errorf("%w: sharding_indexed %s: %w", ErrMetadata, what, err)
+		}
+		return p, nil
+	}
+	if s.innerPipe, err = build(c.Codecs, codec.ChunkSpec{DType: spec.DType, Shape: c.ChunkShape}, "codecs"); err != nil {
+		return nil, err
+	}
+	s.indexSpec = codec.ChunkSpec{DType: ndarray.Uint64, Shape: append(append([]int(nil), n...), 2)}
+	ic := c.IndexCodecs
+	if ic == nil {
+		ic = []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"crc32c"}`)}
+	}
+	if s.indexPipe, err = build(ic, s.indexSpec, "index_codecs"); err != nil {
+		return nil, err
+	}
+	probe, _ := ndarray.NewDense(ndarray.Uint64, s.indexSpec.Shape...)
+	enc, err := s.indexPipe.Encode(nil, probe)
+	if err != nil {
+		return nil, fmt.Errorf("%w: sharding_indexed index: %w", ErrMetadata, err)
+	}
+	s.indexSize = len(enc)
+	return s, nil
+}
+
+// ErrCorruptShard reports a shard whose index does not fit its bytes.
+var ErrCorruptShard = errors.New("zarr: corrupt shard")
+
+func (s *sharding) decodeIndex(key string, b []byte) ([]uint64, error) {
+	if len(b) != s.indexSize {
+		return nil, fmt.Errorf("%w: %q: index of %d bytes, want %d", ErrCorruptShard, key, len(b), s.indexSize)
+	}
+	d, err := s.indexPipe.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q index: %w", ErrCorruptShard, key, err)
+	}
+	return ndarray.Values[uint64](d), nil
+}
+
+// readShard reads a shard; with src set, only the region src of it, and
+// it returns the block and the box within it that holds src.
+func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chunk.Box) (*ndarray.Dense, error) {
+	region := chunk.BoxOf(s.shardShape)
+	if src != nil {
+		region = *src
+	}
+	out, err := a.meta.fillChunk(region.Shape())
+	if err != nil {
+		return nil, err
+	}
+	_, ranged := a.store.(RangeGetter)
+	var whole []byte
+	var index []uint64
+	var shardLen int64 = -1
+	if ranged && src != nil {
+		off := int64(-s.indexSize)
+		if !s.atEnd {
+			off = 0
+		}
+		ib, err := getRange(ctx, a.store, key, off, int64(s.indexSize))
+		if errors.Is(err, fs.ErrNotExist) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if index, err = s.decodeIndex(key, ib); err != nil {
+			return nil, err
+		}
+	} else {
+		whole, err = a.store.Get(ctx, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(whole) < s.indexSize {
+			return nil, fmt.Errorf("%w: %q is %d bytes, shorter than its index", ErrCorruptShard, key, len(whole))
+		}
+		ib := whole[len(whole)-s.indexSize:]
+		if !s.atEnd {
+			ib = whole[:s.indexSize]
+		}
+		if index, err = s.decodeIndex(key, ib); err != nil {
+			return nil, err
+		}
+		shardLen = int64(len(whole))
+	}
+	pieces, err := s.grid.Intersect(region)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pieces {
+		lin := s.grid.Linear(p.Block)
+		off, n := index[2*lin], index[2*lin+1]
+		if off == emptyInner && n == emptyInner {
+			continue
+		}
+		if off > math.MaxInt64/2 || n > math.MaxInt64/2 || (shardLen >= 0 && int64(off+n) > shardLen) {
+			return nil, fmt.Errorf("%w: %q inner chunk %v at %d+%d", ErrCorruptShard, key, p.Block, off, n)
+		}
+		var enc []byte
+		if whole != nil {
+			enc = whole[off : off+n]
+		} else {
+			enc, err = getRange(ctx, a.store, key, int64(off), int64(n))
+			if err != nil {
+				return nil, err
+			}
+		}
+		d, err := s.innerPipe.Decode(enc)
+		if err != nil {
+			return nil, fmt.Errorf("zarr: shard %q inner chunk %v: %w", key, p.Block, err)
+		}
+		// p.Dst is in region coordinates: exactly out's coordinates.
+		if err := ndarray.CopyBox(out, p.Dst, d, p.Src); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// encodeShard encodes a full shard; it returns nil when every inner chunk
+// holds only the fill value (the shard is then deleted).
+func (s *sharding) encodeShard(a *Array, d *ndarray.Dense) ([]byte, error) {
+	index, _ := ndarray.NewDense(ndarray.Uint64, s.indexSpec.Shape...)
+	iv := ndarray.Values[uint64](index)
+	var body []byte
+	any := false
+	base := uint64(0)
+	if !s.atEnd {
+		base = uint64(s.indexSize)
+	}
+	for idx := range s.grid.Blocks() {
+		lin := s.grid.Linear(idx)
+		sub, err := d.SubBlock(s.grid.BlockBox(idx))
+		if err != nil {
+			return nil, err
+		}
+		if !a.opts.WriteEmptyChunks && a.isFill(sub) {
+			iv[2*lin], iv[2*lin+1] = emptyInner, emptyInner
+			continue
+		}
+		start := len(body)
+		body, err = s.innerPipe.Encode(body, sub)
+		if err != nil {
+			return nil, fmt.Errorf("zarr: encode inner chunk %v: %w", idx, err)
+		}
+		iv[2*lin], iv[2*lin+1] = base+uint64(start), uint64(len(body)-start)
+		any = true
+	}
+	if !any {
+		return nil, nil
+	}
+	ib, err := s.indexPipe.Encode(nil, index)
+	if err != nil {
+		return nil, err
+	}
+	if s.atEnd {
+		return append(body, ib...), nil
+	}
+	return append(ib, body...), nil
+}
