@@ -154,6 +154,9 @@ func NewZstd(level int, checksum bool) (*Zstd, error) {
 	}
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(l)),
 		zstd.WithEncoderCRC(checksum), zstd.WithEncoderConcurrency(1), zstd.WithZeroFrames(true),
+		// single segment: the frame always carries its content size, which
+		// numcodecs 0.11 requires (klauspost omits it below 256 bytes otherwise)
+		zstd.WithSingleSegment(true),
 		// entropy-code literals even when the gain is small, as C zstd does:
 		// without it noisy float data is stored raw, 20 % larger than numcodecs
 		zstd.WithAllLitEntropyCompression(true))

@@ -283,7 +283,7 @@ func TestGroupsAndConsolidated(t *testing.T) {
 		if err := zarr.Consolidate(ctx, s); err != nil {
 			t.Fatal(err)
 		}
-		cs, err := zarr.OpenConsolidated(ctx, s)
+		cs, err := zarr.OpenConsolidated(ctx, s, "")
 		if err != nil {
 			t.Fatal(err)
 		}

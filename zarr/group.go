@@ -240,9 +240,7 @@ func (c *consolidated) Get(ctx context.Context, key string) ([]byte, error) {
 	_, base := splitPath(key)
 	switch base {
 	case ".zarray", ".zgroup", ".zattrs", "zarr.json":
-		if key != "zarr.json" {
-			return nil, notExist(key)
-		}
+		return nil, notExist(key)
 	}
 	return c.Store.Get(ctx, key)
 }
@@ -272,9 +270,16 @@ func (c *consolidated) URL() string {
 // OpenConsolidated reads the store's consolidated metadata (v2 .zmetadata
 // or v3 inline) once and returns a store that answers metadata reads from
 // it: one request instead of one per node, which matters over HTTP.
-func OpenConsolidated(ctx context.Context, s Store) (Store, error) {
+//
+// path names the group holding the consolidated metadata ("" for the root);
+// the keys it lists are taken relative to it.
+func OpenConsolidated(ctx context.Context, s Store, path string) (Store, error) {
+	path, err := cleanPath(path)
+	if err != nil {
+		return nil, err
+	}
 	c := &consolidated{Store: s, meta: map[string][]byte{}}
-	if b, err := s.Get(ctx, ".zmetadata"); err == nil {
+	if b, err := s.Get(ctx, joinKey(path, ".zmetadata")); err == nil {
 		var z struct {
 			Format   int                        `json:"zarr_consolidated_format"`
 			Metadata map[string]json.RawMessage `json:"metadata"`
@@ -286,15 +291,16 @@ func OpenConsolidated(ctx context.Context, s Store) (Store, error) {
 			if ValidKey(k) != nil {
 				return nil, metaErr(".zmetadata", "key %q", k)
 			}
-			c.meta[k] = v
+			c.meta[joinKey(path, k)] = v
 		}
 		return c, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	root, err := s.Get(ctx, "zarr.json")
+	rootKey := joinKey(path, "zarr.json")
+	root, err := s.Get(ctx, rootKey)
 	if err != nil {
-		return nil, fmt.Errorf("%w: no consolidated metadata (%v)", ErrNotFound, err)
+		return nil, fmt.Errorf("%w: no consolidated metadata at %q (%v)", ErrNotFound, path, err)
 	}
 	var z struct {
 		CM *struct {
@@ -309,12 +315,12 @@ func OpenConsolidated(ctx context.Context, s Store) (Store, error) {
 		return nil, fmt.Errorf("%w: zarr.json has no inline consolidated metadata", ErrNotFound)
 	}
 	for p, v := range z.CM.Metadata {
-		k := joinKey(p, "zarr.json")
+		k := joinKey(joinKey(path, p), "zarr.json")
 		if ValidKey(k) != nil {
-			return nil, metaErr("zarr.json", "consolidated path %q", p)
+			return nil, metaErr(rootKey, "consolidated path %q", p)
 		}
 		c.meta[k] = v
 	}
-	c.meta["zarr.json"] = root
+	c.meta[rootKey] = root
 	return c, nil
 }
