@@ -77,7 +77,7 @@ func interopCases() []interopCase {
 				c := comps[i%len(comps)]
 				i++
 				cases = append(cases, interopCase{
-					Name: fmt.Sprintf("a%02d_%s_%s%s", i, dt, order, map[string]string{".": "dot", "/": "slash"}[sep]),
+					Name:  fmt.Sprintf("a%02d_%s_%s%s", i, dt, order, map[string]string{".": "dot", "/": "slash"}[sep]),
 					DType: dt.TypestrOrder(bo), Shape: []int{11, 7, 3}, Chunks: []int{4, 3, 2}, Order: order, Sep: sep, Compressor: json.RawMessage(c),
 				})
 			}
