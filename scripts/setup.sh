@@ -15,6 +15,14 @@ PACKAGES=(
   python3-distributed
 )
 
+# zarrita, the JavaScript Zarr implementation, is the v3 interop peer
+# (node and npm come with the machine; the versions are pinned in
+# zarr/testdata/js/package.json).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -d "$root/zarr/testdata/js/node_modules/zarrita" ] && command -v npm >/dev/null; then
+  (cd "$root/zarr/testdata/js" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
