@@ -107,7 +107,7 @@ func (s *DirectoryStore) GetRange(ctx context.Context, key string, off, n int64)
 		n = size - off
 	}
 	if off < 0 || n < 0 || off+n > size {
-		return nil, fmt.Errorf("zarr: range %d+%d outside %q of %d bytes", off, n, key, size)
+		return nil, fmt.Errorf("%w: %d+%d outside %q of %d bytes", ErrRange, off, n, key, size)
 	}
 	b := make([]byte, n)
 	if _, err := f.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {

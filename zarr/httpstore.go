@@ -97,7 +97,7 @@ func (s *HTTPStore) GetRange(ctx context.Context, key string, off, n int64) ([]b
 		return nil, err
 	}
 	if n >= 0 && off >= 0 && int64(len(b)) != n {
-		return nil, fmt.Errorf("zarr: http range %q: got %d bytes, want %d", key, len(b), n)
+		return nil, fmt.Errorf("%w: http range %q: got %d bytes, want %d", ErrRange, key, len(b), n)
 	}
 	return b, nil
 }

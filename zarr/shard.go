@@ -153,6 +153,9 @@ func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chu
 		if errors.Is(err, fs.ErrNotExist) {
 			return out, nil
 		}
+		if errors.Is(err, ErrRange) {
+			return nil, fmt.Errorf("%w: %q is shorter than its index: %w", ErrCorruptShard, key, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -197,6 +200,9 @@ func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chu
 			enc = whole[off : off+n]
 		} else {
 			enc, err = getRange(ctx, a.store, key, int64(off), int64(n))
+			if errors.Is(err, ErrRange) {
+				return nil, fmt.Errorf("%w: %q inner chunk %v: %w", ErrCorruptShard, key, p.Block, err)
+			}
 			if err != nil {
 				return nil, err
 			}

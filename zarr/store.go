@@ -48,6 +48,8 @@ var (
 	ErrInvalidKey = errors.New("zarr: invalid store key")
 	// ErrReadOnly reports a write to a read-only store.
 	ErrReadOnly = errors.New("zarr: store is read-only")
+	// ErrRange reports a byte range outside a stored value.
+	ErrRange = errors.New("zarr: byte range outside value")
 )
 
 // ValidKey checks a store key. Keys never escape the store root.
@@ -94,7 +96,7 @@ func sliceRange(b []byte, key string, off, n int64) ([]byte, error) {
 		n = size - off
 	}
 	if off < 0 || off > size || n < 0 || off+n > size {
-		return nil, fmt.Errorf("zarr: range %d+%d outside %q of %d bytes", off, n, key, size)
+		return nil, fmt.Errorf("%w: %d+%d outside %q of %d bytes", ErrRange, off, n, key, size)
 	}
 	return b[off : off+n], nil
 }

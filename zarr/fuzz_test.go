@@ -1,0 +1,114 @@
+package zarr
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/tessera-array/tessera/codec"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// FuzzParseMetadata feeds arbitrary .zarray and zarr.json documents to the
+// parsers and, when they parse, opens the array and reads a chunk that is
+// missing: nothing may panic, and every failure must be ErrMetadata or
+// another error, never a crash.
+func FuzzParseMetadata(f *testing.F) {
+	seeds := []string{
+		`{"zarr_format":2,"shape":[10,10],"chunks":[5,5],"dtype":"<f8","compressor":{"id":"blosc","cname":"lz4","clevel":5,"shuffle":1,"blocksize":0},"fill_value":"NaN","order":"C","filters":null,"dimension_separator":"/"}`,
+		`{"zarr_format":2,"shape":[3],"chunks":[2],"dtype":">i4","compressor":null,"fill_value":null,"order":"F","filters":[{"id":"delta","dtype":">i4"}]}`,
+		`{"zarr_format":3,"node_type":"array","shape":[4,4],"data_type":"uint16","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[2,2]}},"chunk_key_encoding":{"name":"default","configuration":{"separator":"/"}},"fill_value":0,"codecs":[{"name":"bytes","configuration":{"endian":"little"}},{"name":"zstd","configuration":{"level":1,"checksum":false}}]}`,
+		`{"zarr_format":3,"node_type":"array","shape":[8],"data_type":"float32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"fill_value":"0x7fc00000","codecs":[{"name":"sharding_indexed","configuration":{"chunk_shape":[2],"codecs":[{"name":"bytes"}],"index_codecs":[{"name":"bytes"},{"name":"crc32c"}],"index_location":"start"}}]}`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 {
+			return
+		}
+		var m *ArrayMeta
+		var err error
+		var z zarrJSON
+		if json.Unmarshal(b, &z) == nil && z.ZarrFormat == 3 {
+			m, err = parseV3Array("zarr.json", &z)
+		} else {
+			m, err = parseV2Array(".zarray", b, nil)
+		}
+		if err != nil {
+			if !errors.Is(err, ErrMetadata) {
+				t.Fatalf("parse error %v is not ErrMetadata", err)
+			}
+			return
+		}
+		// keep the fuzzer away from huge allocations: the metadata is
+		// valid, but a test needs small chunks
+		if ndarray.DType(m.DType).Size()*int(prodInts(m.Chunks)) > 1<<20 {
+			return
+		}
+		a, err := newArray(NewMemoryStore(), "x", m, nil)
+		if err != nil {
+			return
+		}
+		if len(m.Shape) > 0 && prodInts(m.Shape) > 0 {
+			idx := make([]int, len(m.Shape))
+			_, _ = a.readChunk(context.Background(), idx)
+		}
+		// encoding must parse back
+		if m.Format == 2 {
+			za, _, err := m.encodeV2()
+			if err == nil {
+				if _, err := parseV2Array(".zarray", za, nil); err != nil {
+					t.Fatalf("re-encoded v2 metadata does not parse: %v\n%s", err, za)
+				}
+			}
+		}
+	})
+}
+
+func prodInts(s []int) int64 {
+	n := int64(1)
+	for _, x := range s {
+		n *= int64(x)
+		if n > 1<<40 {
+			return n
+		}
+	}
+	return n
+}
+
+// FuzzShard decodes arbitrary bytes as a shard of a small sharded array:
+// corrupt indexes and inner chunks are errors, never panics or reads out
+// of bounds.
+func FuzzShard(f *testing.F) {
+	ctx := context.Background()
+	s := NewMemoryStore()
+	a, err := Create(ctx, s, "a", CreateOptions{Shape: []int{8, 8}, Chunks: []int{2, 4}, Shards: []int{4, 8}, DType: ndarray.Int16,
+		Codecs: []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"zstd","configuration":{"level":1,"checksum":false}}`)}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	d := ndarray.MustDense(ndarray.Int16, 8, 8)
+	for i, v := 0, ndarray.Values[int16](d); i < len(v); i++ {
+		v[i] = int16(i)
+	}
+	if _, err := a.WriteAll(ctx, d); err != nil {
+		f.Fatal(err)
+	}
+	good, _ := s.Get(ctx, a.ChunkKey([]int{0, 0}))
+	f.Add(good)
+	f.Add(good[:len(good)-3])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		key := a.ChunkKey([]int{1, 0})
+		_ = s.Set(ctx, key, b)
+		_, err := a.ReadAll(ctx)
+		if err != nil && !errors.Is(err, ErrCorruptShard) && !errors.Is(err, codec.ErrCorrupt) && !errors.Is(err, codec.ErrChecksum) && !errors.Is(err, codec.ErrTooLarge) {
+			var ce *codec.Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("unclassified error: %v", err)
+			}
+		}
+	})
+}
