@@ -105,13 +105,19 @@ func (p *Pipeline) Encode(dst []byte, a *ndarray.Dense) ([]byte, error) {
 			putBuf(b)
 		}
 	}()
-	b0 := getBuf(int(p.specs[len(p.specs)-1].Nbytes()))
-	held = append(held, b0)
-	cur, err := p.ab.EncodeArray((*b0)[:0], a)
-	if err != nil {
-		return nil, err
+	var cur []byte
+	if bc, ok := p.ab.(Bytes); ok && (bc.Endian == Little || a.DType().Size() == 1) && a.DType() != ndarray.Bool {
+		// the block's memory is already the little-endian serialisation
+		cur = a.Bytes()
+	} else {
+		b0 := getBuf(int(p.specs[len(p.specs)-1].Nbytes()))
+		held = append(held, b0)
+		cur, err = p.ab.EncodeArray((*b0)[:0], a)
+		if err != nil {
+			return nil, err
+		}
+		*b0 = cur
 	}
-	*b0 = cur
 	last := len(p.bytes) - 1
 	for _, c := range p.bytes[:last] {
 		t := getBuf(len(cur))
@@ -178,4 +184,79 @@ func (p *Pipeline) Decode(src []byte) (*ndarray.Dense, error) {
 		}
 	}
 	return a, nil
+}
+
+// DecodeInto decodes one stored chunk into dst, which must have the
+// pipeline's spec. When the chain is only bytes→bytes codecs over a
+// little-endian "bytes" serialisation, the last stage writes straight into
+// dst's memory (no intermediate block); otherwise it decodes and copies.
+// dst is unspecified after an error.
+func (p *Pipeline) DecodeInto(dst *ndarray.Dense, src []byte) error {
+	if dst.DType() != p.spec.DType || !chunk.EqualShape(dst.Shape(), p.spec.Shape) {
+		return errf("pipeline", "decode", ErrSpec, "destination %s%v, pipeline for %s", dst.DType(), dst.Shape(), p.spec)
+	}
+	bc, ok := p.ab.(Bytes)
+	if !ok || len(p.arrays) > 0 || len(p.bytes) == 0 || (bc.Endian != Little && dst.DType().Size() > 1) {
+		d, err := p.Decode(src)
+		if err != nil {
+			return err
+		}
+		copy(dst.Bytes(), d.Bytes())
+		return nil
+	}
+	n := int(p.spec.Nbytes())
+	if n == 0 {
+		_, err := p.Decode(src)
+		return err
+	}
+	bounds := make([]int, len(p.bytes))
+	b := n
+	for i, c := range p.bytes {
+		bounds[i] = b
+		if bd, ok := c.(Bounder); ok {
+			b = bd.MaxEncodedLen(b)
+		} else {
+			b = 2*b + 1<<16
+		}
+	}
+	var held []*[]byte
+	defer func() {
+		for _, b := range held {
+			putBuf(b)
+		}
+	}()
+	cur := src
+	out := dst.Bytes()
+	for i := len(p.bytes) - 1; i >= 0; i-- {
+		var into []byte
+		if i == 0 {
+			into = out[:0:n]
+		} else {
+			t := getBuf(0)
+			held = append(held, t)
+			into = (*t)[:0]
+		}
+		res, err := p.bytes[i].Decode(into, cur, bounds[i])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			*held[len(held)-1] = res
+		}
+		cur = res
+	}
+	if len(cur) != n {
+		return errf(p.ab.Name(), "decode", ErrCorrupt, "decoded %d bytes, chunk %s needs %d", len(cur), p.spec, n)
+	}
+	if &cur[0] != &out[0] {
+		copy(out, cur) // the codec did not decode in place
+	}
+	if dst.DType() == ndarray.Bool {
+		for i, c := range out {
+			if c > 1 {
+				out[i] = 1
+			}
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package zarr
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -29,6 +30,8 @@ type Array struct {
 	shard *sharding
 	opts  Options
 	locks [64]sync.Mutex
+	bufs  sync.Pool // *ndarray.Dense of the chunk shape, reused across reads and writes
+	encs  sync.Pool // *[]byte encode buffers
 }
 
 // Options tunes array IO.
@@ -203,21 +206,59 @@ func (a *Array) lock(key string) *sync.Mutex {
 	return &a.locks[h.Sum32()%uint32(len(a.locks))]
 }
 
-// readChunk returns the full-size chunk idx (fill value when missing).
+// getBuf returns a chunk-shaped block from the pool (contents undefined);
+// putBuf gives it back. Reusing blocks avoids the cost of touching fresh
+// memory for every chunk.
+func (a *Array) getBuf() (*ndarray.Dense, error) {
+	if d, ok := a.bufs.Get().(*ndarray.Dense); ok {
+		return d, nil
+	}
+	return ndarray.NewDense(a.meta.DType, a.meta.Chunks...)
+}
+
+func (a *Array) putBuf(d *ndarray.Dense) {
+	if d != nil && chunk.EqualShape(d.Shape(), a.meta.Chunks) && d.DType() == a.meta.DType {
+		a.bufs.Put(d)
+	}
+}
+
+// fill sets d to the fill value.
+func (a *Array) fill(d *ndarray.Dense) error {
+	f, err := a.meta.fillChunk([]int{1})
+	if err != nil {
+		return err
+	}
+	pat := f.Bytes()
+	b := d.Bytes()
+	if len(b) == 0 {
+		return nil
+	}
+	copy(b, pat)
+	for n := len(pat); n < len(b); n *= 2 {
+		copy(b[n:], b[:n])
+	}
+	return nil
+}
+
+// readChunk returns the full-size chunk idx (fill value when missing) in
+// a pooled block the caller gives back with putBuf.
 func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error) {
 	key := a.ChunkKey(idx)
 	if a.shard != nil {
 		return a.shard.readShard(ctx, a, key, nil)
 	}
 	b, err := a.store.Get(ctx, key)
-	if errors.Is(err, fs.ErrNotExist) {
-		return a.meta.fillChunk(a.meta.Chunks)
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	d, err := a.pipe.Decode(b)
-	if err != nil {
+	d, derr := a.getBuf()
+	if derr != nil {
+		return nil, derr
+	}
+	if err != nil { // missing: the fill value
+		return d, a.fill(d)
+	}
+	if err := a.pipe.DecodeInto(d, b); err != nil {
 		return nil, fmt.Errorf("zarr: chunk %q: %w", key, err)
 	}
 	return d, nil
@@ -249,11 +290,19 @@ func (a *Array) writeChunk(ctx context.Context, idx []int, d *ndarray.Dense) (in
 		}
 		return int64(len(b)), a.store.Set(ctx, key, b)
 	}
-	b, err := a.pipe.Encode(nil, d)
+	buf, _ := a.encs.Get().(*[]byte)
+	if buf == nil {
+		b := make([]byte, 0, d.Nbytes()+d.Nbytes()/8+1024)
+		buf = &b
+	}
+	b, err := a.pipe.Encode((*buf)[:0], d)
 	if err != nil {
 		return 0, fmt.Errorf("zarr: encode chunk %q: %w", key, err)
 	}
-	return int64(len(b)), a.store.Set(ctx, key, b)
+	err = a.store.Set(ctx, key, b)
+	*buf = b
+	a.encs.Put(buf)
+	return int64(len(b)), err
 }
 
 // isFill reports whether every element equals the fill value (NaN fill
@@ -266,6 +315,17 @@ func (a *Array) isFill(d *ndarray.Dense) bool {
 	es := a.meta.DType.Size()
 	want := f.Bytes()
 	b := d.Bytes()
+	if !(a.meta.DType.IsFloat() && isNaNBytes(want)) {
+		// compare 512-byte windows against the repeated fill pattern
+		pat := bytes.Repeat(want, 512/es)
+		for len(b) >= len(pat) {
+			if !bytes.Equal(b[:len(pat)], pat) {
+				return false
+			}
+			b = b[len(pat):]
+		}
+		return bytes.Equal(b, pat[:len(b)])
+	}
 	for i := 0; i < len(b); i += es {
 		if string(b[i:i+es]) != string(want) {
 			if a.meta.DType.IsFloat() && isNaNBytes(b[i:i+es]) && isNaNBytes(want) {
@@ -351,12 +411,29 @@ func (a *Array) Read(ctx context.Context, box chunk.Box) (*ndarray.Dense, error)
 	if err != nil {
 		return nil, err
 	}
+	if len(pieces) == 1 && a.shard == nil && chunk.EqualShape(box.Shape(), a.meta.Chunks) {
+		// exactly one whole chunk: decode straight into the result
+		key := a.ChunkKey(pieces[0].Block)
+		b, err := a.store.Get(ctx, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return out, a.fill(out)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := a.pipe.DecodeInto(out, b); err != nil {
+			return nil, fmt.Errorf("zarr: chunk %q: %w", key, err)
+		}
+		return out, nil
+	}
 	err = a.parallel(ctx, pieces, func(ctx context.Context, p chunk.Piece) error {
 		d, src, err := a.readPiece(ctx, p.Block, p.Src)
 		if err != nil {
 			return err
 		}
-		return ndarray.CopyBox(out, p.Dst, d, src)
+		err = ndarray.CopyBox(out, p.Dst, d, src)
+		a.putBuf(d)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -395,7 +472,9 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int
 		var err error
 		key := a.ChunkKey(p.Block)
 		if whole {
-			c, err = a.meta.fillChunk(a.meta.Chunks)
+			if c, err = a.getBuf(); err == nil && !chunk.EqualShape(p.Src.Shape(), a.meta.Chunks) {
+				err = a.fill(c) // edge chunk: the padding holds the fill value
+			}
 		} else {
 			l := a.lock(key)
 			l.Lock()
@@ -405,6 +484,7 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int
 		if err != nil {
 			return err
 		}
+		defer a.putBuf(c)
 		if err := ndarray.CopyBox(c, p.Src, d, p.Dst); err != nil {
 			return err
 		}
