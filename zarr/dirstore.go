@@ -204,3 +204,19 @@ func (s *DirectoryStore) List(ctx context.Context, prefix string) iter.Seq2[stri
 		}
 	}
 }
+
+// Size returns the stored size of key without reading it.
+func (s *DirectoryStore) Size(ctx context.Context, key string) (int64, error) {
+	p, err := s.path(key)
+	if err != nil {
+		return 0, err
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, notExist(key)
+		}
+		return 0, err
+	}
+	return fi.Size(), nil
+}

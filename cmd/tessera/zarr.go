@@ -1,0 +1,395 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/zarr"
+)
+
+func init() {
+	register("info", "describe a Zarr store: tree, shapes, dtypes, chunks, codecs, sizes", zarrInfo)
+	register("convert", "copy a Zarr store between v2 and v3 (with sharding), in parallel", zarrConvert)
+}
+
+// isZarr reports whether path holds Zarr metadata at its root.
+func isZarr(ctx context.Context, s zarr.Store) bool {
+	for _, k := range []string{"zarr.json", ".zgroup", ".zarray", ".zmetadata"} {
+		if _, err := s.Get(ctx, k); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func openZarr(ctx context.Context, path string) (zarr.Store, error) {
+	if !strings.Contains(path, "://") {
+		if _, err := os.Stat(path); err != nil {
+			return nil, err // never create a directory just to look at it
+		}
+	}
+	s, err := zarr.OpenStore(path)
+	if err != nil {
+		return nil, err
+	}
+	if !isZarr(ctx, s) {
+		return nil, fmt.Errorf("%s: %w (no zarr.json, .zgroup, .zarray or .zmetadata)", path, zarr.ErrNotFound)
+	}
+	if cs, err := zarr.OpenConsolidated(ctx, s, ""); err == nil {
+		if _, ok := s.(zarr.Lister); !ok {
+			return cs, nil
+		}
+	}
+	return s, nil
+}
+
+func humanBytes(n int64) string {
+	f := float64(n)
+	for _, u := range []string{"B", "KiB", "MiB", "GiB", "TiB"} {
+		if f < 1024 || u == "TiB" {
+			if u == "B" {
+				return fmt.Sprintf("%d B", n)
+			}
+			return fmt.Sprintf("%.1f %s", f, u)
+		}
+		f /= 1024
+	}
+	return ""
+}
+
+func codecSummary(m *zarr.ArrayMeta) string {
+	var parts []string
+	add := func(raw json.RawMessage) {
+		var h map[string]any
+		if json.Unmarshal(raw, &h) != nil {
+			parts = append(parts, string(raw))
+			return
+		}
+		name, _ := h["name"].(string)
+		if name == "" {
+			name, _ = h["id"].(string)
+			delete(h, "id")
+		}
+		if c, ok := h["configuration"].(map[string]any); ok {
+			h = c
+		} else {
+			delete(h, "name")
+		}
+		if name == "sharding_indexed" {
+			inner, _ := json.Marshal(h["chunk_shape"])
+			name = "sharding(inner " + string(inner) + ")"
+			h = nil
+		}
+		var kv []string
+		for k, v := range h {
+			kv = append(kv, fmt.Sprintf("%s=%v", k, v))
+		}
+		sort.Strings(kv)
+		if len(kv) > 0 {
+			name += "(" + strings.Join(kv, ",") + ")"
+		}
+		parts = append(parts, name)
+	}
+	for _, f := range m.Filters {
+		add(f)
+	}
+	if m.Compressor != nil {
+		add(m.Compressor)
+	}
+	for _, c := range m.Codecs {
+		add(c)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " | ")
+}
+
+func storedBytes(ctx context.Context, s zarr.Store, prefix string) (int64, int, bool) {
+	l, ok := s.(zarr.Lister)
+	if !ok {
+		return 0, 0, false
+	}
+	var total int64
+	n := 0
+	for k, err := range l.List(ctx, prefix) {
+		if err != nil {
+			return 0, 0, false
+		}
+		base := k[strings.LastIndex(k, "/")+1:]
+		if strings.HasPrefix(base, ".z") || base == "zarr.json" {
+			continue
+		}
+		rest := strings.TrimPrefix(k, prefix)
+		if prefix != "" && strings.Count(rest, "/") > 0 && !strings.HasPrefix(rest, "c/") && !strings.HasPrefix(rest, "c.") && !isChunkKey(rest) {
+			continue // belongs to a child node
+		}
+		if sz, ok := s.(interface {
+			Size(ctx context.Context, key string) (int64, error)
+		}); ok {
+			if b, err := sz.Size(ctx, k); err == nil {
+				total += b
+				n++
+				continue
+			}
+		}
+		if b, err := s.Get(ctx, k); err == nil {
+			total += int64(len(b))
+			n++
+		}
+	}
+	return total, n, true
+}
+
+func isChunkKey(rest string) bool {
+	for _, part := range strings.FieldsFunc(rest, func(r rune) bool { return r == '/' || r == '.' }) {
+		if _, err := strconv.Atoi(part); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func zarrInfo(ctx context.Context, w io.Writer, args []string) error {
+	fl := flag.NewFlagSet("info", flag.ContinueOnError)
+	fl.SetOutput(w)
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if fl.NArg() != 1 {
+		return errors.New("usage: tessera info PATH")
+	}
+	s, err := openZarr(ctx, fl.Arg(0))
+	if err != nil {
+		return err
+	}
+	return printNode(ctx, w, s, "", 0)
+}
+
+func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, depth int) error {
+	indent := strings.Repeat("  ", depth)
+	name := path
+	if name == "" {
+		name = "/"
+	} else {
+		name = name[strings.LastIndex(name, "/")+1:]
+	}
+	if a, err := zarr.OpenArray(ctx, s, path); err == nil {
+		m := a.Meta()
+		logical := chunk.Size(m.Shape) * int64(m.DType.Size())
+		fmt.Fprintf(w, "%s%s  array v%d  %s  shape %v  chunks %v  %s\n", indent, name, m.Format, m.DType, m.Shape, m.Chunks, codecSummary(m))
+		if m.DimensionNames != nil {
+			fmt.Fprintf(w, "%s    dims %v\n", indent, m.DimensionNames)
+		}
+		if st, n, ok := storedBytes(ctx, s, strings.TrimSuffix(path+"/", "/")+map[bool]string{true: "", false: "/"}[path == ""]); ok {
+			ratio := ""
+			if st > 0 {
+				ratio = fmt.Sprintf("  ratio %.2f", float64(logical)/float64(st))
+			}
+			fmt.Fprintf(w, "%s    %s logical, %s stored in %d objects%s\n", indent, humanBytes(logical), humanBytes(st), n, ratio)
+		}
+		return nil
+	} else if !errors.Is(err, zarr.ErrNotFound) {
+		return err
+	}
+	g, err := zarr.OpenGroup(ctx, s, path)
+	if err != nil {
+		return err
+	}
+	attrs := ""
+	if len(g.Attributes) > 0 {
+		b, _ := json.Marshal(g.Attributes)
+		if len(b) > 80 {
+			b = append(b[:77], "..."...)
+		}
+		attrs = "  " + string(b)
+	}
+	fmt.Fprintf(w, "%s%s  group v%d%s\n", indent, name, g.Format, attrs)
+	ms, err := g.Members(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := printNode(ctx, w, s, m.Path, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compressor turns -compressor text into v2 and v3 forms.
+func compressor(spec string, format int) (json.RawMessage, []json.RawMessage, error) {
+	name, arg, _ := strings.Cut(spec, ":")
+	level := 1
+	if arg != "" {
+		l, err := strconv.Atoi(arg)
+		if err != nil {
+			return nil, nil, fmt.Errorf("compressor %q: bad level", spec)
+		}
+		level = l
+	}
+	bytesCodec := json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`)
+	switch name {
+	case "zstd":
+		return json.RawMessage(fmt.Sprintf(`{"id":"zstd","level":%d}`, level)),
+			[]json.RawMessage{bytesCodec, json.RawMessage(fmt.Sprintf(`{"name":"zstd","configuration":{"level":%d,"checksum":false}}`, level))}, nil
+	case "gzip":
+		return json.RawMessage(fmt.Sprintf(`{"id":"gzip","level":%d}`, level)),
+			[]json.RawMessage{bytesCodec, json.RawMessage(fmt.Sprintf(`{"name":"gzip","configuration":{"level":%d}}`, level))}, nil
+	case "blosc-lz4":
+		return json.RawMessage(`{"id":"blosc","cname":"lz4","clevel":5,"shuffle":1,"blocksize":0}`),
+			[]json.RawMessage{bytesCodec, json.RawMessage(`{"name":"blosc","configuration":{"cname":"lz4","clevel":5,"shuffle":"shuffle","typesize":TYPESIZE,"blocksize":0}}`)}, nil
+	case "none":
+		return zarr.NoCompressor, []json.RawMessage{bytesCodec}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown compressor %q (zstd[:level], gzip[:level], blosc-lz4, none)", spec)
+}
+
+func parseInts(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q: want positive integers separated by commas", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func zarrConvert(ctx context.Context, w io.Writer, args []string) error {
+	fl := flag.NewFlagSet("convert", flag.ContinueOnError)
+	fl.SetOutput(w)
+	format := fl.Int("format", 3, "target Zarr format: 2 or 3")
+	shardFactor := fl.String("shards", "", "v3: shard shape in chunks per axis, e.g. 4,4,1 (all arrays of that rank)")
+	comp := fl.String("compressor", "zstd:1", "zstd[:level], gzip[:level], blosc-lz4 or none")
+	workers := fl.Int("workers", 0, "tasks at once (0: GOMAXPROCS)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if fl.NArg() != 2 {
+		return errors.New("usage: tessera convert [flags] SRC DST")
+	}
+	if *format != 2 && *format != 3 {
+		return fmt.Errorf("-format %d: want 2 or 3", *format)
+	}
+	factor, err := parseInts(*shardFactor)
+	if err != nil {
+		return fmt.Errorf("-shards %w", err)
+	}
+	if factor != nil && *format != 3 {
+		return errors.New("-shards needs -format 3")
+	}
+	src, err := openZarr(ctx, fl.Arg(0))
+	if err != nil {
+		return err
+	}
+	dst, err := zarr.NewDirectoryStore(fl.Arg(1))
+	if err != nil {
+		return err
+	}
+	if isZarr(ctx, dst) {
+		return fmt.Errorf("%s: %w", fl.Arg(1), zarr.ErrExists)
+	}
+	ex := cluster.NewLocal(cluster.LocalOptions{Workers: *workers})
+	var walk func(path string) error
+	walk = func(path string) error {
+		if a, err := zarr.OpenArray(ctx, src, path); err == nil {
+			return convertArray(ctx, w, a, dst, path, *format, factor, *comp, ex)
+		}
+		g, err := zarr.OpenGroup(ctx, src, path)
+		if err != nil {
+			return err
+		}
+		if _, err := zarr.CreateGroup(ctx, dst, path, *format, g.Attributes); err != nil {
+			return err
+		}
+		ms, err := g.Members(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := walk(m.Path); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(""); err != nil {
+		return err
+	}
+	return zarr.Consolidate(ctx, dst)
+}
+
+func convertArray(ctx context.Context, w io.Writer, a *zarr.Array, dst zarr.Store, path string, format int, factor []int, comp string, ex cluster.Executor) error {
+	m := a.Meta()
+	v2c, v3c, err := compressor(comp, format)
+	if err != nil {
+		return err
+	}
+	for i, c := range v3c {
+		v3c[i] = json.RawMessage(strings.ReplaceAll(string(c), "TYPESIZE", strconv.Itoa(m.DType.Size())))
+	}
+	inner := m.Chunks
+	if a.Meta().Format == 3 && len(m.Codecs) == 1 && strings.Contains(string(m.Codecs[0]), "sharding_indexed") {
+		var sh struct {
+			Configuration struct {
+				ChunkShape []int `json:"chunk_shape"`
+			} `json:"configuration"`
+		}
+		if json.Unmarshal(m.Codecs[0], &sh) == nil && len(sh.Configuration.ChunkShape) == len(m.Shape) {
+			inner = sh.Configuration.ChunkShape
+		}
+	}
+	o := zarr.CreateOptions{Format: format, Shape: m.Shape, DType: m.DType, Chunks: inner, DimensionNames: m.DimensionNames, Attributes: m.Attributes}
+	if m.FillValue.Defined {
+		fv := m.FillValue.Value
+		o.FillValue = &fv
+	}
+	if format == 2 {
+		o.Compressor = v2c
+	} else {
+		o.Codecs = v3c
+	}
+	lazyChunks := inner
+	if factor != nil && len(m.Shape) > 0 {
+		if len(factor) != len(m.Shape) {
+			return fmt.Errorf("%s: -shards has %d entries for rank %d", path, len(factor), len(m.Shape))
+		}
+		o.Shards = make([]int, len(inner))
+		for i := range inner {
+			o.Shards[i] = inner[i] * factor[i]
+		}
+		lazyChunks = o.Shards
+	}
+	x := a.Lazy(chunk.PerAxis(lazyChunks...))
+	out, err := zarr.Create(ctx, dst, path, o)
+	if err != nil {
+		return err
+	}
+	snk, err := out.Sink()
+	if err != nil {
+		return err
+	}
+	n, err := ndarray.Store(ctx, x, snk, ndarray.WithExecutor(ex))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Fprintf(w, "%s: %v %s -> v%d, %s written\n", "/"+path, m.Shape, m.DType, format, humanBytes(n))
+	return nil
+}
+
