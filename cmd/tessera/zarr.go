@@ -392,4 +392,3 @@ func convertArray(ctx context.Context, w io.Writer, a *zarr.Array, dst zarr.Stor
 	fmt.Fprintf(w, "%s: %v %s -> v%d, %s written\n", "/"+path, m.Shape, m.DType, format, humanBytes(n))
 	return nil
 }
-
