@@ -13,6 +13,7 @@ PACKAGES=(
   python3-xarray
   python3-dask
   python3-distributed
+  chromium
 )
 
 # zarrita, the JavaScript Zarr implementation, is the v3 interop peer

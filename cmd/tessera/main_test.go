@@ -59,6 +59,10 @@ func TestConvertAndInfo(t *testing.T) {
 	if !strings.Contains(out, "group v3") || !strings.Contains(out, "logical") {
 		t.Fatalf("info:\n%s", out)
 	}
+	png := filepath.Join(dir, "q.png")
+	if out, code := tessera(t, "quicklook", "-o", png, "-index", "0", back, "refl"); code != 0 || !strings.Contains(out, "30x40") && !strings.Contains(out, "6x30") {
+		t.Fatalf("quicklook: %s", out)
+	}
 	// zarr-python reads the v2 result, when it is here
 	if exec.Command("/usr/bin/python3", "-c", "import zarr").Run() == nil {
 		py := `import zarr, sys, json; a = zarr.open_array(sys.argv[1] + "/refl", mode="r"); print(json.dumps([int(a[...].astype("int64").sum()), str(a.dtype)]))`

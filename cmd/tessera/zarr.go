@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/quicklook"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -390,5 +392,84 @@ func convertArray(ctx context.Context, w io.Writer, a *zarr.Array, dst zarr.Stor
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	fmt.Fprintf(w, "%s: %v %s -> v%d, %s written\n", "/"+path, m.Shape, m.DType, format, humanBytes(n))
+	return nil
+}
+
+func init() {
+	register("quicklook", "render a 2-D Zarr array (or one band/slice of it) to PNG", quicklookCmd)
+}
+
+func quicklookCmd(ctx context.Context, w io.Writer, args []string) error {
+	fl := flag.NewFlagSet("quicklook", flag.ContinueOnError)
+	fl.SetOutput(w)
+	out := fl.String("o", "quicklook.png", "output PNG")
+	cmap := fl.String("cmap", "viridis", "colormap: viridis or greys")
+	index := fl.Int("index", 0, "for 3-D arrays: the index along the first axis (band or time)")
+	size := fl.Int("size", 1024, "largest side of the picture")
+	nodata := fl.String("nodata", "", "value drawn transparent (NaN always is)")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if fl.NArg() != 2 {
+		return errors.New("usage: tessera quicklook [flags] STORE ARRAY_PATH")
+	}
+	s, err := openZarr(ctx, fl.Arg(0))
+	if err != nil {
+		return err
+	}
+	a, err := zarr.OpenArray(ctx, s, fl.Arg(1))
+	if err != nil {
+		return err
+	}
+	var d *ndarray.Dense
+	switch len(a.Shape()) {
+	case 2:
+		d, err = a.ReadAll(ctx)
+	case 3:
+		sh := a.Shape()
+		if *index < 0 || *index >= sh[0] {
+			return fmt.Errorf("-index %d outside 0..%d", *index, sh[0]-1)
+		}
+		d, err = a.Read(ctx, chunk.Box{Lo: []int{*index, 0, 0}, Hi: []int{*index + 1, sh[1], sh[2]}})
+		if err == nil {
+			d, err = d.Reshape(sh[1], sh[2])
+		}
+	default:
+		return fmt.Errorf("array %q has shape %v: quicklook needs 2-D or 3-D", fl.Arg(1), a.Shape())
+	}
+	if err != nil {
+		return err
+	}
+	o := quicklook.Options{Colormap: *cmap, MaxSize: *size}
+	if *nodata != "" {
+		v, err := strconv.ParseFloat(*nodata, 64)
+		if err != nil {
+			return fmt.Errorf("-nodata %q: %w", *nodata, err)
+		}
+		o.NoData = &v
+	} else if a.Meta().FillValue.Defined && !a.DType().IsFloat() {
+		v := a.Meta().FillValue.Value
+		o.NoData = &v
+	}
+	img, err := quicklook.RenderDense(d, o)
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(*out), ".tmp-quicklook-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := quicklook.WritePNG(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: %dx%d %s\n", *out, img.Bounds().Dx(), img.Bounds().Dy(), *cmap)
 	return nil
 }

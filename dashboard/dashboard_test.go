@@ -1,0 +1,267 @@
+package dashboard
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tessera-array/tessera/cluster"
+)
+
+type val struct{}
+
+func (val) Nbytes() int64 { return 1 << 10 }
+
+// sleepOp is a task that takes a set time, for a computation of known
+// length.
+type sleepOp struct{ Ms int }
+
+func (sleepOp) Kind() string { return "dashboardtest.sleep" }
+func (o sleepOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	select {
+	case <-time.After(time.Duration(o.Ms) * time.Millisecond):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return val{}, nil
+}
+
+type joinOp struct{}
+
+func (joinOp) Kind() string { return "dashboardtest.join" }
+func (joinOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	return val{}, nil
+}
+
+func init() {
+	cluster.Register("dashboardtest.sleep", func() cluster.Op { return &sleepOp{} })
+	cluster.Register("dashboardtest.join", func() cluster.Op { return &joinOp{} })
+}
+
+// graph is n sleeping tasks joined in groups of 10, then one root.
+func graph(n, ms int) (*cluster.Graph, cluster.Key) {
+	g := cluster.NewGraph()
+	var groups []cluster.Key
+	var cur []cluster.Key
+	for i := range n {
+		k := cluster.Key(fmt.Sprintf("s%d", i))
+		_ = g.Add(cluster.Task{Key: k, Op: sleepOp{Ms: ms}, Bytes: 1 << 10})
+		cur = append(cur, k)
+		if len(cur) == 10 || i == n-1 {
+			gk := cluster.Key(fmt.Sprintf("j%d", len(groups)))
+			_ = g.Add(cluster.Task{Key: gk, Op: joinOp{}, Inputs: cur})
+			groups = append(groups, gk)
+			cur = nil
+		}
+	}
+	_ = g.Add(cluster.Task{Key: "root", Op: joinOp{}, Inputs: groups})
+	return g, "root"
+}
+
+func runGraph(t testing.TB, rec *Recorder, n, ms int) {
+	g, root := graph(n, ms)
+	rec.Plan(g)
+	ex := cluster.NewLocal(cluster.LocalOptions{Workers: 2, MemoryBudget: 1 << 30, Progress: rec.Progress})
+	if err := ex.Run(context.Background(), g, []cluster.Key{root}, func(cluster.Key, cluster.Value) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAPIAndMetricsMatchState(t *testing.T) {
+	rec := NewRecorder(Options{LocalCores: 2, MemoryLimit: 1 << 30})
+	runGraph(t, rec, 50, 1)
+	srv := httptest.NewServer(Handler(rec))
+	defer srv.Close()
+	var s State
+	resp, err := http.Get(srv.URL + "/api/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&s)
+	resp.Body.Close()
+	if s.Done != 56 || s.Total != 56 || len(s.Kinds) != 2 || s.Kinds[1].Kind != "dashboardtest.sleep" || s.Kinds[1].Done != 50 || s.Kinds[1].Total != 50 {
+		t.Fatalf("state %+v", s)
+	}
+	if len(s.Workers) != 1 || s.Workers[0].Cores != 2 || s.Workers[0].MemoryLimit != 1<<30 || len(s.Stream) != 56 {
+		t.Fatalf("workers %+v stream %d", s.Workers, len(s.Stream))
+	}
+	body := get(t, srv.URL+"/metrics")
+	for _, want := range []string{
+		`tessera_tasks_done_total{kind="dashboardtest.sleep"} 50`,
+		`tessera_tasks_planned{kind="dashboardtest.join"} 6`,
+		`tessera_worker_cores{worker="local"} 2`,
+		`tessera_worker_memory_limit_bytes{worker="local"} 1.073741824e+09`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	if h := get(t, srv.URL+"/health"); h != "ok\n" {
+		t.Fatalf("health %q", h)
+	}
+	if p := get(t, srv.URL+"/"); !strings.Contains(p, `id="workers"`) {
+		t.Fatal("page missing")
+	}
+}
+
+func get(t *testing.T, url string) string {
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func TestReport(t *testing.T) {
+	rec := NewRecorder(Options{})
+	runGraph(t, rec, 30, 1)
+	var buf bytes.Buffer
+	if err := rec.WriteReport(&buf, "mean of things"); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	if n := strings.Count(html, "<rect "); n != 34 {
+		t.Fatalf("%d timeline rects, want 34", n)
+	}
+	for _, want := range []string{"<h1>mean of things</h1>", "dashboardtest.sleep", "34 tasks", "<svg"} {
+		if !strings.Contains(html, want) {
+			t.Fatalf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "http://") || strings.Contains(html, "https://") {
+		t.Fatal("report refers to the network; it must be self-contained")
+	}
+}
+
+func chromium(t *testing.T) string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed (scripts/setup.sh installs it)")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+func headless(t *testing.T, bin string, extra ...string) string {
+	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + t.TempDir()}, extra...)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, args...).Output()
+	if err != nil {
+		t.Fatalf("chromium %v: %v", extra, err)
+	}
+	return string(out)
+}
+
+var doneRE = regexp.MustCompile(`id="done">(\d+)<`)
+
+// TestDashboardInChromium loads the dashboard in headless Chromium while a
+// computation runs, checks the rendered DOM (the worker is listed, progress
+// advances between two loads) and saves a screenshot.
+func TestDashboardInChromium(t *testing.T) {
+	bin := chromium(t)
+	rec := NewRecorder(Options{LocalCores: 2, MemoryLimit: 1 << 30})
+	srv, err := Serve("127.0.0.1:0", rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runGraph(t, rec, 300, 40) // about 6 s on 2 workers
+	}()
+	time.Sleep(300 * time.Millisecond)
+	var counts []int
+	for range 2 {
+		dom := headless(t, bin, "--virtual-time-budget=1500", "--dump-dom", srv.URL())
+		if !strings.Contains(dom, `class="worker" data-id="local"`) {
+			t.Fatalf("worker not listed in the rendered page:\n%.2000s", dom)
+		}
+		if !strings.Contains(dom, `data-kind="dashboardtest.sleep"`) {
+			t.Fatalf("progress bar for the op kind missing:\n%.2000s", dom)
+		}
+		m := doneRE.FindStringSubmatch(dom)
+		if m == nil {
+			t.Fatalf("no task count in the page:\n%.2000s", dom)
+		}
+		n, _ := strconv.Atoi(m[1])
+		counts = append(counts, n)
+		time.Sleep(time.Second)
+	}
+	shot := filepath.Join(t.TempDir(), "dashboard.png")
+	headless(t, bin, "--virtual-time-budget=1500", "--window-size=1000,800", "--screenshot="+shot, srv.URL())
+	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if os.Getenv("TESSERA_KEEP_SCREENSHOT") != "" {
+		b, _ := os.ReadFile(shot)
+		os.WriteFile(os.Getenv("TESSERA_KEEP_SCREENSHOT"), b, 0o644)
+	}
+	<-done
+	t.Logf("tasks done as rendered: %v of %d; screenshot %s", counts, rec.State().Total, shot)
+	if !(counts[0] > 0 && counts[1] > counts[0] && counts[1] < rec.State().Total) {
+		t.Fatalf("progress did not advance while running: %v", counts)
+	}
+}
+
+// BenchmarkOverhead runs a 10,000-task computation with and without a
+// recorder and a dashboard server being polled; compare the two ns/op.
+func BenchmarkOverhead(b *testing.B) {
+	for _, withDash := range []bool{false, true} {
+		b.Run(fmt.Sprintf("dashboard=%v", withDash), func(b *testing.B) {
+			for b.Loop() {
+				g, root := graph(10000, 0)
+				opts := cluster.LocalOptions{Workers: 2}
+				var stop func()
+				if withDash {
+					rec := NewRecorder(Options{})
+					rec.Plan(g)
+					opts.Progress = rec.Progress
+					srv := httptest.NewServer(Handler(rec))
+					quit := make(chan struct{})
+					go func() { // a browser polling twice a second
+						for {
+							select {
+							case <-quit:
+								return
+							case <-time.After(500 * time.Millisecond):
+								if r, err := http.Get(srv.URL + "/api/state"); err == nil {
+									io.Copy(io.Discard, r.Body)
+									r.Body.Close()
+								}
+							}
+						}
+					}()
+					stop = func() { close(quit); srv.Close() }
+				}
+				ex := cluster.NewLocal(opts)
+				if err := ex.Run(context.Background(), g, []cluster.Key{root}, func(cluster.Key, cluster.Value) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+				if stop != nil {
+					stop()
+				}
+			}
+		})
+	}
+}
