@@ -71,7 +71,9 @@ func closure(r string) map[string]bool {
 }
 
 func TestImportEdgesFollowDesign(t *testing.T) {
-	cmd := exec.Command("go", "list", "-deps", "-test", "-json", "./...")
+	// Tests and examples (external _test packages) may import anything;
+	// the table governs the packages themselves.
+	cmd := exec.Command("go", "list", "-deps", "-json", "./...")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
@@ -91,14 +93,13 @@ func TestImportEdgesFollowDesign(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := p.ImportPath
-		if i := strings.Index(path, " ["); i >= 0 { // "pkg [pkg.test]" variants
-			path = path[:i]
+		if p.ForTest != "" || strings.Contains(path, " [") {
+			continue
 		}
 		if !strings.HasPrefix(path, module) || strings.HasSuffix(path, ".test") {
 			continue
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
-		rel = strings.TrimSuffix(rel, "_test")
 		r, ok := row(rel)
 		if !ok {
 			bad = append(bad, rel+": not in DESIGN.md's package table (add a row to deps_test.go)")
