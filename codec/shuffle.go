@@ -112,11 +112,12 @@ func unshuffleBytes(dst, src []byte, es int) {
 		copy(dst, src)
 		return
 	}
+	done := unshuffleAsm(dst, src, es, n)
 	switch es {
 	case 2:
 		s0, s1 := src[:n], src[n:2*n]
 		d := dst[:2*n]
-		i := 0
+		i := done
 		for ; i+8 <= n; i += 8 {
 			a := binary.LittleEndian.Uint64(s0[i:])
 			b := binary.LittleEndian.Uint64(s1[i:])
@@ -133,7 +134,7 @@ func unshuffleBytes(dst, src []byte, es int) {
 	case 4:
 		s0, s1, s2, s3 := src[:n], src[n:2*n], src[2*n:3*n], src[3*n:4*n]
 		d := dst[:4*n]
-		i := 0
+		i := done
 		for ; i+8 <= n; i += 8 {
 			x0, x1, x2, x3 := transpose4(s0[i:], s1[i:], s2[i:], s3[i:])
 			o := d[4*i : 4*i+32]
@@ -149,7 +150,7 @@ func unshuffleBytes(dst, src []byte, es int) {
 		s0, s1, s2, s3 := src[:n], src[n:2*n], src[2*n:3*n], src[3*n:4*n]
 		s4, s5, s6, s7 := src[4*n:5*n], src[5*n:6*n], src[6*n:7*n], src[7*n:8*n]
 		d := dst[:8*n]
-		i := 0
+		i := done
 		for ; i+8 <= n; i += 8 {
 			q0, q1, q2, q3 := transpose4(s0[i:], s1[i:], s2[i:], s3[i:])
 			r0, r1, r2, r3 := transpose4(s4[i:], s5[i:], s6[i:], s7[i:])

@@ -1,0 +1,155 @@
+#include "textflag.h"
+
+// func unshuffle2x16(dst, src *byte, n, blocks int)
+// Interleaves two byte streams of length n (src, src+n) into 2-byte
+// elements, 16 elements per block, for blocks blocks.
+TEXT ·unshuffle2x16(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), DX
+	MOVQ blocks+24(FP), CX
+	LEAQ (SI)(DX*1), R8
+loop2:
+	TESTQ CX, CX
+	JZ done2
+	MOVOU (SI), X0
+	MOVOU (R8), X1
+	MOVO X0, X2
+	PUNPCKLBW X1, X0
+	PUNPCKHBW X1, X2
+	MOVOU X0, (DI)
+	MOVOU X2, 16(DI)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $32, DI
+	DECQ CX
+	JMP loop2
+done2:
+	RET
+
+// func unshuffle4x16(dst, src *byte, n, blocks int)
+TEXT ·unshuffle4x16(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), DX
+	MOVQ blocks+24(FP), CX
+	LEAQ (SI)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+loop4:
+	TESTQ CX, CX
+	JZ done4
+	MOVOU (SI), X0
+	MOVOU (R8), X1
+	MOVOU (R9), X2
+	MOVOU (R10), X3
+	MOVO X0, X4
+	PUNPCKLBW X1, X0
+	PUNPCKHBW X1, X4
+	MOVO X2, X5
+	PUNPCKLBW X3, X2
+	PUNPCKHBW X3, X5
+	MOVO X0, X6
+	PUNPCKLWL X2, X0
+	PUNPCKHWL X2, X6
+	MOVO X4, X7
+	PUNPCKLWL X5, X4
+	PUNPCKHWL X5, X7
+	MOVOU X0, (DI)
+	MOVOU X6, 16(DI)
+	MOVOU X4, 32(DI)
+	MOVOU X7, 48(DI)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, R9
+	ADDQ $16, R10
+	ADDQ $64, DI
+	DECQ CX
+	JMP loop4
+done4:
+	RET
+
+// func unshuffle8x16(dst, src *byte, n, blocks int)
+TEXT ·unshuffle8x16(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), DX
+	MOVQ blocks+24(FP), CX
+	LEAQ (SI)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	LEAQ (R10)(DX*1), R11
+	LEAQ (R11)(DX*1), R12
+	LEAQ (R12)(DX*1), R13
+	LEAQ (R13)(DX*1), BX
+loop8:
+	TESTQ CX, CX
+	JZ done8
+	MOVOU (SI), X0
+	MOVOU (R8), X1
+	MOVOU (R9), X2
+	MOVOU (R10), X3
+	MOVOU (R11), X4
+	MOVOU (R12), X5
+	MOVOU (R13), X6
+	MOVOU (BX), X7
+	// bytes: pairs (0,1) (2,3) (4,5) (6,7), low and high halves
+	MOVO X0, X8
+	PUNPCKLBW X1, X0
+	PUNPCKHBW X1, X8
+	MOVO X2, X9
+	PUNPCKLBW X3, X2
+	PUNPCKHBW X3, X9
+	MOVO X4, X10
+	PUNPCKLBW X5, X4
+	PUNPCKHBW X5, X10
+	MOVO X6, X11
+	PUNPCKLBW X7, X6
+	PUNPCKHBW X7, X11
+	// elements 0-7
+	MOVO X0, X1
+	PUNPCKLWL X2, X0
+	PUNPCKHWL X2, X1
+	MOVO X4, X3
+	PUNPCKLWL X6, X4
+	PUNPCKHWL X6, X3
+	MOVO X0, X5
+	PUNPCKLLQ X4, X0
+	PUNPCKHLQ X4, X5
+	MOVO X1, X7
+	PUNPCKLLQ X3, X1
+	PUNPCKHLQ X3, X7
+	MOVOU X0, (DI)
+	MOVOU X5, 16(DI)
+	MOVOU X1, 32(DI)
+	MOVOU X7, 48(DI)
+	// elements 8-15
+	MOVO X8, X12
+	PUNPCKLWL X9, X8
+	PUNPCKHWL X9, X12
+	MOVO X10, X13
+	PUNPCKLWL X11, X10
+	PUNPCKHWL X11, X13
+	MOVO X8, X14
+	PUNPCKLLQ X10, X8
+	PUNPCKHLQ X10, X14
+	MOVO X12, X15
+	PUNPCKLLQ X13, X12
+	PUNPCKHLQ X13, X15
+	MOVOU X8, 64(DI)
+	MOVOU X14, 80(DI)
+	MOVOU X12, 96(DI)
+	MOVOU X15, 112(DI)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, R9
+	ADDQ $16, R10
+	ADDQ $16, R11
+	ADDQ $16, R12
+	ADDQ $16, R13
+	ADDQ $16, BX
+	ADDQ $128, DI
+	DECQ CX
+	JMP loop8
+done8:
+	RET
