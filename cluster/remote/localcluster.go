@@ -125,8 +125,9 @@ func (c *LocalCluster) StartWorker() (string, error) {
 	c.mu.Lock()
 	c.nextIdx++
 	name := fmt.Sprintf("local-%d", c.nextIdx)
+	lifetime := c.o.Lifetime
 	c.mu.Unlock()
-	args, err := WorkerCommand(c.o.Command, c.Addr(), c.credf, name, c.o.Threads, c.o.MemoryLimit, c.dir, "", 30*time.Second, c.o.Lifetime)
+	args, err := WorkerCommand(c.o.Command, c.Addr(), c.credf, name, c.o.Threads, c.o.MemoryLimit, c.dir, "", 30*time.Second, lifetime)
 	if err != nil {
 		return "", err
 	}
@@ -145,6 +146,13 @@ func (c *LocalCluster) StartWorker() (string, error) {
 	c.procs[name] = p
 	c.mu.Unlock()
 	return name, nil
+}
+
+// SetLifetime sets WorkerOptions.Lifetime for workers started from now on.
+func (c *LocalCluster) SetLifetime(d time.Duration) {
+	c.mu.Lock()
+	c.o.Lifetime = d
+	c.mu.Unlock()
 }
 
 // KillWorker kills a worker process abruptly (SIGKILL), as a crash would.

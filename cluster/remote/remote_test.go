@@ -221,7 +221,9 @@ func TestWrongTokenAndForeignCARefused(t *testing.T) {
 	// The right credentials join.
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- remote.Serve(ctx, remote.WorkerOptions{Scheduler: s.Addr(), Credentials: good, Threads: 1}) }()
+	go func() {
+		done <- remote.Serve(ctx, remote.WorkerOptions{Scheduler: s.Addr(), Credentials: good, Threads: 1})
+	}()
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	if err := s.WaitForWorkers(wctx, 1); err != nil {
@@ -333,5 +335,51 @@ func TestWorkerSpillsPastMemoryLimit(t *testing.T) {
 	g2.Add(cluster.Task{Key: "top", Op: sumOp{}, Inputs: keys})
 	if got, err := runOne(context.Background(), c, g2, "top"); err != nil || got != 64*63/2 {
 		t.Fatalf("from spilled blocks: %v %v", got, err)
+	}
+}
+
+// A worker near its walltime (Lifetime) asks to be drained: its persisted
+// blocks move to the other worker and it exits, no recompute needed.
+func TestLifetimeDrainsWorker(t *testing.T) {
+	c := start(t, remote.LocalClusterOptions{Workers: 1, Threads: 1})
+	c.SetLifetime(1500 * time.Millisecond)
+	if _, err := c.StartWorker(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := c.WaitForWorkers(wctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := tree(t, 32, constOp{})
+	keys := g.Keys()[:32]
+	if err := c.Persist(ctx, g, keys); err != nil {
+		t.Fatal(err)
+	}
+	var onShort int
+	for _, w := range c.Snapshot().Workers {
+		if w.ID == "local-2" {
+			onShort = int(w.Done)
+		}
+	}
+	if onShort == 0 {
+		t.Fatal("no task ran on the short-lived worker")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(c.Snapshot().Workers) != 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	sn := c.Snapshot()
+	if len(sn.Workers) != 1 || sn.Workers[0].ID != "local-1" || sn.Keys != 32 {
+		t.Fatalf("after lifetime drain: %+v", sn)
+	}
+	g2 := cluster.NewGraph()
+	for _, k := range keys {
+		g2.Add(cluster.Task{Key: k, Op: sumOp{Fail: true}})
+	}
+	g2.Add(cluster.Task{Key: "top", Op: sumOp{}, Inputs: keys})
+	if got, err := runOne(ctx, c, g2, "top"); err != nil || got != 32*31/2 {
+		t.Fatalf("after drain: %v %v", got, err)
 	}
 }

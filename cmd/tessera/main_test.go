@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster/remote"
+	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/reduce"
+)
+
+// The local process cluster starts this test binary as its workers, as a
+// launcher starts the tessera CLI.
+func TestMain(m *testing.M) {
+	remote.MaybeServe()
+	os.Exit(m.Run())
+}
+
+func startCluster(t *testing.T, workers, threads int) *remote.LocalCluster {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := remote.StartLocalCluster(ctx, remote.LocalClusterOptions{Workers: workers, Threads: threads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// The same lazy-array graphs give the same results on worker processes as
+// on the local executor: the mean of a random array (partials cross the
+// network and combine in a tree), an elementwise expression brought back
+// as blocks, and a persisted array reused by a later graph.
+func TestArraysOnRemoteWorkersMatchLocal(t *testing.T) {
+	c := startCluster(t, 2, 2)
+	ctx := context.Background()
+	a := ndarray.Random([]int{300, 200, 10}, chunk.PerAxis(100, 50, 10), 7)
+	local, err := reduce.Mean(a).Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := reduce.Mean(a).Compute(ctx, ndarray.WithExecutor(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Float64s()[0] != local.Float64s()[0] {
+		t.Fatalf("remote mean %v, local %v", got.Float64s()[0], local.Float64s()[0])
+	}
+	e := ndarray.Add(ndarray.Mul(a, 2.0), 1.0)
+	le, err := e.Compute(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re, err := e.Compute(ctx, ndarray.WithExecutor(c))
+	if err != nil || !re.Equal(le) {
+		t.Fatalf("elementwise: equal=%v err=%v", err == nil && re.Equal(le), err)
+	}
+	p, err := a.Persist(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sn := c.Snapshot(); sn.PinnedKeys != 12 {
+		t.Fatalf("persisted %d blocks, want 12", sn.PinnedKeys)
+	}
+	sd, err := reduce.Std(p).Compute(ctx, ndarray.WithExecutor(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lsd, _ := reduce.Std(a).Compute(ctx)
+	if sd.Float64s()[0] != lsd.Float64s()[0] {
+		t.Fatalf("std from persisted blocks %v, local %v", sd.Float64s()[0], lsd.Float64s()[0])
+	}
+	p.Release(c)
+	if sn := c.Snapshot(); sn.PinnedKeys != 0 || sn.Keys != 0 {
+		t.Fatalf("after release: %+v", sn)
+	}
+}
+
+func TestCLI(t *testing.T) {
+	if code := run([]string{"ops"}); code != 0 {
+		t.Fatalf("ops: %d", code)
+	}
+	if code := run([]string{"worker", "--credentials", "/nonexistent"}); code != 2 {
+		t.Fatalf("worker without credentials: %d", code)
+	}
+	if code := run(nil); code != 2 {
+		t.Fatalf("no args: %d", code)
+	}
+}
