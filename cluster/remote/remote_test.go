@@ -383,3 +383,53 @@ func TestLifetimeDrainsWorker(t *testing.T) {
 		t.Fatalf("after drain: %v %v", got, err)
 	}
 }
+
+type waitOp struct{ Panic bool }
+
+func (waitOp) Kind() string { return "remotetest.wait" }
+func (o waitOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	if o.Panic {
+		panic("kaboom")
+	}
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func init() { cluster.Register("remotetest.wait", func() cluster.Op { return &waitOp{} }) }
+
+// Cancelling the context ends Run promptly and cancels the remote task, so
+// the worker's thread is free for the next run.
+func TestContextCancelStopsRemoteTasks(t *testing.T) {
+	c := start(t, remote.LocalClusterOptions{Workers: 1, Threads: 1})
+	g := cluster.NewGraph()
+	g.Add(cluster.Task{Key: "w", Op: waitOp{}})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	t0 := time.Now()
+	_, err := runOne(ctx, c, g, "w")
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(t0) > 3*time.Second {
+		t.Fatalf("err %v after %v", err, time.Since(t0))
+	}
+	g2, root := tree(t, 4, constOp{})
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	if got, err := runOne(ctx2, c, g2, root); err != nil || got != 6 {
+		t.Fatalf("next run on the single thread: %v %v", got, err)
+	}
+}
+
+func TestPanicAndEmitErrors(t *testing.T) {
+	c := start(t, remote.LocalClusterOptions{Workers: 1, Threads: 2})
+	g := cluster.NewGraph()
+	g.Add(cluster.Task{Key: "p", Op: waitOp{Panic: true}})
+	_, err := runOne(context.Background(), c, g, "p")
+	var te *cluster.TaskError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "panic: kaboom") {
+		t.Fatalf("panic: %v", err)
+	}
+	g2, root := tree(t, 4, constOp{})
+	stop := errors.New("stop")
+	if err := c.Run(context.Background(), g2, []cluster.Key{root}, func(cluster.Key, cluster.Value) error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("emit error: %v", err)
+	}
+}

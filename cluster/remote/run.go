@@ -17,7 +17,8 @@ type rtask struct {
 	refs     int32
 	needed   bool
 	running  bool
-	queued   bool // in the ready heap
+	worker   *wstate // where it runs, when running
+	queued   bool    // in the ready heap
 	wanted   bool
 	emitted  bool
 	losses   int
@@ -226,6 +227,9 @@ func (r *runState) onFailed(s *Scheduler, w *wstate, k cluster.Key, msg string, 
 		return
 	}
 	t := &r.tasks[i]
+	if !t.running || t.worker != w {
+		return // a leftover of an earlier run, or cancelled
+	}
 	t.running = false
 	if retryable {
 		// An input vanished with a dead peer: recompute it.
@@ -240,7 +244,7 @@ func (r *runState) onFailed(s *Scheduler, w *wstate, k cluster.Key, msg string, 
 
 func (r *runState) onLost(s *Scheduler, w *wstate) {
 	for k := range w.running {
-		if i, ok := r.ids[k]; ok && r.tasks[i].running {
+		if i, ok := r.ids[k]; ok && r.tasks[i].running && r.tasks[i].worker == w {
 			r.lose(i, w.id)
 		}
 	}
@@ -294,7 +298,7 @@ func (r *runState) dispatch(s *Scheduler) {
 			}
 			where = append(where, location{Key: k, Addr: addr})
 		}
-		t.running = true
+		t.running, t.worker = true, best
 		best.running[t.t.Key] = true
 		best.post(&frame{H: header{Op: opRun, Key: t.t.Key, Task: t.enc, Where: where}})
 	}
@@ -360,6 +364,12 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 	defer func() {
 		s.mu.Lock()
 		s.run = nil
+		// Cancel what still runs for this run (after an error or ctx end).
+		for i := range r.tasks {
+			if t := &r.tasks[i]; t.running && !t.worker.gone {
+				t.worker.post(&frame{H: header{Op: opCancel, Keys: []cluster.Key{t.t.Key}}})
+			}
+		}
 		for i := range r.tasks {
 			k := r.tasks[i].t.Key
 			if s.has(k) && !s.pinned[k] {

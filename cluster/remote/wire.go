@@ -65,6 +65,7 @@ const (
 	opRun       = "run"       // scheduler → worker: Task, Where of inputs
 	opCopy      = "copy"      // scheduler → worker: fetch Key from Addr and hold it
 	opRelease   = "release"   // scheduler → worker: forget Keys
+	opCancel    = "cancel"    // scheduler → worker: cancel running Keys
 	opStop      = "stop"      // scheduler → worker: exit
 	opFetch     = "fetch"     // Fetch request
 )

@@ -36,7 +36,9 @@ type WorkerOptions struct {
 	Listen    string
 	Interface string // network interface to listen on (eth0, ib0), optional
 	// DeathTimeout: a worker that cannot reach the scheduler for this long
-	// exits (60 s when 0).
+	// when starting exits (60 s when 0). Once connected, a broken
+	// connection ends the worker at once: the scheduler has already
+	// counted its blocks as lost and recomputes them elsewhere.
 	DeathTimeout time.Duration
 	// Lifetime: after this long the worker asks the scheduler to drain it
 	// (hand its results to other workers) and exits; 0 means no limit. Set
@@ -120,9 +122,6 @@ func ParseBytes(s string) (int64, error) {
 	return int64(f * m), nil
 }
 
-// ErrStopped is returned by Serve when the scheduler told the worker to stop
-// or went away for longer than the death timeout.
-var errSchedulerGone = errors.New("remote: scheduler unreachable past the death timeout")
 
 type entry struct {
 	val    cluster.Value // nil when spilled
@@ -132,21 +131,24 @@ type entry struct {
 }
 
 type worker struct {
-	o     WorkerOptions
-	addr  string
-	mu    sync.Mutex
-	store map[cluster.Key]*entry
-	held  int64 // in memory
-	spill int64 // on disk
-	seq   uint64
-	peers map[string]*grpc.ClientConn
-	run   int
-	send  chan *frame
-	dir   string
+	o       WorkerOptions
+	addr    string
+	mu      sync.Mutex
+	store   map[cluster.Key]*entry
+	held    int64 // in memory
+	spill   int64 // on disk
+	seq     uint64
+	peers   map[string]*grpc.ClientConn
+	run     int
+	cancels map[cluster.Key]context.CancelFunc
+	send    chan *frame
+	dir     string
 }
 
-// Serve runs a worker until the scheduler stops it (nil), the scheduler is
-// unreachable past the death timeout, or ctx ends.
+// Serve runs a worker until the scheduler stops it (nil), the connection to
+// the scheduler breaks, the scheduler refuses it (wrong token or
+// certificate: an error at once) or stays unreachable past the death
+// timeout, or ctx ends.
 func Serve(ctx context.Context, o WorkerOptions) error {
 	if o.Threads <= 0 {
 		o.Threads = runtime.GOMAXPROCS(0)
@@ -178,7 +180,7 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 		return fmt.Errorf("remote: spill directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	w := &worker{o: o, addr: lis.Addr().String(), store: map[cluster.Key]*entry{}, peers: map[string]*grpc.ClientConn{}, dir: dir}
+	w := &worker{o: o, addr: lis.Addr().String(), store: map[cluster.Key]*entry{}, peers: map[string]*grpc.ClientConn{}, dir: dir, cancels: map[cluster.Key]context.CancelFunc{}}
 	sopts, err := serverOptions(o.Credentials)
 	if err != nil {
 		return err
@@ -294,6 +296,14 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 			go w.copyFrom(ctx, f.H.Key, f.H.Addr)
 		case opRelease:
 			w.release(f.H.Keys)
+		case opCancel:
+			w.mu.Lock()
+			for _, k := range f.H.Keys {
+				if c, ok := w.cancels[k]; ok {
+					c()
+				}
+			}
+			w.mu.Unlock()
 		case opStop:
 			return nil
 		}
@@ -519,9 +529,15 @@ func fetchValue(ctx context.Context, c *grpc.ClientConn, k cluster.Key) (cluster
 }
 
 func (w *worker) runTask(ctx context.Context, f *frame) {
+	tctx, cancel := context.WithCancel(ctx)
+	w.mu.Lock()
+	w.cancels[f.H.Key] = cancel
+	w.mu.Unlock()
 	defer func() {
+		cancel()
 		w.mu.Lock()
 		w.run--
+		delete(w.cancels, f.H.Key)
 		w.mu.Unlock()
 	}()
 	t0 := time.Now()
@@ -539,14 +555,14 @@ func (w *worker) runTask(ctx context.Context, f *frame) {
 	}
 	in := make([]cluster.Value, len(t.Inputs))
 	for i, k := range t.Inputs {
-		v, err := w.input(ctx, k, where[k])
+		v, err := w.input(tctx, k, where[k])
 		if err != nil {
 			fail(err, errors.Is(err, errInputLost))
 			return
 		}
 		in[i] = v
 	}
-	v, err := runOp(ctx, t.Op, in)
+	v, err := runOp(tctx, t.Op, in)
 	if err == nil && v == nil {
 		err = errors.New("op returned a nil value")
 	}
