@@ -251,16 +251,28 @@ func (r *runState) onLost(s *Scheduler, w *wstate) {
 	r.replan(s)
 }
 
+// localWait is the input volume above which a task waits for a busy
+// worker that holds its inputs rather than moving them to an idle one.
+const localWait = 4 << 20
+
 // dispatch places ready tasks on workers with free threads, preferring the
-// worker that already holds most of the task's input bytes.
+// worker that already holds most of the task's input bytes. A task whose
+// inputs (more than localWait bytes of them) sit on a busy worker waits for
+// that worker instead of copying them, as long as other work can proceed.
 func (r *runState) dispatch(s *Scheduler) {
+	var deferred []int32
+	defer func() {
+		for _, i := range deferred {
+			heap.Push(&r.ready, i)
+		}
+	}()
 	for r.ready.Len() > 0 && r.err == nil {
 		i := r.ready.ids[0]
 		t := &r.tasks[i]
-		var best *wstate
-		var bestScore int64 = -1
+		var best, ideal *wstate
+		var bestScore, idealScore int64 = -1, -1
 		for _, w := range s.workers {
-			if w.draining || w.gone || len(w.running) >= w.threads {
+			if w.draining || w.gone {
 				continue
 			}
 			var score int64
@@ -268,6 +280,12 @@ func (r *runState) dispatch(s *Scheduler) {
 				if s.where[r.tasks[j].t.Key][w] {
 					score += 1 + r.tasks[j].t.Bytes
 				}
+			}
+			if score > idealScore {
+				ideal, idealScore = w, score
+			}
+			if len(w.running) >= w.threads {
+				continue
 			}
 			if score > bestScore || score == bestScore && best != nil && len(w.running) < len(best.running) {
 				best, bestScore = w, score
@@ -278,6 +296,11 @@ func (r *runState) dispatch(s *Scheduler) {
 		}
 		heap.Pop(&r.ready)
 		t.queued = false
+		if ideal != best && idealScore-bestScore > localWait {
+			deferred = append(deferred, i) // wait for the holder
+			t.queued = true
+			continue
+		}
 		if t.enc == nil {
 			b, err := cluster.EncodeTask(t.t)
 			if err != nil {

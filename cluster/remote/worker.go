@@ -122,7 +122,6 @@ func ParseBytes(s string) (int64, error) {
 	return int64(f * m), nil
 }
 
-
 type entry struct {
 	val    cluster.Value // nil when spilled
 	path   string        // spill file

@@ -2,18 +2,17 @@ package slurm_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/cluster/remote"
 	"github.com/tessera-array/tessera/cluster/slurm"
+	"github.com/tessera-array/tessera/cluster/slurm/slurmtest"
 )
 
 // The Slurm jobs start this test binary as their worker.
@@ -54,43 +53,7 @@ func init() {
 	cluster.RegisterValue("slurmtest.num", num{})
 }
 
-var slurmOnce struct {
-	sync.Once
-	skip, err string
-}
-
-// needSlurm starts the single-node Slurm of scripts/slurm-up.sh (installing
-// it on first use) and points SLURM_CONF at it. It skips only when that
-// truly cannot run here: not root, or no apt-get to install Slurm.
-func needSlurm(t *testing.T) {
-	t.Helper()
-	slurmOnce.Do(func() {
-		if os.Geteuid() != 0 {
-			slurmOnce.skip = "Slurm integration tests need root to install and start munged/slurmctld/slurmd (scripts/slurm-up.sh)"
-			return
-		}
-		cmd := exec.Command("../../scripts/slurm-up.sh")
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) && ee.ExitCode() == 3 {
-			slurmOnce.skip = "no apt-get to install Slurm (scripts/slurm-up.sh)"
-			return
-		}
-		if err != nil {
-			slurmOnce.err = fmt.Sprintf("scripts/slurm-up.sh: %v", err)
-			return
-		}
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		os.Setenv("SLURM_CONF", lines[len(lines)-1])
-	})
-	if slurmOnce.skip != "" {
-		t.Skip(slurmOnce.skip)
-	}
-	if slurmOnce.err != "" {
-		t.Fatal(slurmOnce.err)
-	}
-}
+func needSlurm(t *testing.T) { slurmtest.Require(t) }
 
 func tree(n int, sleep time.Duration) (*cluster.Graph, cluster.Key) {
 	g := cluster.NewGraph()
