@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -156,13 +157,14 @@ func TestPendingJobsShowReason(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	o := testOptions(t)
-	o.Cores, o.Processes = 2, 2 // one job takes the whole 2-CPU node
+	// One job takes every CPU of the node, so a second one must wait.
+	o.Cores, o.Processes = runtime.NumCPU(), min(2, runtime.NumCPU())
 	c, err := slurm.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Scale(ctx, 3); err != nil { // ceil(3/2) = 2 jobs
+	if err := c.Scale(ctx, o.Processes+1); err != nil { // ceil((p+1)/p) = 2 jobs
 		t.Fatal(err)
 	}
 	var jobs []slurm.Job
@@ -183,7 +185,7 @@ func TestPendingJobsShowReason(t *testing.T) {
 	t.Logf("jobs: %+v", jobs)
 	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
 	defer wcancel()
-	if err := c.WaitForWorkers(wctx, 2); err != nil {
+	if err := c.WaitForWorkers(wctx, o.Processes); err != nil {
 		t.Fatal(err)
 	}
 	// Scale down to one job: the pending one goes first.

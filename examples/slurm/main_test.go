@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -46,7 +46,7 @@ func TestSeedStoryOnSlurm(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := strings.TrimRight(strings.TrimRight(formatMean(m.Float64s()[0]), "0"), ".")
+		want := fmt.Sprintf("%.12f", m.Float64s()[0])
 		found := false
 		for _, l := range strings.Split(out.String(), "\n") {
 			if strings.HasPrefix(l, c.line) && strings.Contains(l, want) {
@@ -58,7 +58,3 @@ func TestSeedStoryOnSlurm(t *testing.T) {
 		}
 	}
 }
-
-func formatMean(v float64) string { return strings.TrimSpace(strings.Split(sprintf12(v), " ")[0]) }
-
-func sprintf12(v float64) string { return fmt.Sprintf("%.12f", v) }
