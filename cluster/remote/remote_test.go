@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/cluster/clustertest"
 	"github.com/tessera-array/tessera/cluster/remote"
 )
 
@@ -432,4 +433,10 @@ func TestPanicAndEmitErrors(t *testing.T) {
 	if err := c.Run(context.Background(), g2, []cluster.Key{root}, func(cluster.Key, cluster.Value) error { return stop }); !errors.Is(err, stop) {
 		t.Fatalf("emit error: %v", err)
 	}
+}
+
+// The remote scheduler passes the executor conformance suite that the
+// local executor passes: same graphs, same results, same typed errors.
+func TestConformance(t *testing.T) {
+	clustertest.Run(t, start(t, remote.LocalClusterOptions{Workers: 3, Threads: 2}))
 }
