@@ -440,3 +440,30 @@ func TestPanicAndEmitErrors(t *testing.T) {
 func TestConformance(t *testing.T) {
 	clustertest.Run(t, start(t, remote.LocalClusterOptions{Workers: 3, Threads: 2}))
 }
+
+// Scheduler and workers listen on the network interface they are told to
+// (the most reported dask-jobqueue pain: workers that never connect).
+func TestInterfaces(t *testing.T) {
+	s, err := remote.NewScheduler(remote.SchedulerOptions{Interface: "lo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.HasPrefix(s.Addr(), "127.0.0.1:") {
+		t.Fatalf("scheduler on lo listens at %s", s.Addr())
+	}
+	if _, err := remote.NewScheduler(remote.SchedulerOptions{Interface: "no-such-if0"}); err == nil {
+		t.Fatal("unknown interface accepted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go remote.Serve(ctx, remote.WorkerOptions{Scheduler: s.Addr(), Credentials: s.Credentials(), Interface: "lo", Threads: 1})
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	if err := s.WaitForWorkers(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Snapshot().Workers[0]; !strings.HasPrefix(w.Addr, "127.0.0.1:") {
+		t.Fatalf("worker on lo listens at %s", w.Addr)
+	}
+}

@@ -90,3 +90,40 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("no args: %d", code)
 	}
 }
+
+// Persisted blocks lost with a killed worker are recomputed from the
+// graph's lineage when a later computation needs them.
+func TestPersistedBlocksRecomputedAfterWorkerLoss(t *testing.T) {
+	c := startCluster(t, 2, 1)
+	ctx := context.Background()
+	a := ndarray.Random([]int{400, 400, 20}, chunk.PerAxis(100, 100, 20), 3)
+	p, err := a.Persist(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := map[string]int64{}
+	for _, w := range c.Snapshot().Workers {
+		per[w.ID] = w.Done
+	}
+	if per["local-1"] == 0 || per["local-2"] == 0 {
+		t.Fatalf("blocks not spread over both workers: %v", per)
+	}
+	if err := c.KillWorker("local-2"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(c.Snapshot().Workers) != 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	got, err := reduce.Mean(p).Compute(ctx, ndarray.WithExecutor(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := reduce.Mean(a).Compute(ctx)
+	if got.Float64s()[0] != want.Float64s()[0] {
+		t.Fatalf("mean after loss %v, want %v", got.Float64s()[0], want.Float64s()[0])
+	}
+	if sn := c.Snapshot(); sn.PinnedKeys != 16 || sn.Keys != 16 {
+		t.Fatalf("persisted blocks not all held again: %+v", sn)
+	}
+}
