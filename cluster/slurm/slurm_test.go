@@ -217,8 +217,9 @@ func TestAdaptFollowsQueuedWork(t *testing.T) {
 	g, root := tree(40, 50*time.Millisecond)
 	var got float64
 	maxJobs := 0
-	stop := make(chan struct{})
+	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		for {
 			select {
 			case <-stop:
@@ -232,6 +233,7 @@ func TestAdaptFollowsQueuedWork(t *testing.T) {
 	}()
 	err = c.Run(ctx, g, []cluster.Key{root}, func(_ cluster.Key, v cluster.Value) error { got = v.(num).V; return nil })
 	close(stop)
+	<-stopped
 	if err != nil || got != 40*39/2 {
 		t.Fatalf("adaptive run: %v %v", got, err)
 	}
