@@ -6,6 +6,12 @@
 //	go run ./benchmarks/sidebyside                  # the seed's 60 GB mean, 600 GB, scheduler overhead
 //	go run ./benchmarks/sidebyside -quick           # small sizes, for a smoke run
 //	go run ./benchmarks/sidebyside -only mean60
+//	go run ./benchmarks/sidebyside -only remote-tasks,remote-mean
+//
+// The remote workloads run tessera's remote scheduler on a local cluster of
+// -cores worker processes × 1 thread (this binary, started again as
+// workers) against dask.distributed's LocalCluster of the same size, and
+// report the local executor's time on the same graph beside them.
 //
 // Cores are pinned equal: tessera runs with GOMAXPROCS=-cores workers, dask
 // with the threaded scheduler and num_workers=-cores; with -pin both are
