@@ -13,7 +13,14 @@ PACKAGES=(
   python3-xarray
   python3-dask
   python3-distributed
+  # headless browser for the dashboard test
   chromium
+  # single-node Slurm for cluster/slurm's integration tests (started by
+  # scripts/slurm-up.sh below)
+  slurmctld
+  slurmd
+  slurm-client
+  munge
 )
 
 # zarrita, the JavaScript Zarr implementation, is the v3 interop peer
@@ -30,19 +37,24 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    SUDO="sudo"
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  # Package scripts must not try to start services in a container.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  SUDO="sudo"
+
+# Start munge, slurmctld and slurmd (idempotent; root only). The Slurm tests
+# also run this script themselves, so plain `go test ./...` works as root.
+if [ "$(id -u)" = 0 ]; then
+  "$(dirname "$0")/slurm-up.sh" >/dev/null
 fi
-echo "setup: installing ${missing[*]}" >&2
-# Package scripts must not try to start services in a container.
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-  $SUDO chmod +x /usr/sbin/policy-rc.d
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -54,11 +54,60 @@ def tasks(n, workers):
     return time.perf_counter() - t0, float(v)
 
 
+def _tree(n):
+    dsk = {("c", i): i for i in range(n)}
+    level, depth = [("c", i) for i in range(n)], 0
+    while len(level) > 1:
+        nxt = []
+        for i in range(0, len(level), 2):
+            k = ("s", depth, i // 2)
+            dsk[k] = (sum, level[i:i + 2])
+            nxt.append(k)
+        level, depth = nxt, depth + 1
+    return dsk, level[0]
+
+
+def _local_cluster(workers):
+    from dask.distributed import Client, LocalCluster
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    return cluster, Client(cluster)
+
+
+def tasks_distributed(n, workers):
+    # The tree of sums on a dask.distributed LocalCluster of worker
+    # processes (started before the clock starts, as tessera's).
+    dsk, root = _tree(n)
+    cluster, client = _local_cluster(workers)
+    try:
+        t0 = time.perf_counter()
+        v = client.get(dsk, root)
+        return time.perf_counter() - t0, float(v)
+    finally:
+        client.close()
+        cluster.close()
+
+
+def mean_random_distributed(rows, workers):
+    cluster, client = _local_cluster(workers)
+    try:
+        x = da.random.random((rows, 7500, 100), chunks=(400, 400, 100))
+        t0 = time.perf_counter()
+        v = x.mean().compute()
+        return time.perf_counter() - t0, float(v)
+    finally:
+        client.close()
+        cluster.close()
+
+
 def main():
     name, size, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    fn = {"mean_random": mean_random, "mean_pcg64": mean_pcg64, "tasks": tasks}[name]
+    fn = {"mean_random": mean_random, "mean_pcg64": mean_pcg64, "tasks": tasks,
+          "tasks_distributed": tasks_distributed,
+          "mean_random_distributed": mean_random_distributed}[name]
     secs, value = fn(size, workers)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.flush()
     print(json.dumps({"seconds": secs, "value": value, "maxrss_mb": rss}))
 
 

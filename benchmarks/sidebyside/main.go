@@ -6,6 +6,12 @@
 //	go run ./benchmarks/sidebyside                  # the seed's 60 GB mean, 600 GB, scheduler overhead
 //	go run ./benchmarks/sidebyside -quick           # small sizes, for a smoke run
 //	go run ./benchmarks/sidebyside -only mean60
+//	go run ./benchmarks/sidebyside -only remote-tasks,remote-mean
+//
+// The remote workloads run tessera's remote scheduler on a local cluster of
+// -cores worker processes × 1 thread (this binary, started again as
+// workers) against dask.distributed's LocalCluster of the same size, and
+// report the local executor's time on the same graph beside them.
 //
 // Cores are pinned equal: tessera runs with GOMAXPROCS=-cores workers, dask
 // with the threaded scheduler and num_workers=-cores; with -pin both are
@@ -29,6 +35,7 @@ import (
 
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/cluster/remote"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/reduce"
 )
@@ -39,6 +46,9 @@ type measurement struct {
 	Value   float64 `json:"value"`
 	MaxRSS  float64 `json:"maxrss_mb"`
 	Tasks   int     `json:"tasks,omitempty"`
+	// LocalSeconds is the same graph on the local executor, measured in
+	// the same child (remote workloads only).
+	LocalSeconds float64 `json:"local_seconds,omitempty"`
 }
 
 type workload struct {
@@ -55,6 +65,7 @@ type workload struct {
 func speedup(t, p measurement) string { return fmt.Sprintf("%.2fx faster", p.Seconds/t.Seconds) }
 
 func main() {
+	remote.MaybeServe() // the remote workloads start this binary as their workers
 	quick := flag.Bool("quick", false, "small sizes (a smoke run of a few seconds)")
 	cores := flag.Int("cores", runtime.NumCPU(), "cores for each side")
 	pin := flag.Bool("pin", true, "bind both sides to the same CPUs with taskset when available")
@@ -74,8 +85,10 @@ func main() {
 	rows := 10000
 	tasks := 500_000
 	daskTasks := 50_000
+	remoteTasks, daskRemoteTasks := 20_000, 5_000
 	if *quick {
 		rows, tasks, daskTasks = 400, 50_000, 5_000
+		remoteTasks, daskRemoteTasks = 2_000, 1_000
 	}
 	var mean60 measurement
 	all := []workload{
@@ -93,6 +106,19 @@ func main() {
 				tt := t.Seconds / float64(2*tasks-1) * 1e6
 				pt := p.Seconds / float64(2*daskTasks-1) * 1e6
 				return fmt.Sprintf("%.2f us vs %.1f us per task (%.0fx)", tt, pt, pt/tt)
+			}},
+		{name: "remote-tasks", what: fmt.Sprintf("remote scheduler, %d worker processes x 1 thread: tree of %d tasks (dask.distributed LocalCluster of the same size: %d tasks)", *cores, 2*remoteTasks-1, 2*daskRemoteTasks-1),
+			size: remoteTasks, peer: "tasks_distributed", psize: daskRemoteTasks, target: "faster than dask.distributed per task",
+			ratio: func(t, p measurement) string {
+				tt := t.Seconds / float64(2*remoteTasks-1) * 1e6
+				lt := t.LocalSeconds / float64(2*remoteTasks-1) * 1e6
+				pt := p.Seconds / float64(2*daskRemoteTasks-1) * 1e6
+				return fmt.Sprintf("%.0f us/task remote (%.0f tasks/s) vs %.2f us local (%.0fx slower) vs %.0f us dask.distributed (%.1fx faster)", tt, 1e6/tt, lt, tt/lt, pt, pt/tt)
+			}},
+		{name: "remote-mean", what: fmt.Sprintf("mean of %dx7500x100 random (%.0f GB) on %d worker processes vs dask.distributed LocalCluster", rows/10, float64(rows/10)*7500*100*8/1e9, *cores),
+			size: rows / 10, peer: "mean_random_distributed", psize: rows / 10, target: "within 10% of the local executor",
+			ratio: func(t, p measurement) string {
+				return fmt.Sprintf("%.2fx the local executor's time; %.2fx faster than dask.distributed", t.Seconds/t.LocalSeconds, p.Seconds/t.Seconds)
 			}},
 	}
 	want := map[string]bool{}
@@ -225,6 +251,8 @@ func runTessera(name string, size, cores int) (measurement, error) {
 			return measurement{}, err
 		}
 		return measurement{Seconds: time.Since(t0).Seconds(), Value: m.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
+	case "remote-tasks", "remote-mean":
+		return runRemote(ctx, name, size, cores)
 	case "tasks":
 		g, root := treeGraph(size)
 		ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores})

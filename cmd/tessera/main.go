@@ -2,6 +2,15 @@
 //
 //	tessera info PATH              describe a Zarr store (tree, shapes, dtypes, chunks, codecs, sizes)
 //	tessera convert SRC DST [...]  copy a Zarr store between v2 and v3 (optionally sharded), in parallel
+//	tessera quicklook STORE ARRAY  render a 2-D slice to PNG
+//	tessera worker --scheduler HOST:PORT --credentials FILE [--nthreads N]
+//	        [--memory-limit 4GB] [--local-directory DIR] [--interface IF]
+//	        [--death-timeout 60s] [--lifetime 1h55m] [--name NAME]
+//	tessera ops                    list the op kinds and value types this binary knows
+//
+// "tessera worker" runs a remote worker for graphs that use only tessera's
+// built-in ops. Programs with functions of their own run their own binary
+// as the worker instead: remote.MaybeServe at the top of main.
 //
 // Run `tessera help` for every subcommand; other files of this package add
 // their own (raster info, buildvrt, worker).
@@ -14,6 +23,8 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+
+	"github.com/tessera-array/tessera/cluster/remote"
 )
 
 // command is one subcommand.
@@ -46,6 +57,7 @@ func usage(w io.Writer) {
 }
 
 func main() {
+	remote.MaybeServe() // launchers start any worker binary with "tessera-worker"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	os.Exit(run(ctx, os.Stdout, os.Stderr, os.Args[1:]))

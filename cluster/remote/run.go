@@ -1,0 +1,497 @@
+package remote
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tessera-array/tessera/cluster"
+)
+
+type rtask struct {
+	t        *cluster.Task
+	in, deps []int32
+	prio     int32
+	refs     int32
+	needed   bool
+	running  bool
+	worker   *wstate // where it runs, when running
+	queued   bool    // in the ready heap
+	wanted   bool
+	emitted  bool
+	losses   int
+	lostOn   []string
+	enc      []byte // encoded task, made once
+}
+
+type runState struct {
+	tasks   []rtask
+	ids     map[cluster.Key]int32
+	want    []cluster.Key
+	ready   prioHeap
+	pending int
+	toEmit  []int32
+	err     error
+	persist bool
+	max     int
+}
+
+type prioHeap struct {
+	ids   []int32
+	tasks []rtask
+}
+
+func (h *prioHeap) Len() int           { return len(h.ids) }
+func (h *prioHeap) Less(i, j int) bool { return h.tasks[h.ids[i]].prio < h.tasks[h.ids[j]].prio }
+func (h *prioHeap) Swap(i, j int)      { h.ids[i], h.ids[j] = h.ids[j], h.ids[i] }
+func (h *prioHeap) Push(x any)         { h.ids = append(h.ids, x.(int32)) }
+func (h *prioHeap) Pop() any {
+	n := len(h.ids) - 1
+	x := h.ids[n]
+	h.ids = h.ids[:n]
+	return x
+}
+
+func newRun(sub *cluster.Graph, want []cluster.Key, maxLosses int) *runState {
+	keys := sub.Keys()
+	r := &runState{tasks: make([]rtask, len(keys)), ids: make(map[cluster.Key]int32, len(keys)), want: want, max: maxLosses}
+	for i, k := range keys {
+		r.ids[k] = int32(i)
+		r.tasks[i].t, _ = sub.Task(k)
+	}
+	for i := range r.tasks {
+		t := &r.tasks[i]
+		t.in = make([]int32, len(t.t.Inputs))
+		for j, k := range t.t.Inputs {
+			id := r.ids[k]
+			t.in[j] = id
+			r.tasks[id].deps = append(r.tasks[id].deps, int32(i))
+		}
+	}
+	for _, k := range want {
+		r.tasks[r.ids[k]].wanted = true
+	}
+	// Depth-first post-order priorities from the wanted keys, as the local
+	// executor: finish branches before starting new ones.
+	next := int32(0)
+	seen := make([]bool, len(r.tasks))
+	type frame struct {
+		id int32
+		i  int
+	}
+	var stack []frame
+	for _, k := range want {
+		root := r.ids[k]
+		if seen[root] {
+			continue
+		}
+		seen[root] = true
+		stack = append(stack[:0], frame{root, 0})
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			t := &r.tasks[f.id]
+			if f.i < len(t.in) {
+				c := t.in[f.i]
+				f.i++
+				if !seen[c] {
+					seen[c] = true
+					stack = append(stack, frame{c, 0})
+				}
+				continue
+			}
+			t.prio = next
+			next++
+			stack = stack[:len(stack)-1]
+		}
+	}
+	r.ready.tasks = r.tasks
+	return r
+}
+
+// replan recomputes, from what workers hold now, which tasks are needed,
+// which are ready and how many consumers each held value still has. It
+// runs at the start and after a worker loss: a lost value that is still
+// needed is recomputed from its inputs (lineage), recursively.
+func (r *runState) replan(s *Scheduler) {
+	for i := range r.tasks {
+		t := &r.tasks[i]
+		t.needed, t.queued, t.refs = false, false, 0
+	}
+	r.ready.ids = r.ready.ids[:0]
+	var stack []int32
+	for _, k := range r.want {
+		i := r.ids[k]
+		if !r.tasks[i].emitted {
+			stack = append(stack, i)
+		}
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		t := &r.tasks[i]
+		if t.needed {
+			continue
+		}
+		t.needed = true
+		if s.has(t.t.Key) {
+			continue
+		}
+		stack = append(stack, t.in...)
+	}
+	r.pending = 0
+	for i := range r.tasks {
+		t := &r.tasks[i]
+		if t.wanted && !t.emitted {
+			t.refs++
+		}
+		if !t.needed || s.has(t.t.Key) {
+			continue
+		}
+		r.pending++
+		for _, j := range t.in {
+			r.tasks[j].refs++
+		}
+	}
+	for i := range r.tasks {
+		t := &r.tasks[i]
+		if t.needed && !t.running && !s.has(t.t.Key) && r.inputsReady(s, t) {
+			t.queued = true
+			r.ready.ids = append(r.ready.ids, int32(i))
+		}
+	}
+	heap.Init(&r.ready)
+}
+
+func (r *runState) inputsReady(s *Scheduler, t *rtask) bool {
+	for _, j := range t.in {
+		if !s.has(r.tasks[j].t.Key) {
+			return false
+		}
+	}
+	return true
+}
+
+// stillNeeded reports whether k has consumers left in this run.
+func (r *runState) stillNeeded(k cluster.Key) bool {
+	i, ok := r.ids[k]
+	return ok && r.tasks[i].refs > 0
+}
+
+func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key) bool {
+	i, ok := r.ids[k]
+	if !ok {
+		return false
+	}
+	t := &r.tasks[i]
+	t.running = false
+	if !t.needed || s.has(k) {
+		return false // a duplicate or no longer needed
+	}
+	s.addWhere(k, w)
+	r.pending--
+	for _, j := range t.in {
+		in := &r.tasks[j]
+		in.refs--
+		if in.refs <= 0 && !s.pinned[in.t.Key] {
+			s.releaseKey(in.t.Key)
+		}
+	}
+	for _, d := range t.deps {
+		dt := &r.tasks[d]
+		if dt.needed && !dt.running && !dt.queued && !s.has(dt.t.Key) && r.inputsReady(s, dt) {
+			dt.queued = true
+			heap.Push(&r.ready, d)
+		}
+	}
+	if t.wanted && !t.emitted {
+		r.toEmit = append(r.toEmit, i)
+	}
+	return true
+}
+
+func (r *runState) lose(i int32, w string) {
+	t := &r.tasks[i]
+	t.running = false
+	t.losses++
+	t.lostOn = append(t.lostOn, w)
+	if t.losses > r.max && r.err == nil {
+		r.err = &WorkerLostError{Key: t.t.Key, Kind: t.t.Op.Kind(), Losses: t.losses, Workers: t.lostOn}
+	}
+}
+
+func (r *runState) onFailed(s *Scheduler, w *wstate, k cluster.Key, msg string, retryable bool) {
+	i, ok := r.ids[k]
+	if !ok {
+		return
+	}
+	t := &r.tasks[i]
+	if !t.running || t.worker != w {
+		return // a leftover of an earlier run, or cancelled
+	}
+	t.running = false
+	if retryable {
+		// An input vanished with a dead peer: recompute it.
+		r.lose(i, w.id+" (input lost)")
+		r.replan(s)
+		return
+	}
+	if r.err == nil {
+		r.err = &cluster.TaskError{Key: k, Kind: t.t.Op.Kind(), Err: fmt.Errorf("on worker %s: %w", w.id, errors.New(msg))}
+	}
+}
+
+func (r *runState) onLost(s *Scheduler, w *wstate) {
+	for k := range w.running {
+		if i, ok := r.ids[k]; ok && r.tasks[i].running && r.tasks[i].worker == w {
+			r.lose(i, w.id)
+		}
+	}
+	r.replan(s)
+}
+
+// localWait is the input volume above which a task waits for a busy
+// worker that holds its inputs rather than moving them to an idle one.
+const localWait = 4 << 20
+
+// dispatch places ready tasks on workers with free threads, preferring the
+// worker that already holds most of the task's input bytes. A task whose
+// inputs (more than localWait bytes of them) sit on a busy worker waits for
+// that worker instead of copying them, as long as other work can proceed.
+func (r *runState) dispatch(s *Scheduler) {
+	var deferred []int32
+	defer func() {
+		for _, i := range deferred {
+			heap.Push(&r.ready, i)
+		}
+	}()
+	for r.ready.Len() > 0 && r.err == nil {
+		i := r.ready.ids[0]
+		t := &r.tasks[i]
+		var best, ideal *wstate
+		var bestScore, idealScore int64 = -1, -1
+		for _, w := range s.workers {
+			if w.draining || w.gone {
+				continue
+			}
+			var score int64
+			for _, j := range t.in {
+				if s.where[r.tasks[j].t.Key][w] {
+					score += 1 + r.tasks[j].t.Bytes
+				}
+			}
+			if score > idealScore {
+				ideal, idealScore = w, score
+			}
+			if len(w.running) >= w.threads {
+				continue
+			}
+			if score > bestScore || score == bestScore && best != nil && len(w.running) < len(best.running) {
+				best, bestScore = w, score
+			}
+		}
+		if best == nil {
+			return
+		}
+		heap.Pop(&r.ready)
+		t.queued = false
+		if ideal != best && idealScore-bestScore > localWait {
+			deferred = append(deferred, i) // wait for the holder
+			t.queued = true
+			continue
+		}
+		if t.enc == nil {
+			b, err := cluster.EncodeTask(t.t)
+			if err != nil {
+				r.err = &cluster.TaskError{Key: t.t.Key, Kind: t.t.Op.Kind(), Err: err}
+				return
+			}
+			t.enc = b
+		}
+		where := make([]location, 0, len(t.in))
+		for _, j := range t.in {
+			k := r.tasks[j].t.Key
+			addr := ""
+			for h := range s.where[k] {
+				addr = h.addr
+				if h == best {
+					break
+				}
+			}
+			where = append(where, location{Key: k, Addr: addr})
+		}
+		t.running, t.worker = true, best
+		best.running[t.t.Key] = true
+		best.post(&frame{H: header{Op: opRun, Key: t.t.Key, Task: t.enc, Where: where}})
+	}
+}
+
+// Run implements cluster.Executor: the same graphs as cluster.Local, placed
+// on the connected workers. Wanted values are fetched from the worker that
+// holds them and passed to emit from the calling goroutine. Lost workers are
+// survived by recomputing from the graph; a task lost more than MaxLosses
+// times fails the run with a *WorkerLostError. A failing op gives a
+// *cluster.TaskError whose Err carries the remote error's text. With no
+// workers connected, Run waits for some (bounded by ctx).
+func (s *Scheduler) Run(ctx context.Context, g *cluster.Graph, want []cluster.Key, emit func(cluster.Key, cluster.Value) error) error {
+	return s.run1(ctx, g, want, emit, false)
+}
+
+// Persist computes keys and keeps their values in worker memory (spilling
+// past the workers' limits) until Release; later Runs of any graph that
+// contains a persisted key reuse it. A persisted block lost with its worker
+// is recomputed from the later graph's lineage when needed.
+func (s *Scheduler) Persist(ctx context.Context, g *cluster.Graph, keys []cluster.Key) error {
+	return s.run1(ctx, g, keys, nil, true)
+}
+
+// Release forgets persisted values on the workers.
+func (s *Scheduler) Release(keys ...cluster.Key) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		if s.pinned[k] {
+			delete(s.pinned, k)
+			s.releaseKey(k)
+		}
+	}
+}
+
+func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.Key, emit func(cluster.Key, cluster.Value) error, persist bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	sub, err := g.Cull(want, nil)
+	if err != nil {
+		return err
+	}
+	r := newRun(sub, want, s.o.MaxLosses)
+	r.persist = persist
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.run = r
+	r.replan(s)
+	for _, k := range want { // wanted keys already held (persisted)
+		i := r.ids[k]
+		if s.has(k) && !r.tasks[i].emitted && !contains32(r.toEmit, i) {
+			r.toEmit = append(r.toEmit, i)
+		}
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.run = nil
+		// Cancel what still runs for this run (after an error or ctx end).
+		for i := range r.tasks {
+			if t := &r.tasks[i]; t.running && !t.worker.gone {
+				t.worker.post(&frame{H: header{Op: opCancel, Keys: []cluster.Key{t.t.Key}}})
+			}
+		}
+		for i := range r.tasks {
+			k := r.tasks[i].t.Key
+			if s.has(k) && !s.pinned[k] {
+				s.releaseKey(k)
+			}
+		}
+		s.mu.Unlock()
+	}()
+	// Each wanted key counts once even when listed twice.
+	seenWant := map[cluster.Key]bool{}
+	remaining := 0
+	for _, k := range want {
+		if !seenWant[k] {
+			seenWant[k] = true
+			remaining++
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for remaining > 0 {
+		s.mu.Lock()
+		if r.err != nil {
+			s.mu.Unlock()
+			return r.err
+		}
+		r.dispatch(s)
+		batch := r.toEmit
+		r.toEmit = nil
+		type item struct {
+			i    int32
+			k    cluster.Key
+			from *wstate
+		}
+		var items []item
+		for _, i := range batch {
+			t := &r.tasks[i]
+			if t.emitted {
+				continue
+			}
+			var from *wstate
+			for h := range s.where[t.t.Key] {
+				from = h
+				break
+			}
+			if from == nil { // lost meanwhile; replan recomputes it
+				continue
+			}
+			items = append(items, item{i, t.t.Key, from})
+		}
+		s.mu.Unlock()
+		for _, it := range items {
+			if !persist {
+				v, err := fetchValue(ctx, it.from.conn, it.k)
+				if err != nil {
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					// The holder died or dropped it: treat as lost.
+					it.from.cancel()
+					s.mu.Lock()
+					r.toEmit = append(r.toEmit, it.i)
+					s.mu.Unlock()
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
+				if err := emit(it.k, v); err != nil {
+					return err
+				}
+			}
+			s.mu.Lock()
+			t := &r.tasks[it.i]
+			t.emitted = true
+			t.refs--
+			remaining--
+			if persist {
+				s.pinned[it.k] = true
+			} else if t.refs <= 0 && !s.pinned[it.k] {
+				s.releaseKey(it.k)
+			}
+			s.mu.Unlock()
+		}
+		if len(items) > 0 {
+			continue
+		}
+		select {
+		case <-s.wake:
+		case <-tick.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func contains32(s []int32, x int32) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

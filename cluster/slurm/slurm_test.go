@@ -1,0 +1,252 @@
+package slurm_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/cluster/remote"
+	"github.com/tessera-array/tessera/cluster/slurm"
+	"github.com/tessera-array/tessera/cluster/slurm/slurmtest"
+)
+
+// The Slurm jobs start this test binary as their worker.
+func TestMain(m *testing.M) {
+	remote.MaybeServe()
+	os.Exit(m.Run())
+}
+
+type num struct{ V float64 }
+
+func (num) Nbytes() int64 { return 8 }
+
+type constOp struct {
+	V     float64
+	Sleep time.Duration
+}
+
+func (constOp) Kind() string { return "slurmtest.const" }
+func (o constOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, error) {
+	time.Sleep(o.Sleep)
+	return num{o.V}, nil
+}
+
+type sumOp struct{}
+
+func (sumOp) Kind() string { return "slurmtest.sum" }
+func (sumOp) Run(_ context.Context, in []cluster.Value) (cluster.Value, error) {
+	s := 0.0
+	for _, v := range in {
+		s += v.(num).V
+	}
+	return num{s}, nil
+}
+
+func init() {
+	cluster.Register("slurmtest.const", func() cluster.Op { return &constOp{} })
+	cluster.Register("slurmtest.sum", func() cluster.Op { return &sumOp{} })
+	cluster.RegisterValue("slurmtest.num", num{})
+}
+
+func needSlurm(t *testing.T) { slurmtest.Require(t) }
+
+func tree(n int, sleep time.Duration) (*cluster.Graph, cluster.Key) {
+	g := cluster.NewGraph()
+	level := make([]cluster.Key, n)
+	for i := range n {
+		level[i] = cluster.Key(fmt.Sprintf("c%d", i))
+		g.Add(cluster.Task{Key: level[i], Op: constOp{V: float64(i), Sleep: sleep}})
+	}
+	for d := 0; len(level) > 1; d++ {
+		var next []cluster.Key
+		for i := 0; i < len(level); i += 2 {
+			k := cluster.Key(fmt.Sprintf("s%d-%d", d, i/2))
+			g.Add(cluster.Task{Key: k, Op: sumOp{}, Inputs: level[i:min(i+2, len(level))]})
+			next = append(next, k)
+		}
+		level = next
+	}
+	return g, level[0]
+}
+
+func testOptions(t *testing.T) slurm.Options {
+	return slurm.Options{
+		Queue:        "short,brief-low",
+		Cores:        1,
+		Processes:    1,
+		Memory:       "1GB",
+		Walltime:     "00:10:00",
+		LogDirectory: t.TempDir(),
+		JobName:      "tessera-test",
+		DeathTimeout: 20 * time.Second,
+	}
+}
+
+func squeueIDs(t *testing.T, ids []string) string {
+	out, _ := exec.Command("squeue", "-h", "-o", "%i %T", "-j", strings.Join(ids, ",")).CombinedOutput()
+	s := strings.TrimSpace(string(out))
+	if strings.Contains(s, "Invalid job id") {
+		return ""
+	}
+	return s
+}
+
+func TestScaleComputeClose(t *testing.T) {
+	needSlurm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := slurm.New(testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	script, _ := c.JobScript()
+	if !strings.Contains(script, "#SBATCH -p short,brief-low") || !strings.Contains(script, "--scheduler "+c.Addr()) {
+		t.Fatalf("script:\n%s", script)
+	}
+	if err := c.Scale(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := c.Jobs(ctx)
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("jobs %v %v", jobs, err)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := c.WaitForWorkers(wctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range c.Snapshot().Workers {
+		if !strings.HasPrefix(w.ID, "tessera-") {
+			t.Errorf("worker name %q does not name its job", w.ID)
+		}
+	}
+	g, root := tree(64, 0)
+	var got float64
+	if err := c.Run(ctx, g, []cluster.Key{root}, func(_ cluster.Key, v cluster.Value) error { got = v.(num).V; return nil }); err != nil || got != 64*63/2 {
+		t.Fatalf("run on Slurm workers: %v %v", got, err)
+	}
+	// Persist in cluster memory, reuse from a later graph.
+	if err := c.Persist(ctx, g, []cluster.Key{"s4-0", "s4-1"}); err != nil {
+		t.Fatal(err)
+	}
+	g2 := cluster.NewGraph()
+	g2.Add(cluster.Task{Key: "s4-0", Op: constOp{V: -1e9}})
+	g2.Add(cluster.Task{Key: "s4-1", Op: constOp{V: -1e9}})
+	g2.Add(cluster.Task{Key: "top", Op: sumOp{}, Inputs: []cluster.Key{"s4-0", "s4-1"}})
+	if err := c.Run(ctx, g2, []cluster.Key{"top"}, func(_ cluster.Key, v cluster.Value) error { got = v.(num).V; return nil }); err != nil || got != 64*63/2 {
+		t.Fatalf("persisted reuse: %v %v", got, err)
+	}
+	ids := []string{jobs[0].ID, jobs[1].ID}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s := squeueIDs(t, ids); s != "" {
+		t.Fatalf("jobs still queued after Close: %s", s)
+	}
+}
+
+func TestPendingJobsShowReason(t *testing.T) {
+	needSlurm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	o := testOptions(t)
+	// One job takes every CPU of the node, so a second one must wait.
+	o.Cores, o.Processes = runtime.NumCPU(), min(2, runtime.NumCPU())
+	c, err := slurm.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Scale(ctx, o.Processes+1); err != nil { // ceil((p+1)/p) = 2 jobs
+		t.Fatal(err)
+	}
+	var jobs []slurm.Job
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		jobs, err = c.Jobs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) == 2 && jobs[0].State == "RUNNING" && jobs[1].State == "PENDING" && jobs[1].Reason != "" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if len(jobs) != 2 || jobs[1].State != "PENDING" || jobs[1].Reason == "" {
+		t.Fatalf("jobs: %+v", jobs)
+	}
+	t.Logf("jobs: %+v", jobs)
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer wcancel()
+	if err := c.WaitForWorkers(wctx, o.Processes); err != nil {
+		t.Fatal(err)
+	}
+	// Scale down to one job: the pending one goes first.
+	if err := c.ScaleJobs(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := c.Jobs(ctx)
+	if len(left) != 1 || left[0].ID != jobs[0].ID {
+		t.Fatalf("after ScaleJobs(1): %+v", left)
+	}
+}
+
+func TestAdaptFollowsQueuedWork(t *testing.T) {
+	needSlurm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := slurm.New(testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Adapt(ctx, 0, 2, slurm.AdaptOptions{Interval: 200 * time.Millisecond, WaitCount: 3}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if jobs, _ := c.Jobs(ctx); len(jobs) != 0 {
+		t.Fatalf("idle adapt submitted %d jobs", len(jobs))
+	}
+	g, root := tree(40, 50*time.Millisecond)
+	var got float64
+	maxJobs := 0
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				if jobs, err := c.Jobs(ctx); err == nil {
+					maxJobs = max(maxJobs, len(jobs))
+				}
+			}
+		}
+	}()
+	err = c.Run(ctx, g, []cluster.Key{root}, func(_ cluster.Key, v cluster.Value) error { got = v.(num).V; return nil })
+	close(stop)
+	<-stopped
+	if err != nil || got != 40*39/2 {
+		t.Fatalf("adaptive run: %v %v", got, err)
+	}
+	if maxJobs != 2 {
+		t.Fatalf("adapt grew to %d jobs, want 2", maxJobs)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if jobs, _ := c.Jobs(ctx); len(jobs) == 0 {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	jobs, _ := c.Jobs(ctx)
+	t.Fatalf("adapt did not shrink to 0: %+v", jobs)
+}

@@ -1,0 +1,77 @@
+package ndarray
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/tessera-array/tessera/cluster"
+)
+
+func TestDenseCodecRoundTrip(t *testing.T) {
+	f, _ := FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	bo, _ := FromSlice([]bool{true, false, true}, 3)
+	i8, _ := FromSlice([]int8{-1, 2}, 2, 1, 1)
+	empty := MustDense(Uint16, 0, 5)
+	scalar := MustDense(Int32)
+	for _, d := range []*Dense{f, bo, i8, empty, scalar} {
+		b, err := cluster.EncodeValue(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := cluster.DecodeValue(b)
+		if err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+		if !v.(*Dense).Equal(d) {
+			t.Fatalf("round trip of %s gave %s", d, v)
+		}
+	}
+	w, _ := cluster.EncodeValue(Written{Bytes: 42})
+	if v, err := cluster.DecodeValue(w); err != nil || v.(Written).Bytes != 42 {
+		t.Fatalf("Written: %v %v", v, err)
+	}
+}
+
+func TestDenseCodecRejects(t *testing.T) {
+	good, _ := FromSlice([]float64{1, 2}, 2)
+	b, _ := good.MarshalBinary()
+	cases := map[string][]byte{
+		"empty":     nil,
+		"magic":     append([]byte("XXXX"), b[4:]...),
+		"dtype":     append(append([]byte{}, b[:4]...), append([]byte{200}, b[5:]...)...),
+		"truncated": b[:len(b)-1],
+		"extra":     append(append([]byte{}, b...), 0),
+		"huge":      {'T', 'D', 'N', '1', byte(Float64), 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"rank":      {'T', 'D', 'N', '1', byte(Float64), 0xff, 0x01},
+	}
+	for name, in := range cases {
+		var d Dense
+		if err := d.UnmarshalBinary(in); !errors.Is(err, ErrCorruptBlock) {
+			t.Errorf("%s: err %v", name, err)
+		}
+	}
+}
+
+func FuzzDenseUnmarshal(f *testing.F) {
+	for _, d := range []*Dense{MustDense(Float32, 2, 2), MustDense(Bool, 3), MustDense(Int64)} {
+		b, _ := d.MarshalBinary()
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 {
+			return
+		}
+		var d Dense
+		if err := d.UnmarshalBinary(b); err != nil {
+			return
+		}
+		b2, err := d.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d2 Dense
+		if err := d2.UnmarshalBinary(b2); err != nil || !d2.Equal(&d) {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
