@@ -20,7 +20,7 @@ var allowed = map[string][]string{
 	"":               {}, // the module root: documentation only
 	"chunk":          {},
 	"cluster":        {"chunk"},
-	"cluster/remote": {"cluster"},
+	"cluster/remote": {"cluster", "dashboard"}, // the scheduler serves its dashboard, as dask's does
 	"cluster/slurm":  {"cluster", "cluster/remote"},
 	"ndarray":        {"chunk", "cluster"},
 	"reduce":         {"ndarray", "chunk", "cluster"},

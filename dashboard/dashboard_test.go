@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/dashboard/dashtest"
 )
 
 type val struct{}
@@ -147,38 +147,13 @@ func TestReport(t *testing.T) {
 	}
 }
 
-func chromium(t *testing.T) string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed (scripts/setup.sh installs it)")
-	}
-	t.Skip("chromium not installed")
-	return ""
-}
-
-func headless(t *testing.T, bin string, extra ...string) string {
-	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + t.TempDir()}, extra...)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, args...).Output()
-	if err != nil {
-		t.Fatalf("chromium %v: %v", extra, err)
-	}
-	return string(out)
-}
-
 var doneRE = regexp.MustCompile(`id="done">(\d+)<`)
 
 // TestDashboardInChromium loads the dashboard in headless Chromium while a
 // computation runs, checks the rendered DOM (the worker is listed, progress
 // advances between two loads) and saves a screenshot.
 func TestDashboardInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := dashtest.Chromium(t)
 	rec := NewRecorder(Options{LocalCores: 2, MemoryLimit: 1 << 30})
 	srv, err := Serve("127.0.0.1:0", rec)
 	if err != nil {
@@ -193,7 +168,7 @@ func TestDashboardInChromium(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	var counts []int
 	for range 2 {
-		dom := headless(t, bin, "--virtual-time-budget=1500", "--dump-dom", srv.URL())
+		dom := dashtest.Headless(t, bin, "--virtual-time-budget=1500", "--dump-dom", srv.URL())
 		if !strings.Contains(dom, `class="worker" data-id="local"`) {
 			t.Fatalf("worker not listed in the rendered page:\n%.2000s", dom)
 		}
@@ -209,7 +184,7 @@ func TestDashboardInChromium(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	shot := filepath.Join(t.TempDir(), "dashboard.png")
-	headless(t, bin, "--virtual-time-budget=1500", "--window-size=1000,800", "--screenshot="+shot, srv.URL())
+	dashtest.Headless(t, bin, "--virtual-time-budget=1500", "--window-size=1000,800", "--screenshot="+shot, srv.URL())
 	if fi, err := os.Stat(shot); err != nil || fi.Size() < 1000 {
 		t.Fatalf("screenshot: %v", err)
 	}

@@ -36,6 +36,11 @@ type runState struct {
 	err     error
 	persist bool
 	max     int
+	// for progress reports
+	start   time.Time
+	started map[int32]time.Time
+	total   int
+	done    int
 }
 
 type prioHeap struct {
@@ -107,6 +112,7 @@ func newRun(sub *cluster.Graph, want []cluster.Key, maxLosses int) *runState {
 		}
 	}
 	r.ready.tasks = r.tasks
+	r.start, r.started = time.Now(), map[int32]time.Time{}
 	return r
 }
 
@@ -207,6 +213,23 @@ func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key) bool {
 	}
 	if t.wanted && !t.emitted {
 		r.toEmit = append(r.toEmit, i)
+	}
+	r.done++
+	if s.o.Progress != nil {
+		now := time.Now()
+		var dur time.Duration
+		if st, ok := r.started[i]; ok {
+			dur = now.Sub(st)
+			delete(r.started, i)
+		}
+		var held int64
+		running := 0
+		for _, ws := range s.workers {
+			held += ws.held
+			running += len(ws.running)
+		}
+		s.o.Progress(w.id, cluster.Progress{Done: r.done, Total: r.total, Running: running, HeldBytes: held,
+			Key: k, Kind: t.t.Op.Kind(), Elapsed: now.Sub(r.start), TaskTime: dur})
 	}
 	return true
 }
@@ -323,6 +346,9 @@ func (r *runState) dispatch(s *Scheduler) {
 		}
 		t.running, t.worker = true, best
 		best.running[t.t.Key] = true
+		if s.o.Progress != nil {
+			r.started[i] = time.Now()
+		}
 		best.post(&frame{H: header{Op: opRun, Key: t.t.Key, Task: t.enc, Where: where}})
 	}
 }
@@ -370,6 +396,9 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 	}
 	r := newRun(sub, want, s.o.MaxLosses)
 	r.persist = persist
+	if s.rec != nil {
+		s.rec.Plan(sub) // per-kind totals for the dashboard's progress bars
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -377,6 +406,7 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 	}
 	s.run = r
 	r.replan(s)
+	r.total = r.pending
 	for _, k := range want { // wanted keys already held (persisted)
 		i := r.ids[k]
 		if s.has(k) && !r.tasks[i].emitted && !contains32(r.toEmit, i) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sort"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tessera-array/tessera/cluster"
+	"github.com/tessera-array/tessera/dashboard"
 )
 
 // ErrWorkerLost is the retryable class: a worker died or was unreachable,
@@ -53,6 +55,15 @@ type SchedulerOptions struct {
 	// MaxLosses is how many worker losses one task survives before the run
 	// fails with a *WorkerLostError (3 when 0).
 	MaxLosses int
+	// Progress, when set, is called after each task with the worker that
+	// ran it (the dashboard's feed). It is called with the scheduler's lock
+	// held: it must be quick and must not call the scheduler.
+	Progress func(worker string, p cluster.Progress)
+	// DashboardAddress, when set (":8787", "127.0.0.1:0"), serves the live
+	// dashboard (workers, progress per op kind, task stream, memory,
+	// /api/state, /metrics, /health) there; its URL is printed to stderr
+	// when the scheduler starts and returned by DashboardURL.
+	DashboardAddress string
 }
 
 // Scheduler places tasks on remote workers. It lives in the client process,
@@ -61,6 +72,8 @@ type SchedulerOptions struct {
 // serialized.
 type Scheduler struct {
 	o     SchedulerOptions
+	dash  *dashboard.Server
+	rec   *dashboard.Recorder
 	creds *Credentials
 	lis   net.Listener
 	srv   *grpc.Server
@@ -136,10 +149,52 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 		workers: map[string]*wstate{}, where: map[cluster.Key]map[*wstate]bool{},
 		pinned: map[cluster.Key]bool{},
 		wake:   make(chan struct{}, 1), joined: make(chan struct{})}
+	if o.DashboardAddress != "" {
+		rec := dashboard.NewRecorder(dashboard.Options{Workers: s.dashboardWorkers})
+		user := o.Progress
+		s.o.Progress = func(worker string, p cluster.Progress) {
+			rec.ProgressFrom(worker, p)
+			if user != nil {
+				user(worker, p)
+			}
+		}
+		dash, err := dashboard.Serve(o.DashboardAddress, rec)
+		if err != nil {
+			lis.Close()
+			return nil, err
+		}
+		s.dash, s.rec = dash, rec
+		fmt.Fprintf(os.Stderr, "tessera: scheduler at %s, dashboard at %s\n", lis.Addr(), dash.URL())
+	}
 	s.srv.RegisterService(&schedulerDesc, s)
 	go s.srv.Serve(lis)
 	go s.monitor()
 	return s, nil
+}
+
+// DashboardURL is the dashboard's address ("" without one).
+func (s *Scheduler) DashboardURL() string {
+	if s.dash == nil {
+		return ""
+	}
+	return s.dash.URL()
+}
+
+// Recorder is the dashboard's recorder (nil without a dashboard), for a
+// performance report: s.Recorder().WriteReport(w, title).
+func (s *Scheduler) Recorder() *dashboard.Recorder { return s.rec }
+
+// dashboardWorkers reports workers to the dashboard. It reads worker state
+// under its own lock acquisition (the dashboard calls it from HTTP
+// handlers, never from within Progress).
+func (s *Scheduler) dashboardWorkers() []dashboard.WorkerInfo {
+	sn := s.Snapshot()
+	out := make([]dashboard.WorkerInfo, 0, len(sn.Workers))
+	for _, w := range sn.Workers {
+		out = append(out, dashboard.WorkerInfo{ID: w.ID, Address: w.Addr, Cores: w.Threads, MemoryUsed: w.HeldBytes,
+			MemoryLimit: w.Memory, Spilled: w.SpillBytes, Running: w.Running})
+	}
+	return out
 }
 
 // Addr is the address workers connect to.
@@ -160,6 +215,11 @@ func (s *Scheduler) Close() error {
 		w.post(&frame{H: header{Op: opStop}})
 	}
 	s.mu.Unlock()
+	if s.dash != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = s.dash.Close(ctx)
+		cancel()
+	}
 	time.Sleep(50 * time.Millisecond) // let stop frames go out
 	s.srv.Stop()
 	s.mu.Lock()
