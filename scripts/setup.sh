@@ -5,7 +5,9 @@
 set -euo pipefail
 
 # The real peers the tests talk to: numpy/numcodecs/zarr/xarray/dask via
-# Debian's /usr/bin/python3.
+# Debian's /usr/bin/python3; GDAL (library for the cgo raster and vrt
+# packages, gdalinfo/gdalbuildvrt/gdalwarp for interop tests) and rasterio
+# for the raster benchmark.
 PACKAGES=(
   python3-numpy
   python3-numcodecs
@@ -13,6 +15,10 @@ PACKAGES=(
   python3-xarray
   python3-dask
   python3-distributed
+  libgdal-dev
+  gdal-bin
+  pkg-config
+  python3-rasterio
 )
 
 # zarrita, the JavaScript Zarr implementation, is the v3 interop peer
