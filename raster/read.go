@@ -193,12 +193,36 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	}
 	bx, by := max(i.BlockX, 1), max(i.BlockY, 1)
 	spec = alignSpec(spec, []int{1, by, bx}, shape)
-	grid, err := spec.Normalize(shape, op.Out.Size(), chunk.NormalizeOptions{TargetBytes: target, Previous: []int{1, by, bx}})
+	// Chunk the whole raster, then cut the window out of that grid, so
+	// chunk boundaries fall on the file's block boundaries.
+	full := []int{len(op.Bands), i.Height, i.Width}
+	fg, err := spec.Normalize(full, op.Out.Size(), chunk.NormalizeOptions{TargetBytes: target, Previous: []int{1, by, bx}})
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
 	}
+	sizes := [][]int{fg.AxisChunks(0), clipChunks(fg.AxisChunks(1), op.Y, op.H), clipChunks(fg.AxisChunks(2), op.X, op.W)}
+	grid, err := chunk.NewGrid(sizes)
+	if err != nil {
+		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
+	}
+
 	tok := ndarray.Token("raster-read", fmt.Sprintf("%+v", *op), i.fingerprint())
 	return ndarray.NewArray(op.Out, grid, tok, readLayer{base: *op})
+}
+
+// clipChunks cuts the chunk sizes of a whole axis to [off, off+n).
+func clipChunks(sizes []int, off, n int) []int {
+	var out []int
+	lo := 0
+	for _, c := range sizes {
+		hi := lo + c
+		a, b := max(lo, off), min(hi, off+n)
+		if b > a {
+			out = append(out, b-a)
+		}
+		lo = hi
+	}
+	return out
 }
 
 // fingerprint identifies the file's content as far as the description
