@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tessera-array/tessera/raster"
+)
+
+func init() {
+	commands["info"] = command{summary: "describe rasters: size, bands, dtype, blocks, CRS, bounds, nodata, scale/offset", run: infoCmd}
+}
+
+// infoCmd prints a raster's description, as text or (-json) as JSON.
+func infoCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("info", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v (tessera info [-json] PATH...)", errUsage, err)
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: tessera info [-json] PATH...", errUsage)
+	}
+	for _, p := range fs.Args() {
+		info, err := raster.Open(p)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(info); err != nil {
+				return err
+			}
+			continue
+		}
+		printInfo(stdout, info)
+	}
+	return nil
+}
+
+func printInfo(w io.Writer, i *raster.Info) {
+	fmt.Fprintf(w, "%s\n  driver: %s\n  size: %d x %d, %d band(s), %s\n  blocks: %d x %d\n", i.Path, i.Driver, i.Width, i.Height, len(i.Bands), i.DType, i.BlockX, i.BlockY)
+	if i.HasGeoTransform {
+		fmt.Fprintf(w, "  geotransform: %v\n  bounds: %v\n", i.GeoTransform, i.Bounds)
+	}
+	if i.CRS != "" {
+		name := i.CRS
+		if k := strings.IndexByte(name, ','); k > 0 {
+			name = name[:k] + "...]"
+		}
+		fmt.Fprintf(w, "  crs: EPSG:%d %s\n", i.EPSG, name)
+	}
+	for k, b := range i.Bands {
+		fmt.Fprintf(w, "  band %d: %s", k+1, b.DType)
+		if b.HasNoData {
+			fmt.Fprintf(w, " nodata=%g", b.NoData)
+		}
+		if b.Scale != 1 || b.Offset != 0 {
+			fmt.Fprintf(w, " scale=%g offset=%g", b.Scale, b.Offset)
+		}
+		if b.Description != "" {
+			fmt.Fprintf(w, " %q", b.Description)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, s := range i.SubDatasets {
+		fmt.Fprintf(w, "  subdataset: %s\n", s)
+	}
+	for k, v := range i.Metadata {
+		fmt.Fprintf(w, "  metadata: %s=%s\n", k, v)
+	}
+}
