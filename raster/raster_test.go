@@ -379,3 +379,46 @@ func TestInt8RoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestReadIntoMatchesLazy(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ri.tif")
+	src := pattern(ndarray.Int16, 2, 300, 260)
+	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.Spec{}), path, raster.WriteOptions{BlockSize: 32, NoData: 7, HasNoData: true, Scale: 0.5, Offset: 1}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := raster.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []raster.ReadOptions{
+		{},
+		{Window: &raster.Window{X: 13, Y: 40, W: 200, H: 100}, Chunks: chunk.PerAxis(1, 32, 64)},
+		{MaskNoData: true, ApplyScale: true, Bands: []int{2}, DType: ndarray.Float32},
+		{MaskNoData: true, ApplyScale: true, Window: &raster.Window{X: 5, Y: 5, W: 77, H: 99}, DType: ndarray.Float64},
+	} {
+		want, err := info.Read(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := ndarray.MustDense(want.DType(), want.Shape()...)
+		if err := info.ReadInto(ctx, dst, o, 3); err != nil {
+			t.Fatal(err)
+		}
+		a, b := want.Float64s(), dst.Float64s()
+		for k := range a {
+			if a[k] != b[k] && !(math.IsNaN(a[k]) && math.IsNaN(b[k])) {
+				t.Fatalf("options %+v: ReadInto %v at %d, Lazy %v", o, b[k], k, a[k])
+			}
+		}
+	}
+	if err := info.ReadInto(ctx, ndarray.MustDense(ndarray.Int16, 1, 2, 3), raster.ReadOptions{}, 1); !errors.Is(err, raster.ErrWindow) {
+		t.Errorf("wrong shape: %v", err)
+	}
+	if err := info.ReadInto(ctx, ndarray.MustDense(ndarray.Int16, 2, 300, 260), raster.ReadOptions{ApplyScale: true}, 1); !errors.Is(err, raster.ErrOptions) {
+		t.Errorf("int scale: %v", err)
+	}
+	if err := info.ReadInto(ctx, ndarray.MustDense(ndarray.Int64, 2, 300, 260), raster.ReadOptions{}, 1); !errors.Is(err, raster.ErrDType) {
+		t.Errorf("int64: %v", err)
+	}
+}
