@@ -23,7 +23,10 @@
 //
 // GDAL's messages are captured per call and returned as Go errors (wrapping
 // the sentinels of this package where one applies); nothing is printed to
-// stderr. GDAL warnings are not errors.
+// stderr. GDAL warnings are not errors. On first use the package installs
+// GDAL's quiet handler as the process-wide default (GDAL's own prints to
+// stderr), so GDAL calls made elsewhere in the process without a handler
+// of their own stay quiet too.
 //
 // # GDAL 3.6 limits
 //

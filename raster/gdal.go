@@ -35,7 +35,12 @@ var (
 
 var registerOnce sync.Once
 
-func register() { registerOnce.Do(godal.RegisterAll) }
+func register() {
+	registerOnce.Do(func() {
+		godal.RegisterAll()
+		silenceGDAL()
+	})
+}
 
 // gdalErr collects the messages GDAL reports during one call. Failures and
 // fatal errors become the call's error; warnings and debug messages are

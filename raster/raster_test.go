@@ -422,3 +422,42 @@ func TestReadIntoMatchesLazy(t *testing.T) {
 		t.Errorf("int64: %v", err)
 	}
 }
+
+// Read tasks are data: a graph's op survives JSON and runs elsewhere.
+func TestReadOpIsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "d.tif")
+	src := pattern(ndarray.Uint16, 2, 64, 64)
+	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.Spec{}), path, raster.WriteOptions{NoData: 60, HasNoData: true, Scale: 2, BlockSize: 16}); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := raster.Open(path)
+	a := info.Lazy(raster.ReadOptions{MaskNoData: true, ApplyScale: true, Chunks: chunk.PerAxis(1, 32, 32)})
+	b := ndarray.NewBuilder()
+	keys, err := b.Keys(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _ := b.Graph().Task(keys[3])
+	js, err := json.Marshal(task.Op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var op raster.ReadOp
+	if err := json.Unmarshal(js, &op); err != nil {
+		t.Fatal(err)
+	}
+	v, err := op.Run(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := a.Compute(ctx)
+	got := v.(*ndarray.Dense)
+	sub, _ := want.SubBlock(a.Grid().BlockBox(a.Grid().Unlinear(3)))
+	g, w := got.Float64s(), sub.Float64s()
+	for k := range g {
+		if g[k] != w[k] && !(math.IsNaN(g[k]) && math.IsNaN(w[k])) {
+			t.Fatalf("decoded op differs at %d: %v vs %v", k, g[k], w[k])
+		}
+	}
+}

@@ -232,6 +232,12 @@ func TestBuildRefusesBadInput(t *testing.T) {
 	}
 	if info, err := vrt.Build(dst, []string{a, ints}, vrt.Options{Separate: true}); err != nil || info.Bands[1].DType != ndarray.Int16 {
 		t.Errorf("separate mixed dtypes: %v", err)
+	} else {
+		// Bands of mixed types read as their common type, exactly.
+		d, err := info.Read(context.Background(), raster.ReadOptions{})
+		if err != nil || d.DType() != info.DType || info.DType != ndarray.Float32 || d.At(0, 3, 4) != 10+7%7 || d.At(1, 3, 4) != 30+7%7 {
+			t.Errorf("mixed-dtype stack read: %v %v (%s)", d, err, info.DType)
+		}
 	}
 	if _, err := vrt.Build(dst, []string{a, filepath.Join(dir, "missing.tif")}, vrt.Options{}); !errors.Is(err, raster.ErrOpen) {
 		t.Errorf("missing input: %v", err)
