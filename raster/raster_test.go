@@ -461,3 +461,20 @@ func TestReadOpIsData(t *testing.T) {
 		}
 	}
 }
+
+// Blocks that do not line up with the tiles still write correctly: GDAL's
+// single writer merges partial tiles.
+func TestWriteUnalignedBlocks(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "u.tif")
+	src := pattern(ndarray.Float32, 3, 200, 230)
+	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.PerAxis(2, 50, 70)), path, raster.WriteOptions{BlockSize: 64, Compress: "ZSTD"}); err != nil {
+		t.Fatal(err)
+	}
+	got := gdalRead(t, path, false)
+	for k, w := range src.Float64s() {
+		if got[k] != w {
+			t.Fatalf("value %v at %d, want %v", got[k], k, w)
+		}
+	}
+}

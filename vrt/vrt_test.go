@@ -292,3 +292,26 @@ func TestWarpedVRTConcurrentReads(t *testing.T) {
 	}
 	samePixels(t, "concurrent warped", many, one, 0)
 }
+
+// A mosaic whose source goes bad after the VRT was built fails its reads
+// with an error, never a crash.
+func TestMosaicWithBrokenSource(t *testing.T) {
+	dir := t.TempDir()
+	in := tiles(t, dir)
+	m := filepath.Join(dir, "m.vrt")
+	info, err := vrt.Build(m, in, vrt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(in[1])
+	os.WriteFile(in[1], b[:len(b)/2], 0o644) // truncated tile
+	os.Remove(in[2])                          // missing tile
+	raster.CloseIdle()
+	_, err = info.Read(context.Background(), raster.ReadOptions{})
+	if !errors.Is(err, raster.ErrRead) && !errors.Is(err, raster.ErrOpen) {
+		t.Fatalf("broken mosaic read: %v", err)
+	}
+	if _, err := vrt.Build(m, in, vrt.Options{}); !errors.Is(err, raster.ErrOpen) {
+		t.Errorf("rebuild over a missing tile: %v", err)
+	}
+}
