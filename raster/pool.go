@@ -64,26 +64,12 @@ func (p *handlePool) put(key string, ds *godal.Dataset) {
 	ds.Close(quiet())
 }
 
-// drop closes the idle handles of path (all versions of it).
-func (p *handlePool) drop(path string) {
-	p.mu.Lock()
-	var closing []*godal.Dataset
-	for k, hs := range p.idle {
-		if k == path || strings.HasPrefix(k, path+"\x00") {
-			closing = append(closing, hs...)
-			delete(p.idle, k)
-		}
-	}
-	p.mu.Unlock()
-	for _, ds := range closing {
-		ds.Close(quiet())
-	}
-}
-
 // CloseIdle closes every idle dataset handle the package keeps for reuse.
 // Reads running at the time keep their handles and return them afterwards.
-// Call it before deleting files a long-running process has read, or when
-// the process has finished with rasters.
+// Write calls it after replacing a file. Call it after changing files
+// outside this package that a long-running process has read (a VRT's
+// handles keep its sources open), or when the process has finished with
+// rasters.
 func CloseIdle() {
 	p := pool
 	p.mu.Lock()

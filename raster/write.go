@@ -235,7 +235,9 @@ func Write(ctx context.Context, a *ndarray.Array, path string, o WriteOptions) (
 	if err := os.Rename(final, path); err != nil {
 		return 0, fmt.Errorf("%w: %v", ErrWrite, err)
 	}
-	pool.drop(path)
+	// Idle handles may be of this file or of VRTs reading it: drop them
+	// all so no later read sees the old content.
+	CloseIdle()
 	fi, err := os.Stat(path)
 	if err != nil {
 		return 0, err

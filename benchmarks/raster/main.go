@@ -136,13 +136,13 @@ func run(ctx context.Context, dir string, size, repeat int, python string) error
 		float64(fi.Size())/1e6, float64(si.Width*si.Height*4)/1e6)
 
 	dst := ndarray.MustDense(ndarray.Float32, 1, si.Height, si.Width)
-	tiles := raster.ReadOptions{Chunks: chunk.PerAxis(1, 512, 512)}
+	tiles := raster.ReadOptions{} // ReadInto's default: rows of tiles
 	into := func(info *raster.Info, workers int) func() (*ndarray.Dense, error) {
 		return func() (*ndarray.Dense, error) { return dst, info.ReadInto(ctx, dst, tiles, workers) }
 	}
 	lazy := func(info *raster.Info, workers int) func() (*ndarray.Dense, error) {
 		return func() (*ndarray.Dense, error) {
-			return info.Lazy(raster.ReadOptions{Chunks: chunk.PerAxis(1, 512, 0)}).Compute(ctx,
+			return info.Lazy(raster.ReadOptions{Chunks: chunk.PerAxis(1, 512, -1)}).Compute(ctx,
 				ndarray.WithExecutor(cluster.NewLocal(cluster.LocalOptions{Workers: workers})))
 		}
 	}
