@@ -305,7 +305,7 @@ func TestMosaicWithBrokenSource(t *testing.T) {
 	}
 	b, _ := os.ReadFile(in[1])
 	os.WriteFile(in[1], b[:len(b)/2], 0o644) // truncated tile
-	os.Remove(in[2])                          // missing tile
+	os.Remove(in[2])                         // missing tile
 	raster.CloseIdle()
 	_, err = info.Read(context.Background(), raster.ReadOptions{})
 	if !errors.Is(err, raster.ErrRead) && !errors.Is(err, raster.ErrOpen) {

@@ -48,6 +48,9 @@ func TestBuildVRTAndInfo(t *testing.T) {
 	if info.Width != 180 || info.Height != 150 || info.EPSG != 32631 || info.Driver != "VRT" || !info.Bands[0].HasNoData {
 		t.Errorf("info %+v", info)
 	}
+	if msg, code := tessera(t, "info", out); code != 0 || !strings.Contains(msg, "vrt sources: 2 file(s), first ta.tif") {
+		t.Errorf("vrt info: %s", msg)
+	}
 	if msg, code := tessera(t, "info", in[0]); code != 0 || !strings.Contains(msg, "EPSG:32631") || !strings.Contains(msg, "nodata=0") {
 		t.Errorf("text info: %s", msg)
 	}

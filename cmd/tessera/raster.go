@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/tessera-array/tessera/raster"
+	"github.com/tessera-array/tessera/vrt"
 )
 
 func init() {
@@ -68,6 +70,18 @@ func printInfo(w io.Writer, i *raster.Info) {
 			fmt.Fprintf(w, " %q", b.Description)
 		}
 		fmt.Fprintln(w)
+	}
+	if i.Driver == "VRT" {
+		if b, err := os.ReadFile(i.Path); err == nil {
+			if d, err := vrt.Parse(b); err == nil {
+				files := d.Files()
+				fmt.Fprintf(w, "  vrt sources: %d file(s)", len(files))
+				if len(files) > 0 {
+					fmt.Fprintf(w, ", first %s", files[0])
+				}
+				fmt.Fprintln(w)
+			}
+		}
 	}
 	for _, s := range i.SubDatasets {
 		fmt.Fprintf(w, "  subdataset: %s\n", s)
