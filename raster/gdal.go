@@ -85,6 +85,20 @@ func quiet() interface {
 	return godal.ErrLogger((&gdalErr{}).handler())
 }
 
+// strict is quiet, except that warnings fail the call too. Creation calls
+// use it: GDAL only warns about a creation option it ignores.
+func strict() interface {
+	godal.DatasetCreateOption
+	godal.DatasetTranslateOption
+} {
+	return godal.ErrLogger(func(ec godal.ErrorCategory, code int, msg string) error {
+		if ec < godal.CE_Warning {
+			return nil
+		}
+		return fmt.Errorf("GDAL: %s", strings.TrimSpace(msg))
+	})
+}
+
 // gdalType maps a dtype to the GDAL type used to store it and whether it is
 // GDAL 3.6's signed byte (Byte + PIXELTYPE=SIGNEDBYTE).
 func gdalType(dt ndarray.DType) (godal.DataType, bool, error) {

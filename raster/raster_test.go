@@ -150,6 +150,9 @@ func TestWriteReadBackWithGDAL(t *testing.T) {
 			if got := gi.Metadata["IMAGE_STRUCTURE"]["COMPRESSION"]; got != wantComp {
 				t.Errorf("COMPRESSION %q, want %q", got, wantComp)
 			}
+			if got, want := gi.Metadata["IMAGE_STRUCTURE"]["PREDICTOR"], map[int]string{0: "", 2: "2", 3: "3"}[o.Predictor]; got != want {
+				t.Errorf("PREDICTOR %q, want %q", got, want)
+			}
 			if gi.Metadata[""]["SOURCE"] != "tessera" {
 				t.Errorf("metadata %v", gi.Metadata)
 			}
@@ -214,7 +217,7 @@ func TestCOGWithOverviews(t *testing.T) {
 		t.Fatal(err)
 	}
 	gi := runGdalinfo(t, path)
-	if gi.Metadata["IMAGE_STRUCTURE"]["LAYOUT"] != "COG" || gi.Metadata["IMAGE_STRUCTURE"]["COMPRESSION"] != "ZSTD" {
+	if is := gi.Metadata["IMAGE_STRUCTURE"]; is["LAYOUT"] != "COG" || is["COMPRESSION"] != "ZSTD" || is["PREDICTOR"] != "3" {
 		t.Errorf("image structure %v", gi.Metadata["IMAGE_STRUCTURE"])
 	}
 	if len(gi.Bands[0].Overviews) < 1 || fmt.Sprint(gi.Bands[0].Block) != "[512 512]" {

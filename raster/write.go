@@ -81,15 +81,16 @@ func (o *WriteOptions) creation(dt ndarray.DType, signed bool, cog bool) ([]stri
 	} else {
 		co = append(co, "TILED=YES", "BLOCKXSIZE="+strconv.Itoa(bs), "BLOCKYSIZE="+strconv.Itoa(bs))
 	}
+	// The COG driver names predictors; GTiff numbers them.
 	switch o.Predictor {
 	case 0, 1:
 	case 2:
-		co = append(co, "PREDICTOR=2")
+		co = append(co, map[bool]string{false: "PREDICTOR=2", true: "PREDICTOR=STANDARD"}[cog])
 	case 3:
 		if !dt.IsFloat() {
 			return nil, fmt.Errorf("%w: predictor 3 needs floating point data, not %s", ErrOptions, dt)
 		}
-		co = append(co, "PREDICTOR=3")
+		co = append(co, map[bool]string{false: "PREDICTOR=3", true: "PREDICTOR=FLOATING_POINT"}[cog])
 	default:
 		return nil, fmt.Errorf("%w: predictor %d (want 1, 2 or 3)", ErrOptions, o.Predictor)
 	}
@@ -190,7 +191,7 @@ func Write(ctx context.Context, a *ndarray.Array, path string, o WriteOptions) (
 	register()
 	tmp := tempName(path)
 	defer os.Remove(tmp)
-	ds, err := godal.Create(godal.GTiff, tmp, shape[0], gt, shape[2], shape[1], godal.CreationOption(co...), quiet())
+	ds, err := godal.Create(godal.GTiff, tmp, shape[0], gt, shape[2], shape[1], godal.CreationOption(co...), strict())
 	if err != nil {
 		return 0, fmt.Errorf("%w: create %s: %v", ErrWrite, path, err)
 	}
@@ -260,7 +261,7 @@ func translate(src, dst string, switches []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := in.Translate(dst, switches, quiet())
+	out, err := in.Translate(dst, switches, strict())
 	if err != nil {
 		in.Close(quiet())
 		return err
