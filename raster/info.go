@@ -1,8 +1,11 @@
 package raster
 
 import (
+	"bytes"
+	"encoding/xml"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -46,6 +49,11 @@ type Info struct {
 	DType ndarray.DType
 	// BlockX, BlockY are band 1's natural block size (tile or strip).
 	BlockX, BlockY int
+	// SourceBlockX, SourceBlockY are, for a mosaic VRT, the largest block
+	// of its sources (a VRT's own blocks are nominal). Reads align to
+	// them, so that two tasks running at once do not decode the same
+	// source tiles twice. Zero for other rasters.
+	SourceBlockX, SourceBlockY int `json:",omitempty"`
 	Georef
 	// Bounds is minX, minY, maxX, maxY in CRS units (pixel units without a
 	// geotransform).
@@ -106,6 +114,9 @@ func describe(path string, ds *godal.Dataset) (*Info, error) {
 		sr.Close()
 	}
 	info.Bounds = boundsOf(info.GeoTransform, info.Width, info.Height)
+	if info.Driver == "VRT" {
+		info.SourceBlockX, info.SourceBlockY = vrtSourceBlocks(path)
+	}
 	bands := ds.Bands()
 	if len(bands) == 0 && len(info.SubDatasets) == 0 {
 		return nil, fmt.Errorf("%w %s: no raster bands", ErrOpen, path)
@@ -153,6 +164,56 @@ func boundsOf(gt [6]float64, w, h int) [4]float64 {
 		minY, maxY = math.Min(minY, y), math.Max(maxY, y)
 	}
 	return [4]float64{minX, minY, maxX, maxY}
+}
+
+// readBlocks is the block size reads align to.
+func (i *Info) readBlocks() (bx, by int) {
+	bx, by = max(i.BlockX, 1), max(i.BlockY, 1)
+	if i.SourceBlockX > 0 && i.SourceBlockY > 0 {
+		bx, by = i.SourceBlockX, i.SourceBlockY
+	}
+	return bx, by
+}
+
+// vrtSourceBlocks reads the largest SourceProperties block size of a VRT
+// file (0, 0 when it has none or is not a plain file).
+func vrtSourceBlocks(path string) (int, int) {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() > 64<<20 {
+		return 0, 0
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0
+	}
+	bx, by := 0, 0
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "SourceProperties" {
+			continue
+		}
+		for _, a := range se.Attr {
+			n, err := strconv.Atoi(a.Value)
+			if err != nil || n <= 0 || n > 1<<16 {
+				continue
+			}
+			switch a.Name.Local {
+			case "BlockXSize":
+				bx = max(bx, n)
+			case "BlockYSize":
+				by = max(by, n)
+			}
+		}
+	}
+	if bx == 0 || by == 0 {
+		return 0, 0
+	}
+	return bx, by
 }
 
 // String is a short gdalinfo-like summary.

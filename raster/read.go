@@ -191,7 +191,7 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	if spec.All == nil && spec.Axes == nil {
 		spec = chunk.PerAxis(1, 0, 0)
 	}
-	bx, by := max(i.BlockX, 1), max(i.BlockY, 1)
+	bx, by := i.readBlocks()
 	spec = alignSpec(spec, []int{1, by, bx}, shape)
 	// Chunk the whole raster, then cut the window out of that grid, so
 	// chunk boundaries fall on the file's block boundaries.

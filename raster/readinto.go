@@ -44,7 +44,7 @@ func (i *Info) ReadInto(ctx context.Context, dst *ndarray.Dense, o ReadOptions, 
 	if o.Chunks.All == nil && o.Chunks.Axes == nil {
 		// Rows of blocks, full width where a row stays small: fewer GDAL
 		// calls than block by block (about 7% faster on 512² tiles).
-		rows := max(i.BlockY, 1)
+		_, rows := i.readBlocks()
 		if int64(rows)*int64(shape[2])*int64(dst.DType().Size()) <= 64<<20 {
 			o.Chunks = chunk.PerAxis(1, rows, -1)
 		}

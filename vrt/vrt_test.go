@@ -126,6 +126,9 @@ func TestMosaicMatchesGdalbuildvrt(t *testing.T) {
 			}
 			oi, od := readAll(t, ours)
 			gi, gd := readAll(t, theirs)
+			if oi.SourceBlockX != 32 || oi.SourceBlockY != 32 {
+				t.Errorf("source blocks %dx%d, want the tiles' 32x32", oi.SourceBlockX, oi.SourceBlockY)
+			}
 			if oi.Width != gi.Width || oi.Height != gi.Height || oi.GeoTransform != gi.GeoTransform || len(oi.Bands) != len(gi.Bands) {
 				t.Fatalf("tessera %v\ngdal    %v", oi, gi)
 			}
