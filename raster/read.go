@@ -205,7 +205,6 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
 	}
-
 	tok := ndarray.Token("raster-read", fmt.Sprintf("%+v", *op), i.fingerprint())
 	return ndarray.NewArray(op.Out, grid, tok, readLayer{base: *op})
 }
