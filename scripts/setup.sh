@@ -13,6 +13,13 @@ PACKAGES=(
   python3-xarray
   python3-dask
   python3-distributed
+  # GDAL (library for the cgo raster and vrt packages, gdalinfo,
+  # gdalbuildvrt and gdalwarp for interop tests) and rasterio for the
+  # raster benchmark
+  libgdal-dev
+  gdal-bin
+  pkg-config
+  python3-rasterio
   # headless browser for the dashboard test
   chromium
   # single-node Slurm for cluster/slurm's integration tests (started by

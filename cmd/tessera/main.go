@@ -2,6 +2,8 @@
 //
 //	tessera info PATH              describe a Zarr store (tree, shapes, dtypes, chunks, codecs, sizes)
 //	tessera convert SRC DST [...]  copy a Zarr store between v2 and v3 (optionally sharded), in parallel
+//	tessera info RASTER...         describe rasters (GeoTIFF, VRT, any GDAL raster)
+//	tessera buildvrt OUT IN...     build a mosaic VRT like gdalbuildvrt
 //	tessera quicklook STORE ARRAY  render a 2-D slice to PNG
 //	tessera worker --scheduler HOST:PORT --credentials FILE [--nthreads N]
 //	        [--memory-limit 4GB] [--local-directory DIR] [--interface IF]
@@ -18,6 +20,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +29,10 @@ import (
 
 	"github.com/tessera-array/tessera/cluster/remote"
 )
+
+// errUsage marks an error in the user's invocation, answered with exit
+// status 2.
+var errUsage = errors.New("usage")
 
 // command is one subcommand.
 type command struct {
@@ -79,6 +86,9 @@ func run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	}
 	if err := c.run(ctx, stdout, args[1:]); err != nil {
 		fmt.Fprintf(stderr, "tessera %s: %v\n", args[0], err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
 		return 1
 	}
 	return 0

@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register("info", "describe a Zarr store: tree, shapes, dtypes, chunks, codecs, sizes", zarrInfo)
+	register("info", "describe a Zarr store (tree, shapes, dtypes, chunks, codecs, sizes) or rasters (size, bands, dtype, blocks, CRS, bounds, nodata, scale/offset)", info)
 	register("convert", "copy a Zarr store between v2 and v3 (with sharding), in parallel", zarrConvert)
 }
 
@@ -161,6 +161,26 @@ func isChunkKey(rest string) bool {
 		}
 	}
 	return true
+}
+
+// info describes a Zarr store, or hands rasters (any GDAL dataset) to
+// rasterInfo.
+func info(ctx context.Context, w io.Writer, args []string) error {
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if s, err := zarr.OpenStore(a); err == nil && (strings.Contains(a, "://") || isDir(a)) && isZarr(ctx, s) {
+			return zarrInfo(ctx, w, args)
+		}
+		break
+	}
+	return rasterInfo(ctx, args, w)
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 func zarrInfo(ctx context.Context, w io.Writer, args []string) error {

@@ -1,0 +1,61 @@
+package vrt_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tessera-array/tessera/vrt"
+)
+
+func TestParseGDALWritten(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.vrt")
+	if len(files) < 3 {
+		t.Fatalf("seeds missing: %v (run testdata/make.sh)", files)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := vrt.Parse(b)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if filepath.Base(f) != "gdalwarp.vrt" && len(d.Files()) == 0 {
+			t.Errorf("%s: no sources", f)
+		}
+	}
+}
+
+// FuzzParse: no input makes Parse panic, and what it accepts marshals and
+// parses again to the same structure.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.vrt")
+	for _, p := range files {
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	f.Add([]byte(`<VRTDataset rasterXSize="1" rasterYSize="1"><VRTRasterBand dataType="Byte" band="1"/></VRTDataset>`))
+	f.Add([]byte(`<VRTDataset rasterXSize="-1" rasterYSize="1">`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 {
+			return
+		}
+		d, err := vrt.Parse(b)
+		if err != nil {
+			return
+		}
+		out, err := d.Marshal()
+		if err != nil {
+			t.Fatalf("marshal of parsed VRT: %v", err)
+		}
+		d2, err := vrt.Parse(out)
+		if err != nil {
+			t.Fatalf("reparse: %v\n%s", err, out)
+		}
+		if d2.RasterXSize != d.RasterXSize || len(d2.Bands) != len(d.Bands) || len(d2.Files()) != len(d.Files()) {
+			t.Fatalf("round trip changed the VRT")
+		}
+	})
+}
