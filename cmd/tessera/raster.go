@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/raster"
 	"github.com/tessera-array/tessera/vrt"
 )
@@ -90,4 +91,22 @@ func printInfo(w io.Writer, i *raster.Info) {
 	for k, v := range i.Metadata {
 		fmt.Fprintf(w, "  metadata: %s=%s\n", k, v)
 	}
+}
+
+// rasterBand reads one band (1-based) of a raster for quicklook, with the
+// band's nodata masked to NaN.
+func rasterBand(ctx context.Context, path string, band int) (*ndarray.Dense, error) {
+	info, err := raster.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if band < 1 || band > info.NumBands() {
+		return nil, fmt.Errorf("band %d: %s has %d bands", band, path, info.NumBands())
+	}
+	d, err := info.Read(ctx, raster.ReadOptions{Bands: []int{band}, MaskNoData: info.Bands[band-1].HasNoData})
+	if err != nil {
+		return nil, err
+	}
+	sh := d.Shape()
+	return d.Reshape(sh[1], sh[2])
 }

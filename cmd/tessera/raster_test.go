@@ -42,6 +42,10 @@ func TestBuildVRTAndInfo(t *testing.T) {
 	if msg, code := tessera(t, "info", out); code != 0 || !strings.Contains(msg, "vrt sources: 2 file(s), first ta.tif") {
 		t.Errorf("vrt info: %s", msg)
 	}
+	png := filepath.Join(dir, "m.png")
+	if msg, code := tessera(t, "quicklook", "-o", png, "-cmap", "greys", out); code != 0 || !strings.Contains(msg, "m.png") {
+		t.Errorf("raster quicklook: %d %s", code, msg)
+	}
 	if msg, code := tessera(t, "info", in[0]); code != 0 || !strings.Contains(msg, "EPSG:32631") || !strings.Contains(msg, "nodata=0") {
 		t.Errorf("text info: %s", msg)
 	}

@@ -430,8 +430,23 @@ func quicklookCmd(ctx context.Context, w io.Writer, args []string) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+	o := quicklook.Options{Colormap: *cmap, MaxSize: *size}
+	if *nodata != "" {
+		v, err := strconv.ParseFloat(*nodata, 64)
+		if err != nil {
+			return fmt.Errorf("-nodata %q: %w", *nodata, err)
+		}
+		o.NoData = &v
+	}
+	if fl.NArg() == 1 { // a raster: one band, nodata from the file
+		d, err := rasterBand(ctx, fl.Arg(0), *index+1)
+		if err != nil {
+			return err
+		}
+		return writeQuicklook(w, *out, d, o)
+	}
 	if fl.NArg() != 2 {
-		return errors.New("usage: tessera quicklook [flags] STORE ARRAY_PATH")
+		return errors.New("usage: tessera quicklook [flags] RASTER | STORE ARRAY_PATH")
 	}
 	s, err := openZarr(ctx, fl.Arg(0))
 	if err != nil {
@@ -460,22 +475,20 @@ func quicklookCmd(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	o := quicklook.Options{Colormap: *cmap, MaxSize: *size}
-	if *nodata != "" {
-		v, err := strconv.ParseFloat(*nodata, 64)
-		if err != nil {
-			return fmt.Errorf("-nodata %q: %w", *nodata, err)
-		}
-		o.NoData = &v
-	} else if a.Meta().FillValue.Defined && !a.DType().IsFloat() {
+	if o.NoData == nil && a.Meta().FillValue.Defined && !a.DType().IsFloat() {
 		v := a.Meta().FillValue.Value
 		o.NoData = &v
 	}
+	return writeQuicklook(w, *out, d, o)
+}
+
+// writeQuicklook renders d and writes the PNG atomically.
+func writeQuicklook(w io.Writer, out string, d *ndarray.Dense, o quicklook.Options) error {
 	img, err := quicklook.RenderDense(d, o)
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(*out), ".tmp-quicklook-*")
+	f, err := os.CreateTemp(filepath.Dir(out), ".tmp-quicklook-*")
 	if err != nil {
 		return err
 	}
@@ -487,9 +500,9 @@ func quicklookCmd(ctx context.Context, w io.Writer, args []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(f.Name(), *out); err != nil {
+	if err := os.Rename(f.Name(), out); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s: %dx%d %s\n", *out, img.Bounds().Dx(), img.Bounds().Dy(), *cmap)
+	fmt.Fprintf(w, "%s: %dx%d %s\n", out, img.Bounds().Dx(), img.Bounds().Dy(), o.Colormap)
 	return nil
 }

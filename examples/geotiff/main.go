@@ -18,6 +18,7 @@ import (
 
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/quicklook"
 	"github.com/tessera-array/tessera/raster"
 	"github.com/tessera-array/tessera/vrt"
 )
@@ -160,6 +161,32 @@ func run(ctx context.Context, out io.Writer, dir string, tile, grid int) error {
 		maxErr = math.Max(maxErr, v)
 	}
 
+	// 7. A quicklook of the mosaic: band 1 in viridis, 2-98 % stretch.
+	band, err := mosaic.Read(ctx, raster.ReadOptions{Bands: []int{1}})
+	if err != nil {
+		return err
+	}
+	band, err = band.Reshape(mosaic.Height, mosaic.Width)
+	if err != nil {
+		return err
+	}
+	img, err := quicklook.RenderDense(band, quicklook.Options{Colormap: "viridis", MaxSize: 512})
+	if err != nil {
+		return err
+	}
+	qlPath := filepath.Join(dir, "mosaic_quicklook.png")
+	qf, err := os.Create(qlPath)
+	if err != nil {
+		return err
+	}
+	if err := quicklook.WritePNG(qf, img); err != nil {
+		qf.Close()
+		return err
+	}
+	if err := qf.Close(); err != nil {
+		return err
+	}
+
 	mb := func(n int64) string { return fmt.Sprintf("%9.2f MB", float64(n)/1e6) }
 	fmt.Fprintf(out, "%d float64 tiles of %d x %d -> mosaic %d x %d (%s), reprojected %d x %d (EPSG:%d)\n",
 		len(tiles), tile, tile, mosaic.Width, mosaic.Height, crs, wgs.Width, wgs.Height, wgs.EPSG)
@@ -177,6 +204,7 @@ func run(ctx context.Context, out io.Writer, dir string, tile, grid int) error {
 	fi, _ := os.Stat(mosaicPath)
 	fmt.Fprintf(out, "%-28s %9.2f kB\n", "mosaic VRT", float64(fi.Size())/1e3)
 	fmt.Fprintf(out, "\nlargest round-trip error: %.3g (limit 5e-05)\n", maxErr)
+	fmt.Fprintf(out, "quicklook of the mosaic: %s (%dx%d)\n", qlPath, img.Bounds().Dx(), img.Bounds().Dy())
 	if maxErr > 0.5e-4+1e-12 {
 		return fmt.Errorf("round-trip error %.3g exceeds half a step", maxErr)
 	}
