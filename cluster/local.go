@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -66,6 +67,18 @@ type LocalOptions struct {
 	// Progress, when set, is called after each task from the scheduling
 	// goroutine. It must be quick; it runs while no task is dispatched.
 	Progress func(Progress)
+	// SpillDir, when set together with SpillDecode and a MemoryBudget,
+	// makes Persist keep persisted values in memory only up to the budget
+	// and write the rest to files in this directory (which must exist).
+	// Spilled values must implement encoding.BinaryMarshaler; they are
+	// read back transparently when a later Run needs them (admitted by the
+	// budget like any task) and their files are removed by Release.
+	SpillDir string
+	// SpillDecode turns the bytes of a spilled value back into a Value
+	// (ndarray.DecodeSpilled for blocks).
+	SpillDecode func([]byte) (Value, error)
+	// SpillCompressor, when set, compresses spilled bytes.
+	SpillCompressor SpillCompressor
 }
 
 // Local runs graphs on goroutines of this process. It is safe for
@@ -73,8 +86,10 @@ type LocalOptions struct {
 type Local struct {
 	opts LocalOptions
 
-	mu     sync.RWMutex
-	pinned map[Key]Value
+	mu      sync.RWMutex
+	pinned  map[Key]Value
+	spilled map[Key]spillEntry
+	memPin  int64 // bytes of pinned values in memory
 }
 
 // NewLocal returns a local executor.
@@ -82,53 +97,127 @@ func NewLocal(opts LocalOptions) *Local {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Local{opts: opts, pinned: map[Key]Value{}}
+	return &Local{opts: opts, pinned: map[Key]Value{}, spilled: map[Key]spillEntry{}}
 }
 
 // Workers is the number of tasks run at once.
 func (l *Local) Workers() int { return l.opts.Workers }
 
-// Pinned returns a persisted value.
+// Pinned returns a persisted value, reading it back from disk when it was
+// spilled (a nil value and false when that fails or k is not persisted).
 func (l *Local) Pinned(k Key) (Value, bool) {
+	l.mu.RLock()
+	v, ok := l.pinned[k]
+	e, spilled := l.spilled[k]
+	l.mu.RUnlock()
+	if ok {
+		return v, true
+	}
+	if spilled {
+		v, err := l.unspill(k, e)
+		return v, err == nil
+	}
+	return nil, false
+}
+
+func (l *Local) memPinned(k Key) (Value, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	v, ok := l.pinned[k]
 	return v, ok
 }
 
-// PinnedBytes is the memory held by persisted values.
+func (l *Local) spilledEntry(k Key) (spillEntry, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.spilled[k]
+	return e, ok
+}
+
+func (l *Local) isPinned(k Key) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	_, ok := l.pinned[k]
+	_, ok2 := l.spilled[k]
+	return ok || ok2
+}
+
+// PinnedBytes is the memory held by persisted values in memory (spilled
+// ones are counted by SpilledBytes).
 func (l *Local) PinnedBytes() int64 {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	var n int64
-	for _, v := range l.pinned {
-		n += v.Nbytes()
-	}
-	return n
+	return l.memPin
 }
 
-// Persist computes keys and keeps their values in memory until Release.
+// Persist computes keys and keeps their values until Release: in memory,
+// or, past the MemoryBudget when spilling is configured (SpillDir), in
+// files read back when needed. Values are spilled as they arrive, so the
+// persisted set never holds more than the budget in memory.
 func (l *Local) Persist(ctx context.Context, g *Graph, keys []Key) error {
 	got := make(map[Key]Value, len(keys))
-	err := l.Run(ctx, g, keys, func(k Key, v Value) error { got[k] = v; return nil })
+	disk := map[Key]spillEntry{}
+	var gotBytes int64
+	release := func() {
+		for _, e := range disk {
+			os.Remove(e.path)
+		}
+	}
+	err := l.Run(ctx, g, keys, func(k Key, v Value) error {
+		if _, dup := got[k]; dup || l.isPinned(k) {
+			return nil
+		}
+		if _, dup := disk[k]; dup {
+			return nil
+		}
+		if l.spillable() && l.PinnedBytes()+gotBytes+v.Nbytes() > l.opts.MemoryBudget {
+			e, err := l.spill(k, v)
+			if err != nil {
+				return err
+			}
+			disk[k] = e
+			return nil
+		}
+		got[k] = v
+		gotBytes += v.Nbytes()
+		return nil
+	})
 	if err != nil {
+		release()
 		return err
 	}
 	l.mu.Lock()
 	for k, v := range got {
-		l.pinned[k] = v
+		if _, ok := l.pinned[k]; !ok {
+			l.pinned[k] = v
+			l.memPin += v.Nbytes()
+		}
+	}
+	for k, e := range disk {
+		l.spilled[k] = e
 	}
 	l.mu.Unlock()
 	return nil
 }
 
-// Release forgets persisted values.
+// Release forgets persisted values and removes the files of spilled ones.
 func (l *Local) Release(keys ...Key) {
 	l.mu.Lock()
+	var files []string
 	for _, k := range keys {
-		delete(l.pinned, k)
+		if v, ok := l.pinned[k]; ok {
+			l.memPin -= v.Nbytes()
+			delete(l.pinned, k)
+		}
+		if e, ok := l.spilled[k]; ok {
+			files = append(files, e.path)
+			delete(l.spilled, k)
+		}
 	}
 	l.mu.Unlock()
+	for _, f := range files {
+		os.Remove(f)
+	}
 }
 
 type runTask struct {
@@ -176,7 +265,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	sub, err := g.Cull(want, func(k Key) bool { _, ok := l.Pinned(k); return ok })
+	sub, err := g.Cull(want, l.isPinned)
 	if err != nil {
 		return err
 	}
@@ -189,8 +278,14 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 	}
 	for i := range tasks {
 		t := &tasks[i]
-		if v, ok := l.Pinned(t.task.Key); ok {
+		if v, ok := l.memPinned(t.task.Key); ok {
 			t.pinned, t.value = true, v
+			continue
+		}
+		if e, ok := l.spilledEntry(t.task.Key); ok {
+			// A spilled value is loaded by a task of its own, admitted by
+			// the budget and released after its last consumer like any.
+			t.task = &Task{Key: t.task.Key, Op: &spillLoadOp{l: l, k: t.task.Key, e: e}, Bytes: e.nbytes}
 			continue
 		}
 		t.inputs = make([]int32, len(t.task.Inputs))
