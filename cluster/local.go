@@ -342,7 +342,20 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 		wg.Wait()
 	}()
 
+	// Two ready queues: hot holds tasks made ready by a task that just
+	// finished (consumers of values now in memory), cold the rest (sources
+	// and the initial frontier). Hot work runs first, so values are used up
+	// and released before new sources are produced (dask.order's "finish
+	// what the last result unlocked"); within each queue the depth-first
+	// priority decides.
 	rh := &readyHeap{tasks: tasks}
+	hot := &readyHeap{tasks: tasks}
+	pick := func() *readyHeap {
+		if hot.Len() > 0 {
+			return hot
+		}
+		return rh
+	}
 	var held, peak int64
 	total, done, running := 0, 0, 0
 	for i := range tasks {
@@ -370,13 +383,14 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 	var firstErr error
 	for done < total {
 		// Dispatch as much ready work as the workers and budget allow.
-		for firstErr == nil && running < l.opts.Workers && rh.Len() > 0 {
-			id := rh.ids[0]
+		for firstErr == nil && running < l.opts.Workers && rh.Len()+hot.Len() > 0 {
+			q := pick()
+			id := q.ids[0]
 			t := &tasks[id]
 			if l.opts.MemoryBudget > 0 && running > 0 && held+need(t) > l.opts.MemoryBudget {
 				break
 			}
-			heap.Pop(rh)
+			heap.Pop(q)
 			held += need(t)
 			peak = max(peak, held)
 			running++
@@ -391,7 +405,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 			if firstErr != nil {
 				return firstErr
 			}
-			if rh.Len() == 0 {
+			if rh.Len()+hot.Len() == 0 {
 				return fmt.Errorf("cluster: scheduler stalled with %d of %d tasks done", done, total)
 			}
 			continue
@@ -431,7 +445,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 			dt := &tasks[d]
 			dt.waiting--
 			if dt.waiting == 0 {
-				heap.Push(rh, d)
+				heap.Push(hot, d)
 			}
 		}
 		// Inputs whose last consumer just ran are released.

@@ -437,3 +437,28 @@ func TestIndexDTypesAndEdges(t *testing.T) {
 		t.Fatalf("scalar %v %v", s.Shape(), s.Float64s())
 	}
 }
+
+func TestMapBlocksSource(t *testing.T) {
+	m := MapBlocks("test.iota", nil, Int32, [][]int{{2, 3}, {4}}, nil)
+	d := mustCompute(t, m)
+	want := []int32{0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	for i, v := range Values[int32](d) {
+		if v != want[i] {
+			t.Fatalf("got %v", Values[int32](d))
+		}
+	}
+	if e := MapBlocks("test.iota", nil, Int32, nil, nil).Err(); !errors.Is(e, ErrOperand) {
+		t.Fatalf("no chunks: %v", e)
+	}
+}
+
+func init() {
+	// test.iota numbers the elements of each block from zero.
+	RegisterFunc("test.iota", func(_ context.Context, _ []*Dense, info BlockInfo) (*Dense, error) {
+		d := MustDense(Int32, info.Box.Shape()...)
+		for i := range Values[int32](d) {
+			Values[int32](d)[i] = int32(i)
+		}
+		return d, nil
+	})
+}

@@ -142,17 +142,26 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 // first are rechunked to its chunks. The result has dtype dt and the chunks
 // given (nil: the first input's), which must have the same number of blocks
 // per axis as the inputs; the function must return blocks of exactly those
-// shapes. params reach the function unchanged (BlockInfo.Params).
-// ErrUnknownFunc when name is not registered.
+// shapes. With no inputs the function is a source: chunks are required and
+// give the shape, and the function gets an empty input list. params reach
+// the function unchanged (BlockInfo.Params). ErrUnknownFunc when name is
+// not registered.
 func MapBlocks(name string, inputs []*Array, dt DType, chunks [][]int, params []byte) *Array {
 	if _, err := LookupFunc(name); err != nil {
 		return Errored(err)
 	}
-	if len(inputs) == 0 {
-		return Errored(fmt.Errorf("%w: MapBlocks with no input", ErrOperand))
-	}
 	if !dt.Valid() {
 		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+	}
+	if len(inputs) == 0 {
+		if chunks == nil {
+			return Errored(fmt.Errorf("%w: MapBlocks with no input needs chunks", ErrOperand))
+		}
+		g, err := chunk.NewGrid(chunks)
+		if err != nil {
+			return Errored(fmt.Errorf("ndarray.MapBlocks: %w", err))
+		}
+		return NewArray(dt, g, fmt.Sprintf("mapblocks %s %s %x", name, dt, params), &mapLayer{name: name, params: params})
 	}
 	ins := make([]*Array, len(inputs))
 	tok := fmt.Sprintf("mapblocks %s %s %x %v", name, dt, params, chunks)

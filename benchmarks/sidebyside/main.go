@@ -6,6 +6,7 @@
 //	go run ./benchmarks/sidebyside                  # the seed's 60 GB mean, 600 GB, scheduler overhead
 //	go run ./benchmarks/sidebyside -quick           # small sizes, for a smoke run
 //	go run ./benchmarks/sidebyside -only mean60
+//	go run ./benchmarks/sidebyside -only rechunk,overlap
 //
 // Cores are pinned equal: tessera runs with GOMAXPROCS=-cores workers, dask
 // with the threaded scheduler and num_workers=-cores; with -pin both are
@@ -22,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -54,6 +56,10 @@ type workload struct {
 
 func speedup(t, p measurement) string { return fmt.Sprintf("%.2fx faster", p.Seconds/t.Seconds) }
 
+func speedAndRSS(t, p measurement) string {
+	return fmt.Sprintf("%.2fx faster, %.2fx the RSS", p.Seconds/t.Seconds, t.MaxRSS/p.MaxRSS)
+}
+
 func main() {
 	quick := flag.Bool("quick", false, "small sizes (a smoke run of a few seconds)")
 	cores := flag.Int("cores", runtime.NumCPU(), "cores for each side")
@@ -61,15 +67,26 @@ func main() {
 	only := flag.String("only", "", "comma-separated workload names to run (default all)")
 	child := flag.String("child", "", "internal: run one tessera workload and print JSON")
 	size := flag.Int("size", 0, "internal: size for -child")
+	cpuprofile := flag.String("cpuprofile", "", "with -child: write a CPU profile to this file")
 	flag.Parse()
 	if *child != "" {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fatal(err)
+			}
+			defer pprof.StopCPUProfile()
+		}
 		m, err := runTessera(*child, *size, *cores)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		_ = json.NewEncoder(os.Stdout).Encode(m)
-		return
+		return // deferred: stop the profile
 	}
 	rows := 10000
 	tasks := 500_000
@@ -95,6 +112,16 @@ func main() {
 				return fmt.Sprintf("%.2f us vs %.1f us per task (%.0fx)", tt, pt, pt/tt)
 			}},
 	}
+	overlapN := 10000
+	if *quick {
+		overlapN = 1000
+	}
+	all = append(all,
+		workload{name: "rechunk", what: fmt.Sprintf("rechunk %dx7500 float64 400x400 -> %dx10 -> 400x400, then sum, 1 GB budget", rows, rows), size: rows, peer: "rechunk", psize: rows,
+			target: ">= 2x faster, RSS <= 0.5x dask", ratio: speedAndRSS},
+		workload{name: "overlap", what: fmt.Sprintf("map_overlap 3x3 mean (reflect) of %dx%d float32 random, 1000^2 chunks, then sum", overlapN, overlapN), size: overlapN, peer: "overlap", psize: overlapN,
+			target: ">= 2x faster", ratio: speedAndRSS},
+	)
 	want := map[string]bool{}
 	for _, s := range strings.Split(*only, ",") {
 		if s != "" {
@@ -225,6 +252,10 @@ func runTessera(name string, size, cores int) (measurement, error) {
 			return measurement{}, err
 		}
 		return measurement{Seconds: time.Since(t0).Seconds(), Value: m.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
+	case "rechunk":
+		return runRechunk(ctx, size, cores)
+	case "overlap":
+		return runOverlap(ctx, size, cores)
 	case "tasks":
 		g, root := treeGraph(size)
 		ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores})
