@@ -98,4 +98,3 @@ func runOverlap(ctx context.Context, n, cores int) (measurement, error) {
 	}
 	return measurement{Seconds: time.Since(t0).Seconds(), Value: s.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
 }
-
