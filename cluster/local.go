@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"sync"
 	"time"
@@ -90,6 +91,7 @@ type Local struct {
 	pinned  map[Key]Value
 	spilled map[Key]spillEntry
 	memPin  int64 // bytes of pinned values in memory
+	pool    BufferPool
 }
 
 // NewLocal returns a local executor.
@@ -231,6 +233,7 @@ type runTask struct {
 	wanted   bool
 	pinned   bool
 	finished bool
+	aliased  bool // its value is also another task's value: never recycled
 }
 
 type readyHeap struct {
@@ -318,6 +321,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	ctx = WithBufferPool(ctx, &l.pool)
 	work := make(chan int32)
 	results := make(chan result, l.opts.Workers)
 	var wg sync.WaitGroup
@@ -439,6 +443,15 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 		}
 		done++
 		t.value, t.finished = r.val, true
+		// A task that passes an input through aliases it: neither copy may
+		// be recycled.
+		if _, ok := r.val.(Recycler); ok && reflect.TypeOf(r.val).Comparable() {
+			for _, iid := range t.inputs {
+				if it := &tasks[iid]; it.value == r.val {
+					it.aliased, t.aliased = true, true
+				}
+			}
+		}
 		held += r.val.Nbytes()
 		peak = max(peak, held)
 		for _, d := range t.deps {
@@ -454,6 +467,9 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 			it.refs--
 			if it.refs == 0 && !it.pinned {
 				held -= it.value.Nbytes()
+				if rc, ok := it.value.(Recycler); ok && !it.wanted && !it.aliased {
+					rc.Recycle()
+				}
 				it.value = nil
 			}
 		}

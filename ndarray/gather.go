@@ -79,13 +79,25 @@ func (*GatherOp) Kind() string { return "ndarray.gather" }
 // range positions, wrong input count) are reported as ErrIndex, never a
 // panic.
 func (o *GatherOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
-	out, err := NewDense(o.DType, o.Shape...)
+	out, zeroed, err := newBlock(ctx, o.DType, o.Shape)
 	if err != nil {
 		return nil, err
 	}
 	if o.Fill != 0 {
 		if err := out.FillChecked(o.Fill); err != nil {
 			return nil, err
+		}
+	} else if !zeroed {
+		var covered int64
+		for _, p := range o.Pieces {
+			n := int64(1)
+			for _, q := range p.Dst {
+				n *= int64(q.N)
+			}
+			covered += n
+		}
+		if covered != chunk.Size(o.Shape) {
+			clear(out.Bytes())
 		}
 	}
 	for i, p := range o.Pieces {

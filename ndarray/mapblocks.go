@@ -120,6 +120,11 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 	if out == nil {
 		return nil, fmt.Errorf("block function %s at %v returned no block", o.Func, o.Box)
 	}
+	for _, b := range blocks {
+		if b == out || overlaps(b, out) {
+			b.share() // the function passed (part of) its input through
+		}
+	}
 	if out.dtype != o.DType {
 		return nil, fmt.Errorf("%w: block function %s returned %s, declared %s", ErrDTypeMismatch, o.Func, out.dtype, o.DType)
 	}
@@ -132,7 +137,15 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 			box.Lo[i] = h[0]
 			box.Hi[i] = out.shape[i] - h[1]
 		}
-		return out.SubBlock(box)
+		t, _, err := newBlock(ctx, out.dtype, box.Shape())
+		if err != nil {
+			return nil, err
+		}
+		if err := CopyBox(t, chunk.BoxOf(t.shape), out, box); err != nil {
+			return nil, err
+		}
+		out.Recycle() // the untrimmed result is ours alone unless it shares an input
+		return t, nil
 	}
 	return out, nil
 }

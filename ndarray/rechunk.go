@@ -266,9 +266,18 @@ func (*AssembleOp) Kind() string { return "ndarray.assemble" }
 // Run copies every piece with CopyBox; a piece outside its blocks is an
 // ErrShape error.
 func (o *AssembleOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
-	out, err := NewDense(o.DType, o.Shape...)
+	out, zeroed, err := newBlock(ctx, o.DType, o.Shape)
 	if err != nil {
 		return nil, err
+	}
+	if !zeroed {
+		var covered int64
+		for _, p := range o.Pieces {
+			covered += p.Dst.Size()
+		}
+		if covered != chunk.Size(o.Shape) {
+			clear(out.Bytes())
+		}
 	}
 	for i, p := range o.Pieces {
 		if p.In < 0 || p.In >= len(in) {

@@ -18,8 +18,8 @@ func init() {
 	// sidebyside.random fills a block with uniform values from a PCG
 	// seeded by the block index: a materialised source, as dask's
 	// da.random.random is (a tessera generator would rechunk for free).
-	ndarray.RegisterFunc("sidebyside.random", func(_ context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
-		d, err := ndarray.NewDense(ndarray.Float64, info.Box.Shape()...)
+	ndarray.RegisterFunc("sidebyside.random", func(ctx context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
+		d, err := ndarray.Alloc(ctx, ndarray.Float64, info.Box.Shape()...)
 		if err != nil {
 			return nil, err
 		}
@@ -40,11 +40,11 @@ func init() {
 	ndarray.RegisterFunc("sidebyside.mean3", mean3)
 }
 
-func mean3(_ context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
+func mean3(ctx context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
 	s := in[0].Shape()
 	h := info.Halo
 	rows, cols := s[0]-h[0][0]-h[0][1], s[1]-h[1][0]-h[1][1]
-	out, err := ndarray.NewDense(ndarray.Float32, rows, cols)
+	out, err := ndarray.Alloc(ctx, ndarray.Float32, rows, cols)
 	if err != nil {
 		return nil, err
 	}
