@@ -32,7 +32,7 @@ var ErrDTypeMismatch = errors.New("ndarray: dtype mismatch")
 type Dense struct {
 	dtype DType
 	shape []int
-	data  any // []bool, []int8, ..., []float64 of length Size(shape)
+	data  any     // []bool, []int8, ..., []float64 of length Size(shape)
 	pb    *pooled // set when the buffer is borrowed from an executor's pool
 }
 
