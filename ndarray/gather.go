@@ -303,56 +303,45 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	inPos := map[cluster.Key]int{}
 	n := make([]int, r)
 	for d := range r {
-		n[d] = len(groups[d])
-		if n[d] == 0 {
-			n[d] = 0
-		}
+		n[d] = len(groups[d]) // 0 when the axis is empty or all fill
 	}
 	sidx := make([]int, sg.Rank())
 	fixedLocal := make([]int, sg.Rank())
-	empty := false
-	for d := range r {
-		if n[d] == 0 {
-			empty = true
+	for combo := range odometerSeq(n) { // yields nothing when some n[d] is 0
+		for s := range sidx {
+			if l.fixed != nil && l.fixed[s] >= 0 {
+				sidx[s] = sg.AxisBlock(s, l.fixed[s])
+				fixedLocal[s] = l.fixed[s] - sg.AxisOffset(s, sidx[s])
+			}
 		}
-	}
-	if !empty {
-		for combo := range odometerSeq(n) {
-			for s := range sidx {
-				if l.fixed != nil && l.fixed[s] >= 0 {
-					sidx[s] = sg.AxisBlock(s, l.fixed[s])
-					fixedLocal[s] = l.fixed[s] - sg.AxisOffset(s, sidx[s])
-				}
+		p := GatherPiece{Dst: make([]Seq, r), Src: make([]Seq, r), SrcAxis: slices.Clone(l.srcAxis)}
+		for d := range r {
+			g := groups[d][combo[d]]
+			p.Dst[d] = seqOf(g.dst)
+			if s := l.srcAxis[d]; s >= 0 {
+				sidx[s] = g.blk
+				p.Src[d] = seqOf(g.src)
 			}
-			p := GatherPiece{Dst: make([]Seq, r), Src: make([]Seq, r), SrcAxis: slices.Clone(l.srcAxis)}
-			for d := range r {
-				g := groups[d][combo[d]]
-				p.Dst[d] = seqOf(g.dst)
-				if s := l.srcAxis[d]; s >= 0 {
-					sidx[s] = g.blk
-					p.Src[d] = seqOf(g.src)
-				}
-			}
-			p.Fixed = slices.Clone(fixedLocal)
-			key, err := b.Key(l.src, sidx)
+		}
+		p.Fixed = slices.Clone(fixedLocal)
+		key, err := b.Key(l.src, sidx)
+		if err != nil {
+			return cluster.Task{}, err
+		}
+		if l.slabs {
+			key, err = b.slab(l.src, sidx, key, &p)
 			if err != nil {
 				return cluster.Task{}, err
 			}
-			if l.slabs {
-				key, err = b.slab(l.src, sidx, key, &p)
-				if err != nil {
-					return cluster.Task{}, err
-				}
-			}
-			j, ok := inPos[key]
-			if !ok {
-				j = len(inputs)
-				inPos[key] = j
-				inputs = append(inputs, key)
-			}
-			p.In = j
-			op.Pieces = append(op.Pieces, p)
 		}
+		j, ok := inPos[key]
+		if !ok {
+			j = len(inputs)
+			inPos[key] = j
+			inputs = append(inputs, key)
+		}
+		p.In = j
+		op.Pieces = append(op.Pieces, p)
 	}
 	bytes := chunk.Size(op.Shape) * int64(a.dtype.Size())
 	return cluster.Task{Op: op, Inputs: inputs, Bytes: bytes}, nil
@@ -457,7 +446,7 @@ func odometerSeq(n []int) func(func([]int) bool) {
 
 // newOIndex builds the array: outChunks are the output chunk sizes per
 // axis; lists[d] is the global source position of every output element
-// along d (the concatenation over blocks) unless perBlock is given.
+// along d (-1: fill), or nil for a new axis.
 func newOIndex(src *Array, token string, srcAxis []int, fixed []int, outChunks [][]int, lists [][]int, fill float64) *Array {
 	grid, err := chunk.NewGrid(outChunks)
 	if err != nil {

@@ -474,7 +474,7 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 	r := len(shape)
 	lists, chunks := make([][]int, r), make([][]int, r)
 	srcAxis, fixed := make([]int, r), make([]int, r)
-	any := false
+	padded := false
 	for i, w := range widths {
 		if w[0] < 0 || w[1] < 0 {
 			return Errored(fmt.Errorf("%w: negative pad width %v on axis %d", ErrShape, w, i))
@@ -483,7 +483,7 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 		if n == 0 && mode != PadConstant && w[0]+w[1] > 0 {
 			return Errored(fmt.Errorf("%w: cannot %s-pad empty axis %d", ErrIndex, mode, i))
 		}
-		any = any || w[0] > 0 || w[1] > 0
+		padded = padded || w[0] > 0 || w[1] > 0
 		srcAxis[i], fixed[i] = i, -1
 		for x := -w[0]; x < n+w[1]; x++ {
 			lists[i] = append(lists[i], mapBoundary(x, n, mode))
@@ -501,7 +501,7 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 			chunks[i] = []int{0}
 		}
 	}
-	if !any {
+	if !padded {
 		return a
 	}
 	fill := 0.0
