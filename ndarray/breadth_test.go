@@ -483,3 +483,59 @@ func init() {
 		return d, nil
 	})
 }
+
+func TestRechunkUnevenAllPlans(t *testing.T) {
+	src := arangeArray([]int{23, 17}, []int{5, 1, 10, 7}, []int{17})
+	ref := mustCompute(t, src)
+	targets := []chunk.Spec{
+		chunk.Explicit([]int{23}, []int{3, 3, 11}),
+		chunk.PerAxis(4, 5),
+		chunk.PerAxis(1, -1),
+		chunk.PerAxis(-1, 1),
+	}
+	for _, spec := range targets {
+		for _, mem := range []int64{1 << 30, 4000, 2000, 1100} {
+			r := src.Rechunk(spec, RechunkMemory(mem))
+			if errors.Is(r.Err(), ErrRechunkMemory) {
+				continue // too tight for this target: checked below
+			}
+			if r.Err() != nil {
+				t.Fatal(r.Err())
+			}
+			// And back again, through the int32 and bool paths too.
+			back := r.Rechunk(chunk.Explicit([]int{5, 1, 10, 7}, []int{17}), RechunkMemory(1<<30))
+			for _, a := range []*Array{r, back} {
+				d, err := a.Compute(ctx, WithExecutor(sharedEx))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !d.Equal(ref) {
+					t.Fatalf("rechunk to %v within %d: values differ", spec, mem)
+				}
+			}
+			i := mustCompute(t, r.AsType(Int32, OverflowWrap).Rechunk(chunk.PerAxis(7, 2)))
+			b := mustCompute(t, Greater(r, 100).Rechunk(chunk.PerAxis(7, 2)))
+			for k := range ref.Len() {
+				if i.Float64(k) != ref.Float64(k) || (b.Float64(k) == 1) != (ref.Float64(k) > 100) {
+					t.Fatalf("int32/bool rechunk differs at %d", k)
+				}
+			}
+		}
+	}
+	// (-1, 1) within 2000 bytes needs the refinement as intermediate.
+	to, _ := chunk.PerAxis(-1, 1).Normalize([]int{23, 17}, 8, chunk.NormalizeOptions{})
+	if plan, err := PlanRechunk(src.Grid(), to, 8, 2000); err != nil || len(plan.Stages) != 2 || plan.MaxBytes > 2000 {
+		t.Fatalf("plan %+v, %v", plan, err)
+	}
+	// Every plan's projection respects the budget it was made for.
+	for _, mem := range []int64{1 << 30, 4000, 2000, 1100} {
+		to, _ := chunk.PerAxis(1, -1).Normalize([]int{23, 17}, 8, chunk.NormalizeOptions{})
+		plan, err := PlanRechunk(src.Grid(), to, 8, mem)
+		if err == nil && plan.MaxBytes > mem {
+			t.Fatalf("plan %+v over budget %d", plan, mem)
+		}
+		if err != nil && !errors.Is(err, ErrRechunkMemory) {
+			t.Fatal(err)
+		}
+	}
+}
