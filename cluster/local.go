@@ -261,8 +261,12 @@ type result struct {
 
 // Run implements Executor. Tasks run in an order that finishes branches
 // before starting new ones (a depth-first post-order from the wanted keys),
-// each value is released as soon as its last consumer has run, and no task
-// starts while the memory budget is full, unless nothing else is running.
+// and tasks that the last finished task made ready run before any other
+// (consumers before new sources, so a rechunk uses up a stripe before
+// reading the next). Each value is released as soon as its last consumer
+// has run (and recycled when it is a Recycler nobody else holds), and no
+// task starts while the memory budget is full, unless nothing else is
+// running. Ops find the executor's BufferPool in their context.
 func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Value) error) error {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
