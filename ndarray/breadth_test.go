@@ -539,3 +539,30 @@ func TestRechunkUnevenAllPlans(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyAxes(t *testing.T) {
+	e := Zeros(Float64, []int{0, 3}, chunk.Uniform(2)).Add(arangeArray([]int{0, 3}, []int{0}, []int{3}))
+	for name, a := range map[string]*Array{
+		"transpose": e.Transpose(),
+		"slice":     e.Index(Sl(None, None, -1), List(2, 0)),
+		"pad":       e.Pad([][2]int{{1, 2}, {0, 0}}, PadConstant, 4),
+		"concat":    Concatenate([]*Array{e, arangeArray([]int{2, 3}, []int{2}, []int{3})}, 0),
+		"reshape":   e.Reshape([]int{3, 0}),
+		"overlap":   MapOverlap("test.windowsum", e, Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect}, []byte{1}),
+		"rechunk":   e.Rechunk(chunk.PerAxis(1, 1)),
+	} {
+		d, err := a.Compute(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !chunk.EqualShape(d.Shape(), a.Shape()) {
+			t.Fatalf("%s: shape %v vs %v", name, d.Shape(), a.Shape())
+		}
+		if name == "pad" && (d.Len() != 9 || d.Float64(0) != 4) {
+			t.Fatalf("pad: %v", d.Float64s())
+		}
+		if name == "concat" && d.Float64(5) != 5 {
+			t.Fatalf("concat: %v", d.Float64s())
+		}
+	}
+}
