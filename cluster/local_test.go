@@ -443,3 +443,17 @@ func TestPersistSpillsPastBudget(t *testing.T) {
 }
 
 func filepathGlob(dir string) ([]string, error) { return filepath.Glob(filepath.Join(dir, "*")) }
+
+func TestBufferPoolReusesLargerBuffers(t *testing.T) {
+	var p BufferPool
+	b := p.Get(1000)
+	b[0] = 7
+	p.Put(b)
+	if c := p.Get(800); len(c) != 800 || cap(c) != 1000 {
+		t.Fatalf("want the 1000-byte buffer for 800 bytes, got len %d cap %d", len(c), cap(c))
+	}
+	p.Put(make([]byte, 1000))
+	if c := p.Get(600); cap(c) != 600 {
+		t.Fatalf("a buffer over 1.5x the request must not be used: cap %d", cap(c))
+	}
+}

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -17,33 +18,58 @@ type Recycler interface {
 	Recycle()
 }
 
-// BufferPool hands out reusable byte buffers by exact size, so that the
-// blocks of a long computation reuse memory instead of faulting in fresh
-// pages (slow on many VMs) and growing the heap. It is safe for concurrent
-// use. Buffers from Get are not zeroed.
+// BufferPool hands out reusable byte buffers, so that the blocks of a long
+// computation reuse memory instead of faulting in fresh pages (slow on many
+// VMs) and growing the heap. A request is served by a free buffer of the
+// same size or, failing that, of the smallest size up to 1.5 times larger
+// (edge blocks reuse the buffers of full blocks). It is safe for
+// concurrent use. Buffers from Get are not zeroed. Idle buffers are held
+// in sync.Pools, so the garbage collector may drop them.
 type BufferPool struct {
-	mu sync.Mutex
-	m  map[int]*sync.Pool
+	mu    sync.Mutex
+	m     map[int]*sync.Pool
+	sizes []int // keys of m, ascending
 }
 
-func (p *BufferPool) sized(n int) *sync.Pool {
+func (p *BufferPool) sized(n int, create bool) *sync.Pool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.m == nil {
 		p.m = map[int]*sync.Pool{}
 	}
 	sp, ok := p.m[n]
-	if !ok {
+	if !ok && create {
 		sp = &sync.Pool{}
 		p.m[n] = sp
+		i, _ := slices.BinarySearch(p.sizes, n)
+		p.sizes = slices.Insert(p.sizes, i, n)
 	}
 	return sp
 }
 
+// larger returns the pools of sizes in (n, 1.5n], ascending.
+func (p *BufferPool) larger(n int) []*sync.Pool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i, _ := slices.BinarySearch(p.sizes, n+1)
+	var out []*sync.Pool
+	for ; i < len(p.sizes) && p.sizes[i] <= n+n/2; i++ {
+		out = append(out, p.m[p.sizes[i]])
+	}
+	return out
+}
+
 // Get returns a buffer of length n with undefined contents.
 func (p *BufferPool) Get(n int) []byte {
-	if b, ok := p.sized(n).Get().(*[]byte); ok {
-		return (*b)[:n]
+	if sp := p.sized(n, false); sp != nil {
+		if b, ok := sp.Get().(*[]byte); ok {
+			return (*b)[:n]
+		}
+	}
+	for _, sp := range p.larger(n) {
+		if b, ok := sp.Get().(*[]byte); ok {
+			return (*b)[:n]
+		}
 	}
 	return make([]byte, n)
 }
@@ -54,7 +80,7 @@ func (p *BufferPool) Put(b []byte) {
 		return
 	}
 	b = b[:cap(b)]
-	p.sized(len(b)).Put(&b)
+	p.sized(len(b), true).Put(&b)
 }
 
 type poolKey struct{}
