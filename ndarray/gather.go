@@ -324,7 +324,7 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 			}
 		}
 		p.Fixed = slices.Clone(fixedLocal)
-		key, err := b.Key(l.src, sidx)
+		key, err := b.Key(l.src, slices.Clone(sidx)) // layers may keep idx
 		if err != nil {
 			return cluster.Task{}, err
 		}
