@@ -566,3 +566,40 @@ func TestEmptyAxes(t *testing.T) {
 		}
 	}
 }
+
+// TestRecycleStress runs pipelines whose intermediate blocks are recycled
+// many times over on one executor with more workers than cores, checking
+// every result against a direct computation.
+func TestRecycleStress(t *testing.T) {
+	ex := cluster.NewLocal(cluster.LocalOptions{Workers: 4, MemoryBudget: 1 << 20})
+	src := arangeArray([]int{60, 45}, []int{20, 20, 20}, []int{20, 20, 5})
+	ref := mustCompute(t, src)
+	for i := range 20 {
+		there := src.Rechunk(chunk.PerAxis(60, 2)).Rechunk(chunk.PerAxis(20, 20))
+		ov := MapOverlap("test.windowsum.core", src.Rechunk(chunk.PerAxis(7, 9)), Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryPeriodic, NoTrim: true}, []byte{1})
+		outs, err := Compute(ctx, []*Array{there, ov, Concatenate([]*Array{there, src.Index(Sl(None, None, -1))}, 0)}, WithExecutor(ex))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !outs[0].Equal(ref) {
+			t.Fatalf("run %d: rechunk there and back differs", i)
+		}
+		v := ref.Float64s()
+		for r := range 60 {
+			for c := range 45 {
+				s := 0.0
+				for dr := -1; dr <= 1; dr++ {
+					for dc := -1; dc <= 1; dc++ {
+						s += v[((r+dr+60)%60)*45+(c+dc+45)%45]
+					}
+				}
+				if outs[1].At(r, c) != s {
+					t.Fatalf("run %d: window sum at (%d, %d) = %v, want %v", i, r, c, outs[1].At(r, c), s)
+				}
+				if outs[2].At(r, c) != v[r*45+c] || outs[2].At(60+r, c) != v[(59-r)*45+c] {
+					t.Fatalf("run %d: concatenate differs at (%d, %d)", i, r, c)
+				}
+			}
+		}
+	}
+}
