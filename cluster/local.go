@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"reflect"
 	"runtime"
 	"sync"
 	"time"
@@ -66,6 +68,18 @@ type LocalOptions struct {
 	// Progress, when set, is called after each task from the scheduling
 	// goroutine. It must be quick; it runs while no task is dispatched.
 	Progress func(Progress)
+	// SpillDir, when set together with SpillDecode and a MemoryBudget,
+	// makes Persist keep persisted values in memory only up to the budget
+	// and write the rest to files in this directory (which must exist).
+	// Spilled values must implement encoding.BinaryMarshaler; they are
+	// read back transparently when a later Run needs them (admitted by the
+	// budget like any task) and their files are removed by Release.
+	SpillDir string
+	// SpillDecode turns the bytes of a spilled value back into a Value
+	// (ndarray.DecodeSpilled for blocks).
+	SpillDecode func([]byte) (Value, error)
+	// SpillCompressor, when set, compresses spilled bytes.
+	SpillCompressor SpillCompressor
 }
 
 // Local runs graphs on goroutines of this process. It is safe for
@@ -73,8 +87,11 @@ type LocalOptions struct {
 type Local struct {
 	opts LocalOptions
 
-	mu     sync.RWMutex
-	pinned map[Key]Value
+	mu      sync.RWMutex
+	pinned  map[Key]Value
+	spilled map[Key]spillEntry
+	memPin  int64 // bytes of pinned values in memory
+	pool    BufferPool
 }
 
 // NewLocal returns a local executor.
@@ -82,53 +99,127 @@ func NewLocal(opts LocalOptions) *Local {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	return &Local{opts: opts, pinned: map[Key]Value{}}
+	return &Local{opts: opts, pinned: map[Key]Value{}, spilled: map[Key]spillEntry{}}
 }
 
 // Workers is the number of tasks run at once.
 func (l *Local) Workers() int { return l.opts.Workers }
 
-// Pinned returns a persisted value.
+// Pinned returns a persisted value, reading it back from disk when it was
+// spilled (a nil value and false when that fails or k is not persisted).
 func (l *Local) Pinned(k Key) (Value, bool) {
+	l.mu.RLock()
+	v, ok := l.pinned[k]
+	e, spilled := l.spilled[k]
+	l.mu.RUnlock()
+	if ok {
+		return v, true
+	}
+	if spilled {
+		v, err := l.unspill(k, e)
+		return v, err == nil
+	}
+	return nil, false
+}
+
+func (l *Local) memPinned(k Key) (Value, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	v, ok := l.pinned[k]
 	return v, ok
 }
 
-// PinnedBytes is the memory held by persisted values.
+func (l *Local) spilledEntry(k Key) (spillEntry, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.spilled[k]
+	return e, ok
+}
+
+func (l *Local) isPinned(k Key) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	_, ok := l.pinned[k]
+	_, ok2 := l.spilled[k]
+	return ok || ok2
+}
+
+// PinnedBytes is the memory held by persisted values in memory (spilled
+// ones are counted by SpilledBytes).
 func (l *Local) PinnedBytes() int64 {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	var n int64
-	for _, v := range l.pinned {
-		n += v.Nbytes()
-	}
-	return n
+	return l.memPin
 }
 
-// Persist computes keys and keeps their values in memory until Release.
+// Persist computes keys and keeps their values until Release: in memory,
+// or, past the MemoryBudget when spilling is configured (SpillDir), in
+// files read back when needed. Values are spilled as they arrive, so the
+// persisted set never holds more than the budget in memory.
 func (l *Local) Persist(ctx context.Context, g *Graph, keys []Key) error {
 	got := make(map[Key]Value, len(keys))
-	err := l.Run(ctx, g, keys, func(k Key, v Value) error { got[k] = v; return nil })
+	disk := map[Key]spillEntry{}
+	var gotBytes int64
+	release := func() {
+		for _, e := range disk {
+			os.Remove(e.path)
+		}
+	}
+	err := l.Run(ctx, g, keys, func(k Key, v Value) error {
+		if _, dup := got[k]; dup || l.isPinned(k) {
+			return nil
+		}
+		if _, dup := disk[k]; dup {
+			return nil
+		}
+		if l.spillable() && l.PinnedBytes()+gotBytes+v.Nbytes() > l.opts.MemoryBudget {
+			e, err := l.spill(k, v)
+			if err != nil {
+				return err
+			}
+			disk[k] = e
+			return nil
+		}
+		got[k] = v
+		gotBytes += v.Nbytes()
+		return nil
+	})
 	if err != nil {
+		release()
 		return err
 	}
 	l.mu.Lock()
 	for k, v := range got {
-		l.pinned[k] = v
+		if _, ok := l.pinned[k]; !ok {
+			l.pinned[k] = v
+			l.memPin += v.Nbytes()
+		}
+	}
+	for k, e := range disk {
+		l.spilled[k] = e
 	}
 	l.mu.Unlock()
 	return nil
 }
 
-// Release forgets persisted values.
+// Release forgets persisted values and removes the files of spilled ones.
 func (l *Local) Release(keys ...Key) {
 	l.mu.Lock()
+	var files []string
 	for _, k := range keys {
-		delete(l.pinned, k)
+		if v, ok := l.pinned[k]; ok {
+			l.memPin -= v.Nbytes()
+			delete(l.pinned, k)
+		}
+		if e, ok := l.spilled[k]; ok {
+			files = append(files, e.path)
+			delete(l.spilled, k)
+		}
 	}
 	l.mu.Unlock()
+	for _, f := range files {
+		os.Remove(f)
+	}
 }
 
 type runTask struct {
@@ -142,6 +233,7 @@ type runTask struct {
 	wanted   bool
 	pinned   bool
 	finished bool
+	aliased  bool // its value is also another task's value: never recycled
 }
 
 type readyHeap struct {
@@ -169,14 +261,18 @@ type result struct {
 
 // Run implements Executor. Tasks run in an order that finishes branches
 // before starting new ones (a depth-first post-order from the wanted keys),
-// each value is released as soon as its last consumer has run, and no task
-// starts while the memory budget is full, unless nothing else is running.
+// and tasks that the last finished task made ready run before any other
+// (consumers before new sources, so a rechunk uses up a stripe before
+// reading the next). Each value is released as soon as its last consumer
+// has run (and recycled when it is a Recycler nobody else holds), and no
+// task starts while the memory budget is full, unless nothing else is
+// running. Ops find the executor's BufferPool in their context.
 func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Value) error) error {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	sub, err := g.Cull(want, func(k Key) bool { _, ok := l.Pinned(k); return ok })
+	sub, err := g.Cull(want, l.isPinned)
 	if err != nil {
 		return err
 	}
@@ -189,8 +285,14 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 	}
 	for i := range tasks {
 		t := &tasks[i]
-		if v, ok := l.Pinned(t.task.Key); ok {
+		if v, ok := l.memPinned(t.task.Key); ok {
 			t.pinned, t.value = true, v
+			continue
+		}
+		if e, ok := l.spilledEntry(t.task.Key); ok {
+			// A spilled value is loaded by a task of its own, admitted by
+			// the budget and released after its last consumer like any.
+			t.task = &Task{Key: t.task.Key, Op: &spillLoadOp{l: l, k: t.task.Key, e: e}, Bytes: e.nbytes}
 			continue
 		}
 		t.inputs = make([]int32, len(t.task.Inputs))
@@ -223,6 +325,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	ctx = WithBufferPool(ctx, &l.pool)
 	work := make(chan int32)
 	results := make(chan result, l.opts.Workers)
 	var wg sync.WaitGroup
@@ -247,7 +350,20 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 		wg.Wait()
 	}()
 
+	// Two ready queues: hot holds tasks made ready by a task that just
+	// finished (consumers of values now in memory), cold the rest (sources
+	// and the initial frontier). Hot work runs first, so values are used up
+	// and released before new sources are produced (dask.order's "finish
+	// what the last result unlocked"); within each queue the depth-first
+	// priority decides.
 	rh := &readyHeap{tasks: tasks}
+	hot := &readyHeap{tasks: tasks}
+	pick := func() *readyHeap {
+		if hot.Len() > 0 {
+			return hot
+		}
+		return rh
+	}
 	var held, peak int64
 	total, done, running := 0, 0, 0
 	for i := range tasks {
@@ -275,13 +391,14 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 	var firstErr error
 	for done < total {
 		// Dispatch as much ready work as the workers and budget allow.
-		for firstErr == nil && running < l.opts.Workers && rh.Len() > 0 {
-			id := rh.ids[0]
+		for firstErr == nil && running < l.opts.Workers && rh.Len()+hot.Len() > 0 {
+			q := pick()
+			id := q.ids[0]
 			t := &tasks[id]
 			if l.opts.MemoryBudget > 0 && running > 0 && held+need(t) > l.opts.MemoryBudget {
 				break
 			}
-			heap.Pop(rh)
+			heap.Pop(q)
 			held += need(t)
 			peak = max(peak, held)
 			running++
@@ -296,7 +413,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 			if firstErr != nil {
 				return firstErr
 			}
-			if rh.Len() == 0 {
+			if rh.Len()+hot.Len() == 0 {
 				return fmt.Errorf("cluster: scheduler stalled with %d of %d tasks done", done, total)
 			}
 			continue
@@ -330,13 +447,22 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 		}
 		done++
 		t.value, t.finished = r.val, true
+		// A task that passes an input through aliases it: neither copy may
+		// be recycled.
+		if _, ok := r.val.(Recycler); ok && reflect.TypeOf(r.val).Comparable() {
+			for _, iid := range t.inputs {
+				if it := &tasks[iid]; it.value == r.val {
+					it.aliased, t.aliased = true, true
+				}
+			}
+		}
 		held += r.val.Nbytes()
 		peak = max(peak, held)
 		for _, d := range t.deps {
 			dt := &tasks[d]
 			dt.waiting--
 			if dt.waiting == 0 {
-				heap.Push(rh, d)
+				heap.Push(hot, d)
 			}
 		}
 		// Inputs whose last consumer just ran are released.
@@ -345,6 +471,9 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 			it.refs--
 			if it.refs == 0 && !it.pinned {
 				held -= it.value.Nbytes()
+				if rc, ok := it.value.(Recycler); ok && !it.wanted && !it.aliased {
+					rc.Recycle()
+				}
 				it.value = nil
 			}
 		}

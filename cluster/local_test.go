@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -346,4 +347,113 @@ func BenchmarkLocalOverhead(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/task")
 	b.ReportMetric(float64(n), "tasks")
+}
+
+// blob is a spillable value: its bytes are its encoding.
+type blob []byte
+
+func (b blob) Nbytes() int64                  { return int64(len(b)) }
+func (b blob) MarshalBinary() ([]byte, error) { return append([]byte(nil), b...), nil }
+
+type blobOp struct{ N, V int }
+
+func (blobOp) Kind() string { return "test.blob" }
+func (o blobOp) Run(context.Context, []Value) (Value, error) {
+	b := make(blob, o.N)
+	for i := range b {
+		b[i] = byte(o.V)
+	}
+	return b, nil
+}
+
+type blobSumOp struct{}
+
+func (blobSumOp) Kind() string { return "test.blobsum" }
+func (blobSumOp) Run(_ context.Context, in []Value) (Value, error) {
+	s := 0.0
+	for _, v := range in {
+		for _, c := range v.(blob) {
+			s += float64(c)
+		}
+	}
+	return num{V: s, Bytes: 8}, nil
+}
+
+// xorCompressor is a stand-in codec: it proves the hook is called.
+type xorCompressor struct{ calls *atomic.Int64 }
+
+func (c xorCompressor) Compress(dst, src []byte) ([]byte, error) {
+	c.calls.Add(1)
+	for _, b := range src {
+		dst = append(dst, b^0x5a)
+	}
+	return dst, nil
+}
+func (c xorCompressor) Decompress(dst, src []byte) ([]byte, error) { return c.Compress(dst, src) }
+
+func TestPersistSpillsPastBudget(t *testing.T) {
+	dir := t.TempDir()
+	var calls atomic.Int64
+	ex := NewLocal(LocalOptions{Workers: 2, MemoryBudget: 2500, SpillDir: dir,
+		SpillDecode:     func(b []byte) (Value, error) { return blob(b), nil },
+		SpillCompressor: xorCompressor{&calls}})
+	g := NewGraph()
+	var keys []Key
+	for i := range 10 {
+		k := Key(fmt.Sprintf("b%d", i))
+		must(t, g.Add(Task{Key: k, Op: blobOp{N: 1000, V: i + 1}, Bytes: 1000}))
+		keys = append(keys, k)
+	}
+	must(t, ex.Persist(context.Background(), g, keys))
+	if ex.PinnedBytes() > 2500 || ex.SpilledBytes() != 10000-ex.PinnedBytes() {
+		t.Fatalf("pinned %d, spilled %d", ex.PinnedBytes(), ex.SpilledBytes())
+	}
+	files := ex.SpilledFiles()
+	if len(files) < 8 || calls.Load() == 0 {
+		t.Fatalf("%d files, %d compress calls", len(files), calls.Load())
+	}
+	// A later run reads spilled values back, within the budget.
+	g2 := NewGraph()
+	must(t, g2.Add(Task{Key: "sum", Op: blobSumOp{}, Inputs: keys[:2], Bytes: 8}))
+	for _, k := range keys {
+		tk, _ := g.Task(k)
+		must(t, g2.Add(*tk))
+	}
+	v, err := runOne(t, ex, g2, "sum")
+	if err != nil || v != 3000 {
+		t.Fatalf("sum %v, %v", v, err)
+	}
+	for _, k := range keys {
+		v, ok := ex.Pinned(k)
+		if !ok || v.Nbytes() != 1000 {
+			t.Fatalf("pinned %s: %v %v", k, v, ok)
+		}
+	}
+	ex.Release(keys...)
+	left, _ := filepathGlob(dir)
+	if len(left) != 0 || ex.PinnedBytes() != 0 || ex.SpilledBytes() != 0 {
+		t.Fatalf("after release: files %v, pinned %d", left, ex.PinnedBytes())
+	}
+	// A value that cannot marshal is an ErrSpill error.
+	g3 := NewGraph()
+	must(t, g3.Add(Task{Key: "n", Op: constOp{V: 1, Bytes: 5000}, Bytes: 100}))
+	if err := ex.Persist(context.Background(), g3, []Key{"n"}); !errors.Is(err, ErrSpill) {
+		t.Fatalf("want ErrSpill, got %v", err)
+	}
+}
+
+func filepathGlob(dir string) ([]string, error) { return filepath.Glob(filepath.Join(dir, "*")) }
+
+func TestBufferPoolReusesLargerBuffers(t *testing.T) {
+	var p BufferPool
+	b := p.Get(1000)
+	b[0] = 7
+	p.Put(b)
+	if c := p.Get(800); len(c) != 800 || cap(c) != 1000 {
+		t.Fatalf("want the 1000-byte buffer for 800 bytes, got len %d cap %d", len(c), cap(c))
+	}
+	p.Put(make([]byte, 1000))
+	if c := p.Get(600); cap(c) != 600 {
+		t.Fatalf("a buffer over 1.5x the request must not be used: cap %d", cap(c))
+	}
 }

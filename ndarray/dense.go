@@ -32,7 +32,8 @@ var ErrDTypeMismatch = errors.New("ndarray: dtype mismatch")
 type Dense struct {
 	dtype DType
 	shape []int
-	data  any // []bool, []int8, ..., []float64 of length Size(shape)
+	data  any     // []bool, []int8, ..., []float64 of length Size(shape)
+	pb    *pooled // set when the buffer is borrowed from an executor's pool
 }
 
 // DTypeOf returns the DType of the Go type T.
@@ -229,6 +230,7 @@ func (d *Dense) Reshape(shape ...int) (*Dense, error) {
 	if chunk.Size(shape) != chunk.Size(d.shape) {
 		return nil, fmt.Errorf("%w: cannot reshape %v into %v", ErrShape, d.shape, shape)
 	}
+	d.share()
 	return &Dense{dtype: d.dtype, shape: cloneInts(shape), data: d.data}, nil
 }
 

@@ -7,4 +7,17 @@
 // this work is). [CopyBox] copies a sub-box of one block into another and is
 // the kernel every chunk assembly uses. [Dense.AsType] converts with
 // explicit rounding (nearest-even) and an overflow policy.
+//
+// Lazy arrays ([Array]) cover dask.array's everyday operations. Elementwise
+// expressions fuse into one task per block; operands chunked differently
+// are unified by rechunking the ones that hold stored blocks. Indexing
+// ([Array.Index] with [Sl], [At], [List], [NewAxis], [Ellipsis]; [Array.Take],
+// [Array.Transpose], [Array.Squeeze], [Array.ExpandDims], [Array.Pad]) is one
+// registered gather op per output block; [Array.Rechunk] and [Concatenate]
+// assemble blocks from boxes of their sources, rechunk through a plan whose
+// memory per task is checked before anything runs ([PlanRechunk]);
+// [Array.Reshape] follows dask's rules for which chunks must merge. User
+// code runs per block through functions registered by name
+// ([RegisterFunc], [MapBlocks], and [MapOverlap] for focal operations with
+// halos and boundary modes).
 package ndarray

@@ -217,7 +217,11 @@ func combine(ops []operand, dt DType) ([]*node, []int, *chunk.Grid, error) {
 	for i, o := range ops {
 		var n *node
 		if o.arr != nil {
-			n = o.arr.leaf()
+			arr, err := unifyOperand(o.arr, shape, grid)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			n = arr.leaf()
 		} else {
 			n = newNode("full", dt, nil, nil, []float64{o.scalar}, 0, 0, nil)
 		}
@@ -255,7 +259,9 @@ func outputGrid(ops []operand, shape []int) (*chunk.Grid, error) {
 			case rigid && !fromRigid[oa]:
 				chunks[oa], fromRigid[oa] = c, true
 			case rigid && fromRigid[oa] && !chunk.EqualShape(c, chunks[oa]):
-				return nil, fmt.Errorf("%w on axis %d: %v vs %v (rechunk one operand)", ErrChunks, oa, chunks[oa], c)
+				// dask's unify_chunks: cut at both operands' boundaries;
+				// combine rechunks the rigid operands to the result.
+				chunks[oa] = refineAxis(chunks[oa], c)
 			}
 		}
 	}
@@ -540,3 +546,68 @@ func (a *Array) Sub(y any) *Array { return Sub(a, y) }
 func (a *Array) Mul(y any) *Array { return Mul(a, y) }
 func (a *Array) Div(y any) *Array { return Div(a, y) }
 func (a *Array) Pow(y any) *Array { return Pow(a, y) }
+
+// refineAxis cuts an axis of two chunkings of one length at the boundaries
+// of both (dask's common_blockdim without its merging).
+func refineAxis(a, b []int) []int {
+	var out []int
+	i, j, x, y, prev := 0, 0, 0, 0, 0
+	for i < len(a) || j < len(b) {
+		nx, ny := x, y
+		if i < len(a) {
+			nx = x + a[i]
+		}
+		if j < len(b) {
+			ny = y + b[j]
+		}
+		next := nx
+		if j < len(b) && (i >= len(a) || ny < nx) {
+			next = ny
+		}
+		if next > prev {
+			out = append(out, next-prev)
+			prev = next
+		}
+		if i < len(a) && nx == next {
+			x, i = nx, i+1
+		}
+		if j < len(b) && ny == next {
+			y, j = ny, j+1
+		}
+	}
+	if len(out) == 0 {
+		return []int{0}
+	}
+	return out
+}
+
+// unifyOperand rechunks a rigid operand whose chunks differ from the
+// result's on a non-broadcast axis; generators adapt by themselves.
+func unifyOperand(x *Array, shape []int, grid *chunk.Grid) (*Array, error) {
+	if x.layer == nil && (x.expr == nil || !x.expr.rigid) {
+		return x, nil
+	}
+	s := x.grid.Shape()
+	off := len(shape) - len(s)
+	target := x.grid.Chunks()
+	same := true
+	for a := range s {
+		if s[a] != shape[off+a] {
+			continue
+		}
+		c := grid.AxisChunks(off + a)
+		if !chunk.EqualShape(c, target[a]) {
+			target[a] = append([]int(nil), c...)
+			same = false
+		}
+	}
+	if same {
+		return x, nil
+	}
+	g, err := chunk.NewGrid(target)
+	if err != nil {
+		return nil, err
+	}
+	r := x.rechunkTo(g)
+	return r, r.err
+}

@@ -67,7 +67,7 @@ func (o *FusedOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 	if len(k.Prog) == 0 {
 		return nil, fmt.Errorf("ndarray.fused: empty program")
 	}
-	out, err := NewDense(k.DType(), k.Box().Shape()...)
+	out, _, err := newBlock(ctx, k.DType(), k.Box().Shape()) // every element is written
 	if err != nil {
 		return nil, err
 	}

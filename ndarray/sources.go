@@ -142,6 +142,9 @@ func (*IdentityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ndarray.identity: %d inputs", len(in))
 	}
+	if d, ok := in[0].(*Dense); ok {
+		d.share()
+	}
 	return in[0], nil
 }
 

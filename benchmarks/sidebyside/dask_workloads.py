@@ -98,13 +98,38 @@ def mean_random_distributed(rows, workers):
     finally:
         client.close()
         cluster.close()
+def rechunk(rows, workers):
+    # Materialised random blocks (as tessera's sidebyside.random), rechunked
+    # to tall thin chunks and back, then summed; dask's planner under a
+    # 1 GB per-task limit.
+    x = da.random.random((rows, 7500), chunks=(400, 400))
+    y = x.rechunk((rows, 10), block_size_limit=1e9).rechunk((400, 400), block_size_limit=1e9)
+    t0 = time.perf_counter()
+    v = y.sum().compute(scheduler="threads", num_workers=workers)
+    return time.perf_counter() - t0, float(v)
+
+
+def mean3(b):
+    # 3x3 mean of a block with a halo of one (numpy slicing).
+    return (b[:-2, :-2] + b[:-2, 1:-1] + b[:-2, 2:] + b[1:-1, :-2] + b[1:-1, 1:-1]
+            + b[1:-1, 2:] + b[2:, :-2] + b[2:, 1:-1] + b[2:, 2:]) * np.float32(1 / 9)
+
+
+def overlap(n, workers):
+    x = da.random.random((n, n), chunks=(1000, 1000)).astype(np.float32)
+    # trim=False with a function returning the core, as tessera's NoTrim.
+    m = x.map_overlap(mean3, depth=1, boundary="reflect", trim=False, dtype=np.float32)
+    t0 = time.perf_counter()
+    v = m.sum(dtype=np.float64).compute(scheduler="threads", num_workers=workers)
+    return time.perf_counter() - t0, float(v)
 
 
 def main():
     name, size, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     fn = {"mean_random": mean_random, "mean_pcg64": mean_pcg64, "tasks": tasks,
           "tasks_distributed": tasks_distributed,
-          "mean_random_distributed": mean_random_distributed}[name]
+          "mean_random_distributed": mean_random_distributed,
+          "rechunk": rechunk, "overlap": overlap}[name]
     secs, value = fn(size, workers)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sys.stdout.flush()

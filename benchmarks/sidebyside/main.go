@@ -13,6 +13,8 @@
 // workers) against dask.distributed's LocalCluster of the same size, and
 // report the local executor's time on the same graph beside them.
 //
+//	go run ./benchmarks/sidebyside -only rechunk,overlap
+//
 // Cores are pinned equal: tessera runs with GOMAXPROCS=-cores workers, dask
 // with the threaded scheduler and num_workers=-cores; with -pin both are
 // also bound to the same CPUs with taskset.
@@ -28,6 +30,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -64,6 +67,10 @@ type workload struct {
 
 func speedup(t, p measurement) string { return fmt.Sprintf("%.2fx faster", p.Seconds/t.Seconds) }
 
+func speedAndRSS(t, p measurement) string {
+	return fmt.Sprintf("%.2fx faster, %.2fx the RSS", p.Seconds/t.Seconds, t.MaxRSS/p.MaxRSS)
+}
+
 func main() {
 	remote.MaybeServe() // the remote workloads start this binary as their workers
 	quick := flag.Bool("quick", false, "small sizes (a smoke run of a few seconds)")
@@ -72,15 +79,26 @@ func main() {
 	only := flag.String("only", "", "comma-separated workload names to run (default all)")
 	child := flag.String("child", "", "internal: run one tessera workload and print JSON")
 	size := flag.Int("size", 0, "internal: size for -child")
+	cpuprofile := flag.String("cpuprofile", "", "with -child: write a CPU profile to this file")
 	flag.Parse()
 	if *child != "" {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fatal(err)
+			}
+			defer pprof.StopCPUProfile()
+		}
 		m, err := runTessera(*child, *size, *cores)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
 		_ = json.NewEncoder(os.Stdout).Encode(m)
-		return
+		return // deferred: stop the profile
 	}
 	rows := 10000
 	tasks := 500_000
@@ -121,6 +139,16 @@ func main() {
 				return fmt.Sprintf("%.2fx the local executor's time; %.2fx faster than dask.distributed", t.Seconds/t.LocalSeconds, p.Seconds/t.Seconds)
 			}},
 	}
+	overlapN := 10000
+	if *quick {
+		overlapN = 1000
+	}
+	all = append(all,
+		workload{name: "rechunk", what: fmt.Sprintf("rechunk %dx7500 float64 400x400 -> %dx10 -> 400x400, then sum, 1 GB budget", rows, rows), size: rows, peer: "rechunk", psize: rows,
+			target: ">= 2x faster, RSS <= 0.5x dask", ratio: speedAndRSS},
+		workload{name: "overlap", what: fmt.Sprintf("map_overlap 3x3 mean (reflect) of %dx%d float32 random, 1000^2 chunks, then sum", overlapN, overlapN), size: overlapN, peer: "overlap", psize: overlapN,
+			target: ">= 2x faster", ratio: speedAndRSS},
+	)
 	want := map[string]bool{}
 	for _, s := range strings.Split(*only, ",") {
 		if s != "" {
@@ -253,6 +281,10 @@ func runTessera(name string, size, cores int) (measurement, error) {
 		return measurement{Seconds: time.Since(t0).Seconds(), Value: m.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
 	case "remote-tasks", "remote-mean":
 		return runRemote(ctx, name, size, cores)
+	case "rechunk":
+		return runRechunk(ctx, size, cores)
+	case "overlap":
+		return runOverlap(ctx, size, cores)
 	case "tasks":
 		g, root := treeGraph(size)
 		ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores})

@@ -1,0 +1,512 @@
+package ndarray
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// None marks an omitted slice bound, Python's None in x[None:5].
+const None = math.MinInt
+
+type indexKind uint8
+
+const (
+	kSlice indexKind = iota
+	kInt
+	kList
+	kNewAxis
+	kEllipsis
+)
+
+// Index is one item of an indexing expression (see Array.Index): a slice,
+// an integer, an integer list, a new axis or an ellipsis.
+type Index struct {
+	kind              indexKind
+	start, stop, step int
+	list              []int
+}
+
+// Sl is the slice start:stop:step with Python's rules: negative bounds count
+// from the end, bounds are clipped to the axis, None omits a bound, and a
+// negative step walks backwards (Sl(None, None, -1) reverses). A zero step
+// is an error.
+func Sl(start, stop, step int) Index {
+	return Index{kind: kSlice, start: start, stop: stop, step: step}
+}
+
+// All is the full slice ":".
+func All() Index { return Sl(None, None, 1) }
+
+// At is an integer index: it selects one position and drops the axis.
+// Negative values count from the end; out of range is ErrIndex.
+func At(i int) Index { return Index{kind: kInt, start: i} }
+
+// List selects the given positions along one axis, in order, repeats
+// allowed (numpy's integer-array indexing along one axis). Negative values
+// count from the end. At most one List may appear in an expression.
+func List(positions ...int) Index { return Index{kind: kList, list: slices.Clone(positions)} }
+
+// NewAxis inserts an axis of length one (numpy's np.newaxis).
+var NewAxis = Index{kind: kNewAxis}
+
+// Ellipsis stands for as many full slices as the expression needs.
+var Ellipsis = Index{kind: kEllipsis}
+
+func (ix Index) String() string {
+	b := func(v int) string {
+		if v == None {
+			return ""
+		}
+		return fmt.Sprint(v)
+	}
+	switch ix.kind {
+	case kSlice:
+		return b(ix.start) + ":" + b(ix.stop) + ":" + b(ix.step)
+	case kInt:
+		return fmt.Sprint(ix.start)
+	case kList:
+		return fmt.Sprint(ix.list)
+	case kNewAxis:
+		return "newaxis"
+	}
+	return "..."
+}
+
+// sliceIndices is Python's slice.indices(n): the first position, the step
+// and the count.
+func sliceIndices(start, stop, step, n int) (int, int, int, error) {
+	if step == None {
+		step = 1
+	}
+	if step == 0 {
+		return 0, 0, 0, fmt.Errorf("%w: slice step cannot be zero", ErrIndex)
+	}
+	if step > 0 {
+		lo := func(v, def int) int {
+			if v == None {
+				return def
+			}
+			if v < 0 {
+				v += n
+			}
+			return min(max(v, 0), n)
+		}
+		s, e := lo(start, 0), lo(stop, n)
+		cnt := 0
+		if e > s {
+			cnt = (e - s + step - 1) / step
+		}
+		return s, step, cnt, nil
+	}
+	lo := func(v, def int) int {
+		if v == None {
+			return def
+		}
+		if v < 0 {
+			v += n
+		}
+		return min(max(v, -1), n-1)
+	}
+	s, e := lo(start, n-1), lo(stop, -1)
+	cnt := 0
+	if s > e {
+		cnt = (s - e + (-step) - 1) / (-step)
+	}
+	return s, step, cnt, nil
+}
+
+// chunkList chooses output chunks for the source positions l along source
+// axis s of grid chunks: a monotonic list keeps the source's block
+// boundaries (as dask does for slices); any other list is cut into pieces
+// of the source's largest chunk.
+func chunkList(a *Array, s int, l []int) []int {
+	if len(l) == 0 {
+		return []int{0}
+	}
+	inc, dec := true, true
+	for i := 1; i < len(l); i++ {
+		inc = inc && l[i] >= l[i-1]
+		dec = dec && l[i] <= l[i-1]
+	}
+	if inc || dec {
+		var out []int
+		prev := -2
+		for _, x := range l {
+			blk := -1
+			if x >= 0 {
+				blk = a.grid.AxisBlock(s, x)
+			}
+			if blk != prev || len(out) == 0 {
+				out = append(out, 0)
+				prev = blk
+			}
+			out[len(out)-1]++
+		}
+		return out
+	}
+	c := a.grid.MaxChunkShape()[s]
+	var out []int
+	for off := 0; off < len(l); off += c {
+		out = append(out, min(c, len(l)-off))
+	}
+	return out
+}
+
+// Index applies a numpy basic-indexing expression plus at most one integer
+// list, orthogonally: Sl slices, At drops an axis, NewAxis inserts one,
+// Ellipsis fills, List takes positions. Missing trailing items are full
+// slices. Output chunks follow the source's block boundaries along sliced
+// axes. Errors (ErrIndex): a position out of range, a zero step, more
+// items than axes, two Lists or two Ellipses.
+//
+// The result is lazy; each output block is one gather task reading only the
+// source blocks it needs.
+func (a *Array) Index(items ...Index) *Array {
+	if a.err != nil {
+		return a
+	}
+	shape := a.grid.Shape()
+	// Expand the ellipsis.
+	consumed, ell, lists := 0, -1, 0
+	for i, it := range items {
+		switch it.kind {
+		case kEllipsis:
+			if ell >= 0 {
+				return Errored(fmt.Errorf("%w: more than one ellipsis", ErrIndex))
+			}
+			ell = i
+		case kNewAxis:
+		case kList:
+			lists++
+			consumed++
+		default:
+			consumed++
+		}
+	}
+	if lists > 1 {
+		return Errored(fmt.Errorf("%w: only one integer list per expression (index one axis at a time)", ErrIndex))
+	}
+	if consumed > len(shape) {
+		return Errored(fmt.Errorf("%w: %d indices for array of rank %d", ErrIndex, consumed, len(shape)))
+	}
+	var full []Index
+	fill := make([]Index, len(shape)-consumed)
+	for i := range fill {
+		fill[i] = All()
+	}
+	if ell >= 0 {
+		full = append(append(append(full, items[:ell]...), fill...), items[ell+1:]...)
+	} else {
+		full = append(append(full, items...), fill...)
+	}
+	var srcAxis []int
+	var outLists [][]int
+	var outChunks [][]int
+	fixed := make([]int, len(shape))
+	identity := true
+	s := 0
+	for _, it := range full {
+		switch it.kind {
+		case kNewAxis:
+			srcAxis = append(srcAxis, -1)
+			outLists = append(outLists, nil)
+			outChunks = append(outChunks, []int{1})
+			identity = false
+		case kInt:
+			i := it.start
+			if i < -shape[s] || i >= shape[s] {
+				return Errored(fmt.Errorf("%w: index %d on axis %d of length %d", ErrIndex, i, s, shape[s]))
+			}
+			if i < 0 {
+				i += shape[s]
+			}
+			fixed[s] = i
+			s++
+			identity = false
+		case kSlice, kList:
+			var l []int
+			if it.kind == kSlice {
+				st, step, cnt, err := sliceIndices(it.start, it.stop, it.step, shape[s])
+				if err != nil {
+					return Errored(err)
+				}
+				l = make([]int, cnt)
+				for k := range l {
+					l[k] = st + k*step
+				}
+				if st != 0 || step != 1 || cnt != shape[s] {
+					identity = false
+				}
+			} else {
+				l = make([]int, len(it.list))
+				for k, x := range it.list {
+					if x < -shape[s] || x >= shape[s] {
+						return Errored(fmt.Errorf("%w: index %d on axis %d of length %d", ErrIndex, x, s, shape[s]))
+					}
+					if x < 0 {
+						x += shape[s]
+					}
+					l[k] = x
+				}
+				identity = false
+			}
+			fixed[s] = -1
+			srcAxis = append(srcAxis, s)
+			outLists = append(outLists, l)
+			outChunks = append(outChunks, chunkList(a, s, l))
+			s++
+		}
+	}
+	if identity {
+		return a
+	}
+	tok := fmt.Sprint("index ", full)
+	return newOIndex(a, tok, srcAxis, fixed, outChunks, outLists, 0)
+}
+
+// Take selects positions along one axis (numpy's take): a.Index with a
+// List on that axis. Negative positions count from the end; out of range
+// is ErrIndex.
+func (a *Array) Take(positions []int, axis int) *Array {
+	if a.err != nil {
+		return a
+	}
+	ax, err := normAxis(axis, a.Rank())
+	if err != nil {
+		return Errored(err)
+	}
+	items := make([]Index, a.Rank())
+	for i := range items {
+		items[i] = All()
+	}
+	items[ax] = List(positions...)
+	return a.Index(items...)
+}
+
+// ErrAxis reports an axis argument out of range or repeated.
+var ErrAxis = fmt.Errorf("%w: invalid axis", ErrIndex)
+
+func normAxis(axis, rank int) (int, error) {
+	if axis < -rank || axis >= rank {
+		return 0, fmt.Errorf("%w: axis %d for rank %d", ErrAxis, axis, rank)
+	}
+	if axis < 0 {
+		axis += rank
+	}
+	return axis, nil
+}
+
+// Transpose permutes the axes: output axis i is input axis axes[i]. With no
+// argument it reverses them (numpy's .T). Chunks move with their axes; each
+// output block is one input block transposed.
+func (a *Array) Transpose(axes ...int) *Array {
+	if a.err != nil {
+		return a
+	}
+	r := a.Rank()
+	if len(axes) == 0 {
+		axes = make([]int, r)
+		for i := range axes {
+			axes[i] = r - 1 - i
+		}
+	}
+	if len(axes) != r {
+		return Errored(fmt.Errorf("%w: transpose of rank %d by %v", ErrAxis, r, axes))
+	}
+	perm := make([]int, r)
+	seen := make([]bool, r)
+	same := true
+	for i, ax := range axes {
+		p, err := normAxis(ax, r)
+		if err != nil {
+			return Errored(err)
+		}
+		if seen[p] {
+			return Errored(fmt.Errorf("%w: axis %d repeated in %v", ErrAxis, p, axes))
+		}
+		seen[p] = true
+		perm[i] = p
+		same = same && p == i
+	}
+	if same {
+		return a
+	}
+	shape := a.grid.Shape()
+	lists := make([][]int, r)
+	chunks := make([][]int, r)
+	fixed := make([]int, r)
+	for i, p := range perm {
+		lists[i] = make([]int, shape[p])
+		for k := range lists[i] {
+			lists[i][k] = k
+		}
+		chunks[i] = slices.Clone(a.grid.AxisChunks(p))
+		fixed[p] = -1
+	}
+	return newOIndex(a, fmt.Sprint("transpose ", perm), perm, fixed, chunks, lists, 0)
+}
+
+// Squeeze drops axes of length one: the given axes (ErrShape when one is
+// not of length one), or every such axis when none is given.
+func (a *Array) Squeeze(axes ...int) *Array {
+	if a.err != nil {
+		return a
+	}
+	shape := a.grid.Shape()
+	drop := make([]bool, len(shape))
+	if len(axes) == 0 {
+		for i, n := range shape {
+			drop[i] = n == 1
+		}
+	}
+	for _, ax := range axes {
+		p, err := normAxis(ax, len(shape))
+		if err != nil {
+			return Errored(err)
+		}
+		if shape[p] != 1 {
+			return Errored(fmt.Errorf("%w: cannot squeeze axis %d of length %d", ErrShape, p, shape[p]))
+		}
+		drop[p] = true
+	}
+	items := make([]Index, len(shape))
+	for i := range items {
+		items[i] = All()
+		if drop[i] {
+			items[i] = At(0)
+		}
+	}
+	return a.Index(items...)
+}
+
+// ExpandDims inserts a new axis of length one at position axis of the
+// result (negative counts from the end of the result, as numpy).
+func (a *Array) ExpandDims(axis int) *Array {
+	if a.err != nil {
+		return a
+	}
+	p, err := normAxis(axis, a.Rank()+1)
+	if err != nil {
+		return Errored(err)
+	}
+	items := make([]Index, a.Rank()+1)
+	for i := range items {
+		items[i] = All()
+	}
+	items[p] = NewAxis
+	return a.Index(items...)
+}
+
+// PadMode selects how Pad fills the new border.
+type PadMode uint8
+
+// Pad modes, numpy's names: Constant fills with a value, Edge repeats the
+// edge element, Reflect mirrors without repeating the edge ([1 2 3] padded
+// by 2 gives 3 2 1 2 3 2 1), Symmetric mirrors including it (2 1 1 2 3 3
+// 2), Wrap repeats the array periodically.
+const (
+	PadConstant PadMode = iota
+	PadEdge
+	PadReflect
+	PadSymmetric
+	PadWrap
+)
+
+func (m PadMode) String() string {
+	return [...]string{"constant", "edge", "reflect", "symmetric", "wrap"}[min(int(m), 4)]
+}
+
+// mapBoundary maps a position x (possibly outside [0, n)) to a source
+// position under mode, or -1 for constant fill.
+func mapBoundary(x, n int, mode PadMode) int {
+	if x >= 0 && x < n {
+		return x
+	}
+	switch mode {
+	case PadEdge:
+		return min(max(x, 0), n-1)
+	case PadReflect:
+		if n == 1 {
+			return 0
+		}
+		p := 2 * (n - 1)
+		m := ((x % p) + p) % p
+		if m >= n {
+			m = p - m
+		}
+		return m
+	case PadSymmetric:
+		p := 2 * n
+		m := ((x % p) + p) % p
+		if m >= n {
+			m = p - 1 - m
+		}
+		return m
+	case PadWrap:
+		return ((x % n) + n) % n
+	}
+	return -1
+}
+
+// Pad adds widths[i] = {before, after} elements on each side of axis i,
+// filled by mode (value is used by PadConstant and must fit the dtype).
+// The border becomes chunks of its own on each padded side, as in dask.
+// Errors: ErrShape for a width list of the wrong length or a negative
+// width, ErrIndex for edge, reflect, symmetric or wrap padding of an empty
+// axis.
+func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
+	if a.err != nil {
+		return a
+	}
+	shape := a.grid.Shape()
+	if len(widths) != len(shape) {
+		return Errored(fmt.Errorf("%w: %d pad widths for rank %d", ErrShape, len(widths), len(shape)))
+	}
+	if mode > PadWrap {
+		return Errored(fmt.Errorf("ndarray.Pad: unknown mode %d", mode))
+	}
+	if mode == PadConstant && value != 0 {
+		if err := MustDense(a.dtype, 1).FillChecked(value); err != nil {
+			return Errored(fmt.Errorf("ndarray.Pad: %w", err))
+		}
+	}
+	r := len(shape)
+	lists, chunks := make([][]int, r), make([][]int, r)
+	srcAxis, fixed := make([]int, r), make([]int, r)
+	padded := false
+	for i, w := range widths {
+		if w[0] < 0 || w[1] < 0 {
+			return Errored(fmt.Errorf("%w: negative pad width %v on axis %d", ErrShape, w, i))
+		}
+		n := shape[i]
+		if n == 0 && mode != PadConstant && w[0]+w[1] > 0 {
+			return Errored(fmt.Errorf("%w: cannot %s-pad empty axis %d", ErrIndex, mode, i))
+		}
+		padded = padded || w[0] > 0 || w[1] > 0
+		srcAxis[i], fixed[i] = i, -1
+		for x := -w[0]; x < n+w[1]; x++ {
+			lists[i] = append(lists[i], mapBoundary(x, n, mode))
+		}
+		if w[0] > 0 {
+			chunks[i] = append(chunks[i], w[0])
+		}
+		if n > 0 {
+			chunks[i] = append(chunks[i], a.grid.AxisChunks(i)...)
+		}
+		if w[1] > 0 {
+			chunks[i] = append(chunks[i], w[1])
+		}
+		if len(chunks[i]) == 0 {
+			chunks[i] = []int{0}
+		}
+	}
+	if !padded {
+		return a
+	}
+	fill := 0.0
+	if mode == PadConstant {
+		fill = value
+	}
+	return newOIndex(a, fmt.Sprint("pad ", widths, mode, value), srcAxis, fixed, chunks, lists, fill)
+}

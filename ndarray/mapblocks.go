@@ -1,0 +1,361 @@
+package ndarray
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
+)
+
+// ErrUnknownFunc reports a block function name that no RegisterFunc call
+// made known in this binary.
+var ErrUnknownFunc = errors.New("ndarray: unknown block function")
+
+// BlockInfo tells a block function where its block lies.
+type BlockInfo struct {
+	// Index is the output block's index in the output grid.
+	Index []int
+	// Box is the output block's region of the output array (for
+	// MapOverlap, the core region without halo).
+	Box chunk.Box
+	// ArrayShape is the whole output array's shape.
+	ArrayShape []int
+	// Halo is, for MapOverlap, the halo actually present on each side of
+	// each axis of the input block ({before, after}); it is smaller than the
+	// depth at the array's edges under BoundaryNone. Nil for MapBlocks.
+	Halo [][2]int
+	// Params are the bytes given to MapBlocks or MapOverlap, unchanged.
+	Params []byte
+}
+
+// BlockFunc computes one output block from the matching input blocks. It
+// must not modify or retain its inputs, must be safe for concurrent calls,
+// and must return a block of the declared dtype and shape (the output
+// block's shape; for MapOverlap without NoTrim, the input's halo'd shape).
+type BlockFunc func(ctx context.Context, in []*Dense, info BlockInfo) (*Dense, error)
+
+var funcs = struct {
+	sync.RWMutex
+	m map[string]BlockFunc
+}{m: map[string]BlockFunc{}}
+
+// RegisterFunc makes a block function known by name, so that graphs naming
+// it run here and on any worker running this binary (bigslice's pattern).
+// Call it from init; it panics on an empty name, a nil func, or a name
+// already registered.
+func RegisterFunc(name string, fn BlockFunc) {
+	funcs.Lock()
+	defer funcs.Unlock()
+	if name == "" || fn == nil {
+		panic("ndarray.RegisterFunc: empty name or nil func")
+	}
+	if _, dup := funcs.m[name]; dup {
+		panic("ndarray.RegisterFunc: duplicate function " + name)
+	}
+	funcs.m[name] = fn
+}
+
+// LookupFunc returns the function registered under name, or an error
+// wrapping ErrUnknownFunc.
+func LookupFunc(name string) (BlockFunc, error) {
+	funcs.RLock()
+	fn, ok := funcs.m[name]
+	funcs.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w %q (register it with ndarray.RegisterFunc in an init function)", ErrUnknownFunc, name)
+	}
+	return fn, nil
+}
+
+// MapBlocksOp runs a registered block function on one block. It is a
+// plain struct: the function travels by name.
+type MapBlocksOp struct {
+	Func       string
+	Params     []byte    `json:",omitempty"`
+	Index      []int     // output block index
+	Box        chunk.Box // output (core) region
+	ArrayShape []int
+	DType      DType
+	Shape      []int    // the shape the function must return
+	Halo       [][2]int `json:",omitempty"` // MapOverlap: trimmed from the result unless NoTrim
+	Trim       bool     `json:",omitempty"`
+}
+
+func (*MapBlocksOp) Kind() string { return "ndarray.mapblocks" }
+
+// UnmarshalJSON decodes the op and refuses an unregistered function name
+// (ErrUnknownFunc), so a worker missing the function fails at decode time.
+func (o *MapBlocksOp) UnmarshalJSON(b []byte) error {
+	type plain MapBlocksOp
+	if err := json.Unmarshal(b, (*plain)(o)); err != nil {
+		return err
+	}
+	_, err := LookupFunc(o.Func)
+	return err
+}
+
+// Run calls the function and checks that it kept its contract: dtype and
+// shape as declared (ErrDTypeMismatch, ErrShape otherwise).
+func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	fn, err := LookupFunc(o.Func)
+	if err != nil {
+		return nil, err
+	}
+	blocks := make([]*Dense, len(in))
+	for i, v := range in {
+		d, ok := v.(*Dense)
+		if !ok {
+			return nil, fmt.Errorf("ndarray.mapblocks: input %d is %T", i, v)
+		}
+		blocks[i] = d
+	}
+	out, err := fn(ctx, blocks, BlockInfo{Index: o.Index, Box: o.Box, ArrayShape: o.ArrayShape, Halo: o.Halo, Params: o.Params})
+	if err != nil {
+		return nil, fmt.Errorf("block function %s at %v: %w", o.Func, o.Box, err)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("block function %s at %v returned no block", o.Func, o.Box)
+	}
+	for _, b := range blocks {
+		if b == out || overlaps(b, out) {
+			b.share() // the function passed (part of) its input through
+		}
+	}
+	if out.dtype != o.DType {
+		return nil, fmt.Errorf("%w: block function %s returned %s, declared %s", ErrDTypeMismatch, o.Func, out.dtype, o.DType)
+	}
+	if !chunk.EqualShape(out.shape, o.Shape) {
+		return nil, fmt.Errorf("%w: block function %s returned shape %v at %v, expected %v", ErrShape, o.Func, out.shape, o.Box, o.Shape)
+	}
+	if o.Trim && len(o.Halo) > 0 {
+		box := chunk.Box{Lo: make([]int, len(o.Halo)), Hi: make([]int, len(o.Halo))}
+		for i, h := range o.Halo {
+			box.Lo[i] = h[0]
+			box.Hi[i] = out.shape[i] - h[1]
+		}
+		t, _, err := newBlock(ctx, out.dtype, box.Shape())
+		if err != nil {
+			return nil, err
+		}
+		if err := CopyBox(t, chunk.BoxOf(t.shape), out, box); err != nil {
+			return nil, err
+		}
+		out.Recycle() // the untrimmed result is ours alone unless it shares an input
+		return t, nil
+	}
+	return out, nil
+}
+
+// MapBlocks applies the registered function name to matching blocks of
+// inputs, which must share one shape (ErrShape); inputs chunked unlike the
+// first are rechunked to its chunks. The result has dtype dt and the chunks
+// given (nil: the first input's), which must have the same number of blocks
+// per axis as the inputs; the function must return blocks of exactly those
+// shapes. With no inputs the function is a source: chunks are required and
+// give the shape, and the function gets an empty input list. params reach
+// the function unchanged (BlockInfo.Params). ErrUnknownFunc when name is
+// not registered.
+func MapBlocks(name string, inputs []*Array, dt DType, chunks [][]int, params []byte) *Array {
+	if _, err := LookupFunc(name); err != nil {
+		return Errored(err)
+	}
+	if !dt.Valid() {
+		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+	}
+	if len(inputs) == 0 {
+		if chunks == nil {
+			return Errored(fmt.Errorf("%w: MapBlocks with no input needs chunks", ErrOperand))
+		}
+		g, err := chunk.NewGrid(chunks)
+		if err != nil {
+			return Errored(fmt.Errorf("ndarray.MapBlocks: %w", err))
+		}
+		return NewArray(dt, g, fmt.Sprintf("mapblocks %s %s %x", name, dt, params), &mapLayer{name: name, params: params})
+	}
+	ins := make([]*Array, len(inputs))
+	tok := fmt.Sprintf("mapblocks %s %s %x %v", name, dt, params, chunks)
+	for i, x := range inputs {
+		if x == nil {
+			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
+		}
+		if x.err != nil {
+			return x
+		}
+		if !chunk.EqualShape(x.grid.Shape(), inputs[0].grid.Shape()) {
+			return Errored(fmt.Errorf("%w: MapBlocks inputs of shape %v and %v", ErrShape, inputs[0].grid.Shape(), x.grid.Shape()))
+		}
+		ins[i] = x.rechunkTo(inputs[0].grid)
+		if ins[i].err != nil {
+			return ins[i]
+		}
+		tok += " " + ins[i].name
+	}
+	grid := ins[0].grid
+	if chunks != nil {
+		g, err := chunk.NewGrid(chunks)
+		if err != nil {
+			return Errored(fmt.Errorf("ndarray.MapBlocks: %w", err))
+		}
+		if !chunk.EqualShape(g.NumBlocks(), grid.NumBlocks()) {
+			return Errored(fmt.Errorf("%w: MapBlocks output has %v blocks, inputs %v", ErrChunks, g.NumBlocks(), grid.NumBlocks()))
+		}
+		grid = g
+	}
+	return NewArray(dt, grid, tok, &mapLayer{name: name, params: params, srcs: ins})
+}
+
+type mapLayer struct {
+	name    string
+	params  []byte
+	srcs    []*Array
+	halo    [][][2]int // per axis per block, for MapOverlap
+	noTrim  bool
+	scratch int64
+}
+
+func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
+	keys := make([]cluster.Key, len(l.srcs))
+	for i, s := range l.srcs {
+		k, err := b.Key(s, idx)
+		if err != nil {
+			return cluster.Task{}, err
+		}
+		keys[i] = k
+	}
+	box := a.grid.BlockBox(idx)
+	op := &MapBlocksOp{Func: l.name, Params: l.params, Index: cloneInts(idx), Box: box, ArrayShape: a.grid.Shape(), DType: a.dtype, Shape: box.Shape()}
+	bytes := box.Size() * int64(a.dtype.Size())
+	scratch := int64(0)
+	if l.halo != nil {
+		op.Halo = make([][2]int, len(idx))
+		for d, i := range idx {
+			op.Halo[d] = l.halo[d][i]
+		}
+		if !l.noTrim {
+			op.Trim = true
+			op.Shape = l.srcs[0].grid.BlockShape(idx)
+			scratch = chunk.Size(op.Shape) * int64(a.dtype.Size())
+		}
+	}
+	return cluster.Task{Op: op, Inputs: keys, Bytes: bytes, Scratch: scratch}, nil
+}
+
+// Boundary selects how MapOverlap fills the halo beyond the array's edges.
+type Boundary uint8
+
+// Boundary modes, dask's names. Reflect mirrors including the edge element
+// (dask's reflect, numpy's "symmetric"), Periodic wraps around, Nearest
+// repeats the edge element, Constant uses Overlap.Value, None adds no halo
+// at the array's edges (edge blocks get a smaller input; see BlockInfo.Halo).
+const (
+	BoundaryReflect Boundary = iota
+	BoundaryPeriodic
+	BoundaryNearest
+	BoundaryConstant
+	BoundaryNone
+)
+
+func (m Boundary) String() string {
+	return [...]string{"reflect", "periodic", "nearest", "constant", "none"}[min(int(m), 4)]
+}
+
+// Overlap configures MapOverlap.
+type Overlap struct {
+	// Depth is the halo width on each side, per axis (0: none).
+	Depth []int
+	// Boundary fills the halo beyond the array's edges.
+	Boundary Boundary
+	// Value is the fill of BoundaryConstant; it must fit the dtype.
+	Value float64
+	// NoTrim makes the function return the core block itself (its output
+	// shape is the output block's); by default it returns a block of its
+	// input's halo'd shape and the halo is trimmed off (dask's trim=True).
+	NoTrim bool
+}
+
+// MapOverlap applies the registered function name to each block of a
+// extended by a halo of ov.Depth elements per side, taken from the
+// neighbouring blocks (only the slabs needed, as tasks of their own) or,
+// past the array's edges, made by ov.Boundary; the result is trimmed back
+// to the block (unless ov.NoTrim) and has a's chunks and dtype dt. This is
+// the focal operation of raster work: a 3x3 mean is depth {1, 1}.
+// Errors: ErrUnknownFunc, ErrShape for a depth list of the wrong rank or a
+// negative depth.
+func MapOverlap(name string, a *Array, dt DType, ov Overlap, params []byte) *Array {
+	if _, err := LookupFunc(name); err != nil {
+		return Errored(err)
+	}
+	if a == nil || a.err != nil {
+		if a == nil {
+			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
+		}
+		return a
+	}
+	if !dt.Valid() {
+		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+	}
+	r := a.Rank()
+	if len(ov.Depth) != r {
+		return Errored(fmt.Errorf("%w: %d depths for rank %d", ErrShape, len(ov.Depth), r))
+	}
+	if ov.Boundary > BoundaryNone {
+		return Errored(fmt.Errorf("ndarray.MapOverlap: unknown boundary %d", ov.Boundary))
+	}
+	fill := 0.0
+	if ov.Boundary == BoundaryConstant {
+		if err := MustDense(a.dtype, 1).FillChecked(ov.Value); err != nil {
+			return Errored(fmt.Errorf("ndarray.MapOverlap: %w", err))
+		}
+		fill = ov.Value
+	}
+	mode := [...]PadMode{PadSymmetric, PadWrap, PadEdge, PadConstant, PadConstant}[ov.Boundary]
+	shape := a.grid.Shape()
+	index := make([][][]int, r)
+	halo := make([][][2]int, r)
+	chunks := make([][]int, r)
+	srcAxis, fixed := make([]int, r), make([]int, r)
+	for d := range r {
+		dep := ov.Depth[d]
+		if dep < 0 {
+			return Errored(fmt.Errorf("%w: negative depth %d on axis %d", ErrShape, dep, d))
+		}
+		srcAxis[d], fixed[d] = d, -1
+		n := shape[d]
+		for i, c := range a.grid.AxisChunks(d) {
+			lo := a.grid.AxisOffset(d, i)
+			hi := lo + c
+			from, to := lo-dep, hi+dep
+			if ov.Boundary == BoundaryNone || n == 0 {
+				from, to = max(from, 0), min(to, n)
+			}
+			l := make([]int, 0, to-from)
+			for x := from; x < to; x++ {
+				l = append(l, mapBoundary(x, n, mode))
+			}
+			index[d] = append(index[d], l)
+			halo[d] = append(halo[d], [2]int{lo - from, to - hi})
+			chunks[d] = append(chunks[d], max(len(l), 0))
+		}
+	}
+	for d := range chunks { // a grid needs positive sizes; an empty axis stays {0}
+		if shape[d] == 0 {
+			chunks[d] = []int{0}
+		}
+	}
+	hg, err := chunk.NewGrid(chunks)
+	if err != nil {
+		return Errored(err)
+	}
+	hl := &oindexLayer{src: a, srcAxis: srcAxis, index: index, fixed: fixed, fill: fill, slabs: true}
+	ha := NewArray(a.dtype, hg, fmt.Sprint("halo ", ov.Depth, ov.Boundary, ov.Value, " ", a.name), hl)
+	tok := fmt.Sprintf("mapoverlap %s %s %x %v %v %v %v %s", name, dt, params, ov.Depth, ov.Boundary, ov.Value, ov.NoTrim, a.name)
+	return NewArray(dt, a.grid, tok, &mapLayer{name: name, params: params, srcs: []*Array{ha}, halo: halo, noTrim: ov.NoTrim})
+}
+
+func init() {
+	cluster.Register("ndarray.mapblocks", func() cluster.Op { return &MapBlocksOp{} })
+}

@@ -1,0 +1,319 @@
+package ndarray
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
+)
+
+// Reshape returns the array with a new shape of the same size, elements in
+// C order; one entry may be -1 (inferred). Like dask, it works block by
+// block after a rechunk that makes each group of merged (or split) axes
+// whole on all but its leading axis: reshaping (4, 6) chunked (2, 3) to
+// (24,) first merges axis 1 into one chunk. Errors: ErrShape for a size
+// mismatch or more than one -1; ErrRechunkMemory when the merge rechunk
+// does not fit RechunkMemory.
+func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
+	if a.err != nil {
+		return a
+	}
+	in := a.grid.Shape()
+	out := slices.Clone(shape)
+	neg := -1
+	known := int64(1)
+	for i, n := range out {
+		switch {
+		case n == -1 && neg < 0:
+			neg = i
+		case n < 0:
+			return Errored(fmt.Errorf("%w: reshape %v to %v: bad length %d", ErrShape, in, shape, n))
+		default:
+			known *= int64(n)
+		}
+	}
+	size := chunk.Size(in)
+	if neg >= 0 {
+		if known == 0 || size%known != 0 {
+			return Errored(fmt.Errorf("%w: cannot reshape array of size %d into %v", ErrShape, size, shape))
+		}
+		out[neg] = int(size / known)
+	}
+	if chunk.Size(out) != size {
+		return Errored(fmt.Errorf("%w: cannot reshape array of size %d into %v", ErrShape, size, shape))
+	}
+	if chunk.EqualShape(in, out) {
+		return a
+	}
+	if size == 0 {
+		return Zeros(a.dtype, out, chunk.Uniform(-1))
+	}
+	inChunks, outChunks, err := reshapeChunks(in, out, a.grid.Chunks())
+	if err != nil {
+		// Axes that do not group ((6, 7, 5) to (6, 5, 7)): keep the
+		// leading axes both shapes share and make the rest one chunk.
+		inChunks, outChunks = fallbackChunks(in, out, a.grid.Chunks())
+	}
+	ig, err := chunk.NewGrid(inChunks)
+	if err != nil {
+		return Errored(err)
+	}
+	src := a.rechunkTo(ig, opts...)
+	if src.err != nil {
+		return src
+	}
+	og, err := chunk.NewGrid(outChunks)
+	if err != nil {
+		return Errored(err)
+	}
+	return NewArray(a.dtype, og, fmt.Sprint("reshape ", out, " ", src.name), reshapeLayer{src: src})
+}
+
+// reshapeChunks is dask's reshape_rechunk: walking axes from the end, equal
+// lengths keep their chunks; a group of input axes merging into one output
+// axis keeps the chunks of its leading axis and makes the others whole; an
+// input axis splitting into several output axes keeps chunks that are
+// multiples of the trailing output axes' product, which become whole.
+func reshapeChunks(in, out []int, chunks [][]int) ([][]int, [][]int, error) {
+	ri, ro := make([][]int, len(in)), make([][]int, len(out))
+	prod := func(s []int) int {
+		p := 1
+		for _, n := range s {
+			p *= n
+		}
+		return p
+	}
+	ii, oi := len(in)-1, len(out)-1
+	for ii >= 0 || oi >= 0 {
+		switch {
+		case ii < 0:
+			if out[oi] != 1 {
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v", ErrShape, in, out)
+			}
+			ro[oi] = []int{1}
+			oi--
+		case oi < 0:
+			if in[ii] != 1 {
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v", ErrShape, in, out)
+			}
+			ri[ii] = []int{1}
+			ii--
+		case in[ii] == out[oi]:
+			ri[ii] = slices.Clone(chunks[ii])
+			ro[oi] = slices.Clone(chunks[ii])
+			ii--
+			oi--
+		case in[ii] == 1:
+			ri[ii] = []int{1}
+			ii--
+		case out[oi] == 1:
+			ro[oi] = []int{1}
+			oi--
+		case in[ii] < out[oi]:
+			left := ii - 1
+			for left >= 0 && prod(in[left:ii+1]) < out[oi] {
+				left--
+			}
+			if left < 0 || prod(in[left:ii+1]) != out[oi] {
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", ErrShape, in, out)
+			}
+			for i := left + 1; i <= ii; i++ {
+				ri[i] = []int{in[i]}
+			}
+			ri[left] = slices.Clone(chunks[left])
+			p := prod(in[left+1 : ii+1])
+			ro[oi] = make([]int, len(ri[left]))
+			for k, c := range ri[left] {
+				ro[oi][k] = c * p
+			}
+			oi--
+			ii = left - 1
+		default: // in[ii] > out[oi]
+			left := oi - 1
+			for left >= 0 && prod(out[left:oi+1]) < in[ii] {
+				left--
+			}
+			if left < 0 || prod(out[left:oi+1]) != in[ii] {
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", ErrShape, in, out)
+			}
+			cs := prod(out[left+1 : oi+1])
+			ri[ii] = contractChunks(chunks[ii], cs)
+			for i := left + 1; i <= oi; i++ {
+				ro[i] = []int{out[i]}
+			}
+			ro[left] = make([]int, len(ri[ii]))
+			for k, c := range ri[ii] {
+				ro[left][k] = c / cs
+			}
+			oi = left - 1
+			ii--
+		}
+	}
+	return ri, ro, nil
+}
+
+// contractChunks merges chunks so that each is a multiple of factor (the
+// sum is one already).
+func contractChunks(chunks []int, factor int) []int {
+	var out []int
+	res := 0
+	for _, c := range chunks {
+		c += res
+		good := c / factor * factor
+		res = c - good
+		if good > 0 {
+			out = append(out, good)
+		}
+	}
+	return out
+}
+
+type reshapeLayer struct{ src *Array }
+
+// BlockTask maps output block idx to the input block with the same C-order
+// position (reshapeChunks makes the block grids correspond).
+func (l reshapeLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
+	shape := a.grid.BlockShape(idx)
+	if l.src.grid.Len() != a.grid.Len() {
+		return cluster.Task{}, fmt.Errorf("%w: reshape block grids differ", ErrShape)
+	}
+	sidx := l.src.grid.Unlinear(a.grid.Linear(idx))
+	k, err := b.Key(l.src, sidx)
+	if err != nil {
+		return cluster.Task{}, err
+	}
+	return cluster.Task{Op: &ReshapeOp{Shape: shape}, Inputs: []cluster.Key{k}}, nil
+}
+
+// ReshapeOp gives its single input block a new shape of the same size,
+// sharing the buffer (blocks are immutable once made).
+type ReshapeOp struct{ Shape []int }
+
+func (*ReshapeOp) Kind() string { return "ndarray.reshape" }
+func (o *ReshapeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+	if len(in) != 1 {
+		return nil, fmt.Errorf("ndarray.reshape: %d inputs", len(in))
+	}
+	d, ok := in[0].(*Dense)
+	if !ok {
+		return nil, fmt.Errorf("ndarray.reshape: input is %T", in[0])
+	}
+	return d.Reshape(o.Shape...)
+}
+
+// Concatenate joins arrays along an existing axis. All must have the same
+// dtype (ErrDTypeMismatch otherwise: convert with AsType first) and the same
+// shape off that axis (ErrShape). The result keeps each input's chunks along
+// axis and the first input's chunks elsewhere; other inputs are cut to them
+// inside the assembling tasks.
+func Concatenate(arrays []*Array, axis int) *Array {
+	if len(arrays) == 0 {
+		return Errored(fmt.Errorf("%w: concatenate of no arrays", ErrOperand))
+	}
+	for _, x := range arrays {
+		if x == nil {
+			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
+		}
+		if x.err != nil {
+			return x
+		}
+	}
+	first := arrays[0]
+	r := first.Rank()
+	ax, err := normAxis(axis, r)
+	if err != nil {
+		return Errored(err)
+	}
+	shape := first.grid.Shape()
+	chunks := first.grid.Chunks()
+	chunks[ax] = nil
+	origins := make([][]int, len(arrays))
+	tok := fmt.Sprint("concatenate ", ax)
+	off := 0
+	for i, x := range arrays {
+		if x.dtype != first.dtype {
+			return Errored(fmt.Errorf("%w: concatenate %s with %s (array %d)", ErrDTypeMismatch, first.dtype, x.dtype, i))
+		}
+		s := x.grid.Shape()
+		if len(s) != r {
+			return Errored(fmt.Errorf("%w: concatenate rank %d with rank %d (array %d)", ErrShape, r, len(s), i))
+		}
+		for j := range s {
+			if j != ax && s[j] != shape[j] {
+				return Errored(fmt.Errorf("%w: concatenate along axis %d: shape %v vs %v (array %d)", ErrShape, ax, shape, s, i))
+			}
+		}
+		origins[i] = make([]int, r)
+		origins[i][ax] = off
+		off += s[ax]
+		if s[ax] > 0 {
+			chunks[ax] = append(chunks[ax], x.grid.AxisChunks(ax)...)
+		}
+		tok += " " + x.name
+	}
+	if len(chunks[ax]) == 0 {
+		chunks[ax] = []int{0}
+	}
+	g, err := chunk.NewGrid(chunks)
+	if err != nil {
+		return Errored(err)
+	}
+	return NewArray(first.dtype, g, tok, concatLayer{srcs: arrays, origins: origins})
+}
+
+type concatLayer struct {
+	srcs    []*Array
+	origins [][]int
+}
+
+func (l concatLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
+	return assembleTask(b, a.dtype, a.grid.BlockBox(idx), l.srcs, l.origins)
+}
+
+// Stack joins arrays of one shape and dtype along a new axis (numpy's
+// stack): ExpandDims on each, then Concatenate.
+func Stack(arrays []*Array, axis int) *Array {
+	if len(arrays) == 0 {
+		return Errored(fmt.Errorf("%w: stack of no arrays", ErrOperand))
+	}
+	ex := make([]*Array, len(arrays))
+	for i, x := range arrays {
+		if x == nil {
+			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
+		}
+		if x.err == nil && arrays[0].err == nil && !chunk.EqualShape(x.grid.Shape(), arrays[0].grid.Shape()) {
+			return Errored(fmt.Errorf("%w: stack shapes %v and %v (array %d)", ErrShape, arrays[0].grid.Shape(), x.grid.Shape(), i))
+		}
+		ex[i] = x.ExpandDims(axis)
+	}
+	return Concatenate(ex, axis)
+}
+
+func init() {
+	cluster.Register("ndarray.reshape", func() cluster.Op { return &ReshapeOp{} })
+}
+
+func fallbackChunks(in, out []int, chunks [][]int) ([][]int, [][]int) {
+	k := 0
+	for k < len(in) && k < len(out) && in[k] == out[k] {
+		k++
+	}
+	ri, ro := make([][]int, len(in)), make([][]int, len(out))
+	for i := range in {
+		if i < k {
+			ri[i] = slices.Clone(chunks[i])
+		} else {
+			ri[i] = []int{in[i]}
+		}
+	}
+	for i := range out {
+		if i < k {
+			ro[i] = slices.Clone(chunks[i])
+		} else {
+			ro[i] = []int{out[i]}
+		}
+	}
+	return ri, ro
+}
