@@ -16,8 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/dashboard/dashtest"
+	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/reduce"
 )
 
 type val struct{}
@@ -235,6 +238,32 @@ func BenchmarkOverhead(b *testing.B) {
 				}
 				if stop != nil {
 					stop()
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOverheadMean is the realistic case: the mean of a random array
+// in 10,000 blocks (about 50 µs of work each), with and without the
+// recorder feeding a served, polled dashboard.
+func BenchmarkOverheadMean(b *testing.B) {
+	for _, withDash := range []bool{false, true} {
+		b.Run(fmt.Sprintf("dashboard=%v", withDash), func(b *testing.B) {
+			a := ndarray.Random([]int{10000, 7500, 10}, chunk.PerAxis(50, 150, 10), 1)
+			for b.Loop() {
+				opts := cluster.LocalOptions{Workers: 2}
+				var srv *httptest.Server
+				if withDash {
+					rec := NewRecorder(Options{})
+					opts.Progress = rec.Progress
+					srv = httptest.NewServer(Handler(rec))
+				}
+				if _, err := reduce.Mean(a).Compute(context.Background(), ndarray.WithExecutor(cluster.NewLocal(opts))); err != nil {
+					b.Fatal(err)
+				}
+				if srv != nil {
+					srv.Close()
 				}
 			}
 		})
