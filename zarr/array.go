@@ -240,6 +240,26 @@ func (a *Array) fill(d *ndarray.Dense) error {
 	return nil
 }
 
+// getRaw reads a stored value, into a pooled buffer when the store can;
+// release gives the buffer back once the bytes are decoded.
+func (a *Array) getRaw(ctx context.Context, key string) (b []byte, release func(), err error) {
+	ag, ok := a.store.(AppendGetter)
+	if !ok {
+		b, err = a.store.Get(ctx, key)
+		return b, func() {}, err
+	}
+	buf, _ := a.encs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	b, err = ag.GetAppend(ctx, key, (*buf)[:0])
+	if err != nil {
+		a.encs.Put(buf)
+		return nil, nil, err
+	}
+	return b, func() { *buf = b; a.encs.Put(buf) }, nil
+}
+
 // readChunk returns the full-size chunk idx (fill value when missing) in
 // a pooled block the caller gives back with putBuf.
 func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error) {
@@ -247,7 +267,7 @@ func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error
 	if a.shard != nil {
 		return a.shard.readShard(ctx, a, key, nil)
 	}
-	b, err := a.store.Get(ctx, key)
+	b, release, err := a.getRaw(ctx, key)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -258,7 +278,9 @@ func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error
 	if err != nil { // missing: the fill value
 		return d, a.fill(d)
 	}
-	if err := a.pipe.DecodeInto(d, b); err != nil {
+	err = a.pipe.DecodeInto(d, b)
+	release()
+	if err != nil {
 		return nil, fmt.Errorf("zarr: chunk %q: %w", key, err)
 	}
 	return d, nil
@@ -414,14 +436,16 @@ func (a *Array) Read(ctx context.Context, box chunk.Box) (*ndarray.Dense, error)
 	if len(pieces) == 1 && a.shard == nil && chunk.EqualShape(box.Shape(), a.meta.Chunks) {
 		// exactly one whole chunk: decode straight into the result
 		key := a.ChunkKey(pieces[0].Block)
-		b, err := a.store.Get(ctx, key)
+		b, release, err := a.getRaw(ctx, key)
 		if errors.Is(err, fs.ErrNotExist) {
 			return out, a.fill(out)
 		}
 		if err != nil {
 			return nil, err
 		}
-		if err := a.pipe.DecodeInto(out, b); err != nil {
+		err = a.pipe.DecodeInto(out, b)
+		release()
+		if err != nil {
 			return nil, fmt.Errorf("zarr: chunk %q: %w", key, err)
 		}
 		return out, nil

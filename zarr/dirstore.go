@@ -220,3 +220,39 @@ func (s *DirectoryStore) Size(ctx context.Context, key string) (int64, error) {
 	}
 	return fi.Size(), nil
 }
+
+// GetAppend reads key appended to buf (AppendGetter), so callers can reuse
+// buffers instead of allocating one per value.
+func (s *DirectoryStore) GetAppend(ctx context.Context, key string, buf []byte) ([]byte, error) {
+	p, err := s.path(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, notExist(key)
+		}
+		return nil, fmt.Errorf("zarr: get %q: %w", key, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return nil, notExist(key)
+	}
+	n := int(fi.Size())
+	start := len(buf)
+	if cap(buf)-start < n {
+		nb := make([]byte, start, start+n)
+		copy(nb, buf)
+		buf = nb
+	}
+	buf = buf[:start+n]
+	if _, err := io.ReadFull(f, buf[start:]); err != nil {
+		return nil, fmt.Errorf("zarr: get %q: %w", key, err)
+	}
+	return buf, nil
+}

@@ -34,6 +34,13 @@ type RangeGetter interface {
 	GetRange(ctx context.Context, key string, off, n int64) ([]byte, error)
 }
 
+// AppendGetter is the optional ability to read a value appended to a
+// caller's buffer, so chunk reads can reuse buffers instead of allocating
+// (and leaving garbage) per chunk.
+type AppendGetter interface {
+	GetAppend(ctx context.Context, key string, buf []byte) ([]byte, error)
+}
+
 // URLer is the optional ability to name the store by a URL that another
 // process (a remote worker) can open with OpenStore.
 type URLer interface {

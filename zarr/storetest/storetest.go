@@ -163,6 +163,15 @@ func checkFixture(t *testing.T, s zarr.Store) {
 			t.Fatalf("GetRange missing: %v", err)
 		}
 	}
+	if ag, ok := s.(zarr.AppendGetter); ok {
+		got, err := ag.GetAppend(ctx, "b/0.0", []byte("pre:"))
+		if err != nil || string(got) != "pre:"+string(Fixture["b/0.0"]) {
+			t.Fatalf("GetAppend = %q, %v", got, err)
+		}
+		if _, err := ag.GetAppend(ctx, "missing", nil); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("GetAppend missing: %v", err)
+		}
+	}
 	if l, ok := s.(zarr.Lister); ok {
 		var keys []string
 		for k, err := range l.List(ctx, "a/") {
