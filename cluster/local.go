@@ -538,15 +538,30 @@ func (l *Local) checkBudget(tasks []runTask) error {
 // so running the lowest number first finishes each branch before starting
 // the next (dask's ordering idea, in its simplest form).
 func assignPriorities(tasks []runTask, want []Key, ids map[Key]int32) {
+	roots := make([]int32, len(want))
+	for i, k := range want {
+		roots[i] = ids[k]
+	}
 	next := int32(0)
-	visited := make([]bool, len(tasks))
+	PostOrder(len(tasks), roots, func(i int32) []int32 { return tasks[i].inputs }, func(i int32) {
+		tasks[i].prio = next
+		next++
+	})
+}
+
+// PostOrder visits the nodes reachable from roots (in order) depth first,
+// calling visit on each node after all its inputs: a task's inputs are
+// visited just before it. Executors number tasks in this order and run the
+// lowest number first, which finishes each branch before starting the next
+// (dask's ordering idea in its simplest form). Nodes are 0..n-1.
+func PostOrder(n int, roots []int32, inputs func(int32) []int32, visit func(int32)) {
+	visited := make([]bool, n)
 	type frame struct {
 		id int32
 		i  int
 	}
 	var stack []frame
-	for _, k := range want {
-		root := ids[k]
+	for _, root := range roots {
 		if visited[root] {
 			continue
 		}
@@ -554,9 +569,9 @@ func assignPriorities(tasks []runTask, want []Key, ids map[Key]int32) {
 		stack = append(stack[:0], frame{root, 0})
 		for len(stack) > 0 {
 			f := &stack[len(stack)-1]
-			t := &tasks[f.id]
-			if f.i < len(t.inputs) {
-				c := t.inputs[f.i]
+			in := inputs(f.id)
+			if f.i < len(in) {
+				c := in[f.i]
 				f.i++
 				if !visited[c] {
 					visited[c] = true
@@ -564,8 +579,7 @@ func assignPriorities(tasks []runTask, want []Key, ids map[Key]int32) {
 				}
 				continue
 			}
-			t.prio = next
-			next++
+			visit(f.id)
 			stack = stack[:len(stack)-1]
 		}
 	}

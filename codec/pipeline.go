@@ -140,16 +140,7 @@ func (p *Pipeline) Decode(src []byte) (*ndarray.Dense, error) {
 	n := int(ser.Nbytes())
 	// bounds[i]: the largest input of bytes codec i, so the largest output
 	// of its decode.
-	bounds := make([]int, len(p.bytes))
-	b := n
-	for i, c := range p.bytes {
-		bounds[i] = b
-		if bd, ok := c.(Bounder); ok {
-			b = bd.MaxEncodedLen(b)
-		} else {
-			b = 2*b + 1<<16
-		}
-	}
+	bounds := p.decodeBounds(n)
 	var held []*[]byte
 	defer func() {
 		for _, b := range held {
@@ -209,16 +200,7 @@ func (p *Pipeline) DecodeInto(dst *ndarray.Dense, src []byte) error {
 		_, err := p.Decode(src)
 		return err
 	}
-	bounds := make([]int, len(p.bytes))
-	b := n
-	for i, c := range p.bytes {
-		bounds[i] = b
-		if bd, ok := c.(Bounder); ok {
-			b = bd.MaxEncodedLen(b)
-		} else {
-			b = 2*b + 1<<16
-		}
-	}
+	bounds := p.decodeBounds(n)
 	var held []*[]byte
 	defer func() {
 		for _, b := range held {
@@ -259,4 +241,22 @@ func (p *Pipeline) DecodeInto(dst *ndarray.Dense, src []byte) error {
 		}
 	}
 	return nil
+}
+
+// decodeBounds returns, for each bytes codec, the largest input it can
+// have, hence the largest output of its decode, for a serialised chunk of n
+// bytes: the bound that keeps every decode stage from allocating more than
+// the chunk needs plus its codec's overhead.
+func (p *Pipeline) decodeBounds(n int) []int {
+	bounds := make([]int, len(p.bytes))
+	b := n
+	for i, c := range p.bytes {
+		bounds[i] = b
+		if bd, ok := c.(Bounder); ok {
+			b = bd.MaxEncodedLen(b)
+		} else {
+			b = 2*b + 1<<16
+		}
+	}
+	return bounds
 }

@@ -79,27 +79,38 @@ func isDirErr(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
-func (s *DirectoryStore) GetRange(ctx context.Context, key string, off, n int64) ([]byte, error) {
+// open opens the file of key for reading and returns its size; a missing
+// key or a directory is fs.ErrNotExist.
+func (s *DirectoryStore) open(key string) (*os.File, int64, error) {
 	p, err := s.path(key)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	f, err := os.Open(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, notExist(key)
+			return nil, 0, notExist(key)
 		}
-		return nil, fmt.Errorf("zarr: get %q: %w", key, err)
+		return nil, 0, fmt.Errorf("zarr: get %q: %w", key, err)
 	}
-	defer f.Close()
 	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, 0, notExist(key)
+	}
+	return f, fi.Size(), nil
+}
+
+func (s *DirectoryStore) GetRange(ctx context.Context, key string, off, n int64) ([]byte, error) {
+	f, size, err := s.open(key)
 	if err != nil {
 		return nil, err
 	}
-	if fi.IsDir() {
-		return nil, notExist(key)
-	}
-	size := fi.Size()
+	defer f.Close()
 	if off < 0 {
 		off += size
 	}
@@ -224,26 +235,12 @@ func (s *DirectoryStore) Size(ctx context.Context, key string) (int64, error) {
 // GetAppend reads key appended to buf (AppendGetter), so callers can reuse
 // buffers instead of allocating one per value.
 func (s *DirectoryStore) GetAppend(ctx context.Context, key string, buf []byte) ([]byte, error) {
-	p, err := s.path(key)
+	f, size, err := s.open(key)
 	if err != nil {
 		return nil, err
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, notExist(key)
-		}
-		return nil, fmt.Errorf("zarr: get %q: %w", key, err)
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, notExist(key)
-	}
-	n := int(fi.Size())
+	n := int(size)
 	start := len(buf)
 	if cap(buf)-start < n {
 		nb := make([]byte, start, start+n)

@@ -80,37 +80,15 @@ func newRun(sub *cluster.Graph, want []cluster.Key, maxLosses int) *runState {
 	}
 	// Depth-first post-order priorities from the wanted keys, as the local
 	// executor: finish branches before starting new ones.
+	roots := make([]int32, len(want))
+	for i, k := range want {
+		roots[i] = r.ids[k]
+	}
 	next := int32(0)
-	seen := make([]bool, len(r.tasks))
-	type frame struct {
-		id int32
-		i  int
-	}
-	var stack []frame
-	for _, k := range want {
-		root := r.ids[k]
-		if seen[root] {
-			continue
-		}
-		seen[root] = true
-		stack = append(stack[:0], frame{root, 0})
-		for len(stack) > 0 {
-			f := &stack[len(stack)-1]
-			t := &r.tasks[f.id]
-			if f.i < len(t.in) {
-				c := t.in[f.i]
-				f.i++
-				if !seen[c] {
-					seen[c] = true
-					stack = append(stack, frame{c, 0})
-				}
-				continue
-			}
-			t.prio = next
-			next++
-			stack = stack[:len(stack)-1]
-		}
-	}
+	cluster.PostOrder(len(r.tasks), roots, func(i int32) []int32 { return r.tasks[i].in }, func(i int32) {
+		r.tasks[i].prio = next
+		next++
+	})
 	r.ready.tasks = r.tasks
 	r.start, r.started = time.Now(), map[int32]time.Time{}
 	return r
