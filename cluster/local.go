@@ -55,6 +55,9 @@ type Progress struct {
 	Kind        string
 	Elapsed     time.Duration // since Run started
 	TaskTime    time.Duration // the finished task's run time
+	// Thread is which of the executor's task slots ran the task (0 ..
+	// Workers-1), for a task stream per thread.
+	Thread int
 }
 
 // LocalOptions configures a Local executor.
@@ -253,10 +256,11 @@ func (h *readyHeap) Pop() any {
 }
 
 type result struct {
-	id  int32
-	val Value
-	err error
-	dur time.Duration
+	id     int32
+	val    Value
+	err    error
+	dur    time.Duration
+	thread int
 }
 
 // Run implements Executor. Tasks run in an order that finishes branches
@@ -329,7 +333,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 	work := make(chan int32)
 	results := make(chan result, l.opts.Workers)
 	var wg sync.WaitGroup
-	for range l.opts.Workers {
+	for thread := range l.opts.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -341,7 +345,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 				}
 				t0 := time.Now()
 				v, err := runOp(ctx, t.task.Op, in)
-				results <- result{id: id, val: v, err: err, dur: time.Since(t0)}
+				results <- result{id: id, val: v, err: err, dur: time.Since(t0), thread: thread}
 			}
 		}()
 	}
@@ -491,7 +495,7 @@ func (l *Local) Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Va
 		}
 		if l.opts.Progress != nil {
 			l.opts.Progress(Progress{Done: done, Total: total, Running: running, HeldBytes: held, PeakBytes: peak,
-				Key: t.task.Key, Kind: t.task.Op.Kind(), Elapsed: time.Since(start), TaskTime: r.dur})
+				Key: t.task.Key, Kind: t.task.Op.Kind(), Elapsed: time.Since(start), TaskTime: r.dur, Thread: r.thread})
 		}
 	}
 	return firstErr

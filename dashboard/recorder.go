@@ -10,6 +10,7 @@ package dashboard
 
 import (
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -137,9 +138,20 @@ func (r *Recorder) kind(k string) *KindProgress {
 
 // Progress records one finished task; use it as an executor's progress
 // callback (alone or from a callback that also drives a progress bar).
+// The task stream shows one row per thread of the local executor.
 func (r *Recorder) Progress(p cluster.Progress) {
-	r.ProgressFrom("local", p)
+	r.ProgressFrom(threadNames[min(p.Thread, len(threadNames)-1)], p)
 }
+
+// threadNames are the local executor's rows on the task stream (built once
+// so Progress does not allocate).
+var threadNames = func() []string {
+	out := make([]string, 256)
+	for i := range out {
+		out[i] = "local/" + strconv.Itoa(i)
+	}
+	return out
+}()
 
 // ProgressFrom records a finished task run by the named worker.
 func (r *Recorder) ProgressFrom(worker string, p cluster.Progress) {
