@@ -58,7 +58,10 @@ if ! pgrep -x munged >/dev/null; then
   fi
 fi
 
+# at least 4 CPUs (SlurmdParameters=config_overrides lets the node claim
+# more than it has), so 2 jobs x 2 worker processes run at once
 cpus=$(nproc)
+if [ "$cpus" -lt 4 ]; then cpus=4; fi
 mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512 ))
 mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
 want=$(cat <<CONF
@@ -98,17 +101,20 @@ if [ ! -f "$CONF" ] || [ "$(cat "$CONF")" != "$want" ]; then
   for pf in /run/slurmctld.pid /run/slurmd.pid; do
     if [ -s "$pf" ]; then kill "$(cat "$pf")" 2>/dev/null || true; fi
   done
-  sleep 1
+  # wait until the old daemons are gone, else the checks below would see
+  # them shutting down and start nothing
+  for _ in $(seq 1 100); do
+    pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null || break
+    sleep 0.1
+  done
 fi
 export SLURM_CONF=$CONF
-if ! pgrep -x slurmctld >/dev/null; then
-  /usr/sbin/slurmctld -f "$CONF"
-fi
-if ! pgrep -x slurmd >/dev/null; then
-  /usr/sbin/slurmd -f "$CONF" -N localhost
-fi
-for _ in $(seq 1 100); do
-  state=$(sinfo -h -N -o %T 2>/dev/null | head -1 || true)
+# (Re)start whichever daemon is not running, on every round: a daemon seen
+# shutting down a moment ago is started again once it is gone.
+for _ in $(seq 1 150); do
+  pgrep -x slurmctld >/dev/null || /usr/sbin/slurmctld -f "$CONF" || true
+  pgrep -x slurmd >/dev/null || /usr/sbin/slurmd -f "$CONF" -N localhost || true
+  state=$(timeout 2 sinfo -h -N -o %T 2>/dev/null | head -1 || true)
   case "$state" in
     idle*|mixed*|allocated*) echo "$CONF"; exit 0 ;;
     down*|drain*) scontrol update nodename=localhost state=resume >/dev/null 2>&1 || true ;;

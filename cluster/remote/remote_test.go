@@ -18,7 +18,36 @@ import (
 // cluster starts this same binary with "tessera-worker".
 func TestMain(m *testing.M) {
 	remote.MaybeServe()
+	// Registered only in the client: worker processes (which never return
+	// from MaybeServe) do not know this kind.
+	cluster.Register("remotetest.clientonly", func() cluster.Op { return &clientOnlyOp{} })
 	os.Exit(m.Run())
+}
+
+type clientOnlyOp struct{}
+
+func (clientOnlyOp) Kind() string { return "remotetest.clientonly" }
+func (clientOnlyOp) Run(context.Context, []cluster.Value) (cluster.Value, error) {
+	return num{V: 1, Bytes: 8}, nil
+}
+
+// A task whose op kind the workers have not registered is refused with an
+// error naming the kind (cluster.ErrUnknownOp in the worker's message), and
+// the cluster stays usable.
+func TestUnregisteredOpKindRefused(t *testing.T) {
+	c := start(t, remote.LocalClusterOptions{Workers: 1, Threads: 1})
+	ctx := context.Background()
+	g := cluster.NewGraph()
+	g.Add(cluster.Task{Key: "x", Op: clientOnlyOp{}})
+	_, err := runOne(ctx, c, g, "x")
+	var te *cluster.TaskError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "remotetest.clientonly") || !strings.Contains(err.Error(), "unknown op kind") {
+		t.Fatalf("err = %v, want a task error naming the unknown kind", err)
+	}
+	g2, root := tree(t, 8, constOp{})
+	if got, err := runOne(ctx, c, g2, root); err != nil || got != 28 {
+		t.Fatalf("cluster unusable after a refused task: %v %v", got, err)
+	}
 }
 
 type num struct {

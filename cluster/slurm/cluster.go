@@ -116,11 +116,22 @@ func hostIP() string {
 
 // JobScript returns the exact batch script Scale submits.
 func (c *SLURMCluster) JobScript() (string, error) {
-	return c.o.Script(c.Addr(), c.credf)
+	c.mu.Lock()
+	o := c.o
+	c.mu.Unlock()
+	return o.Script(c.Addr(), c.credf)
 }
 
 // WorkersPerJob is Options.Processes.
 func (c *SLURMCluster) WorkersPerJob() int { return c.o.Processes }
+
+// SetLifetime changes Options.Lifetime for jobs submitted from now on
+// (jobs already submitted keep theirs).
+func (c *SLURMCluster) SetLifetime(d time.Duration) {
+	c.mu.Lock()
+	c.o.Lifetime = d
+	c.mu.Unlock()
+}
 
 // Scale asks for n workers: ceil(n/Processes) jobs in total (submitting or
 // cancelling jobs to get there).

@@ -67,6 +67,10 @@ type Options struct {
 	// ends, so their results move to other workers instead of dying with
 	// the job (2 minutes when 0, a tenth of the walltime if that is less).
 	DrainBefore time.Duration
+	// Lifetime, when set, is how long a worker runs before it asks to be
+	// drained, whatever the walltime (dask's --lifetime); it must leave the
+	// drain time before the walltime ends.
+	Lifetime time.Duration
 	// SharedDirectory holds the cluster credentials file the workers read;
 	// it must be visible from the compute nodes (LogDirectory, else
 	// $HOME/.tessera, when empty). The file is mode 0600 and removed by
@@ -165,6 +169,9 @@ func slurmMem(b int64) string {
 
 // lifetime is how long a worker runs before asking to be drained.
 func (o *Options) lifetime() time.Duration {
+	if o.Lifetime > 0 {
+		return o.Lifetime
+	}
 	w, _ := ParseWalltime(o.Walltime)
 	d := o.DrainBefore
 	if d > w/10 {

@@ -250,3 +250,123 @@ func TestAdaptFollowsQueuedWork(t *testing.T) {
 	jobs, _ := c.Jobs(ctx)
 	t.Fatalf("adapt did not shrink to 0: %+v", jobs)
 }
+
+// A worker job cancelled with scancel in the middle of a computation: its
+// workers die with it, the scheduler recomputes what they held from the
+// graph on the other job's workers, and the result is still correct.
+func TestScancelMidComputation(t *testing.T) {
+	needSlurm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := testOptions(t)
+	o.Cores, o.Processes = 2, 2
+	c, err := slurm.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Scale(ctx, 4); err != nil { // 2 jobs x 2 worker processes
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := c.WaitForWorkers(wctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := c.Jobs(ctx)
+	if err != nil || len(jobs) != 2 {
+		t.Fatalf("jobs %v %v", jobs, err)
+	}
+	g, root := tree(400, 15*time.Millisecond) // about 1.5 s of work on 4 workers
+	done := make(chan error, 1)
+	var got float64
+	go func() {
+		done <- c.Run(ctx, g, []cluster.Key{root}, func(_ cluster.Key, v cluster.Value) error { got = v.(num).V; return nil })
+	}()
+	time.Sleep(500 * time.Millisecond)
+	if out, err := exec.Command("scancel", jobs[0].ID).CombinedOutput(); err != nil {
+		t.Fatalf("scancel: %v %s", err, out)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("run after scancel: %v", err)
+	}
+	if got != 400*399/2 {
+		t.Fatalf("result %v after a job was cancelled, want %d", got, 400*399/2)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(c.Snapshot().Workers) != 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := len(c.Snapshot().Workers); n != 2 {
+		t.Fatalf("%d workers after cancelling one job of two, want 2", n)
+	}
+}
+
+// Workers drain before their walltime: a job whose workers reach their
+// lifetime hands its persisted blocks to the other job's workers and ends
+// by itself (it leaves squeue before any time limit), and a later graph
+// finds every block still held.
+func TestWalltimeDrainHandsOff(t *testing.T) {
+	needSlurm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := slurm.New(testOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A long-lived job first, then one whose worker drains after 4 s.
+	if err := c.Scale(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer wcancel()
+	if err := c.WaitForWorkers(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	c.SetLifetime(4 * time.Second)
+	if err := c.Scale(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitForWorkers(wctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ := c.Jobs(ctx)
+	if len(jobs) != 2 {
+		t.Fatalf("jobs %v", jobs)
+	}
+	short := jobs[1].ID
+	g, _ := tree(32, 0)
+	keys := g.Keys()[:32]
+	if err := c.Persist(ctx, g, keys); err != nil {
+		t.Fatal(err)
+	}
+	perWorker := map[string]int64{}
+	for _, w := range c.Snapshot().Workers {
+		perWorker[w.ID] = w.Done
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(c.Snapshot().Workers) != 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	sn := c.Snapshot()
+	if len(sn.Workers) != 1 || sn.PinnedKeys != 32 || sn.Keys != 32 {
+		t.Fatalf("after the drain: %+v (tasks per worker before: %v)", sn, perWorker)
+	}
+	// Every persisted block is still held: ops that would fail are not run.
+	g2 := cluster.NewGraph()
+	for _, k := range keys {
+		g2.Add(cluster.Task{Key: k, Op: constOp{V: -1e9}})
+	}
+	g2.Add(cluster.Task{Key: "top", Op: sumOp{}, Inputs: keys})
+	var got float64
+	if err := c.Run(ctx, g2, []cluster.Key{"top"}, func(_ cluster.Key, v cluster.Value) error { got = v.(num).V; return nil }); err != nil || got != 32*31/2 {
+		t.Fatalf("after the drain: %v %v", got, err)
+	}
+	for time.Now().Before(deadline) && squeueIDs(t, []string{short}) != "" {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if s := squeueIDs(t, []string{short}); s != "" {
+		t.Fatalf("drained job still in squeue: %s", s)
+	}
+}

@@ -22,9 +22,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// The seed story at small sizes on the real single-node Slurm: two
-// workers in one job, two means and a persisted mean, each equal to the
-// local executor's value.
+// The seed story at small sizes on the real single-node Slurm: 2 jobs x 2
+// worker processes, two means and a persisted mean, each equal to the local
+// executor's value.
 func TestSeedStoryOnSlurm(t *testing.T) {
 	slurmtest.Require(t)
 	o := slurm.Options{Queue: "short,brief-low", Cores: 2, Processes: 2, Memory: "2GB", Walltime: "00:10:00",
@@ -32,7 +32,7 @@ func TestSeedStoryOnSlurm(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := run(ctx, &out, o, 2, 20, 20, false, time.Minute); err != nil {
+	if err := run(ctx, &out, o, 4, 20, 20, false, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	t.Log("\n" + out.String())
