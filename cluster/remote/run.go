@@ -233,8 +233,24 @@ func (r *runState) onFailed(s *Scheduler, w *wstate, k cluster.Key, msg string, 
 	}
 	t.running = false
 	if retryable {
-		// An input vanished with a dead peer: recompute it.
-		r.lose(i, w.id+" (input lost)")
+		// An input could not be fetched from the worker the scheduler
+		// named (most often it died and its loss is not yet detected).
+		// The consumer is not at fault, so this does not count against its
+		// loss budget; instead the other holders of its inputs are
+		// forgotten, so replan recomputes those inputs from the graph (or
+		// uses copies on w) and the task cannot be sent to the same dead
+		// peer again.
+		for _, j := range t.in {
+			k := r.tasks[j].t.Key
+			for h := range s.where[k] {
+				if h != w {
+					delete(s.where[k], h)
+				}
+			}
+			if len(s.where[k]) == 0 {
+				delete(s.where, k)
+			}
+		}
 		r.replan(s)
 		return
 	}

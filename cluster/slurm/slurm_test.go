@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -157,8 +157,9 @@ func TestPendingJobsShowReason(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	o := testOptions(t)
-	// One job takes every CPU of the node, so a second one must wait.
-	o.Cores, o.Processes = runtime.NumCPU(), min(2, runtime.NumCPU())
+	// One job takes every CPU the node declares, so a second one must wait.
+	cpus := nodeCPUs(t)
+	o.Cores, o.Processes = cpus, min(2, cpus)
 	c, err := slurm.New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -369,4 +370,18 @@ func TestWalltimeDrainHandsOff(t *testing.T) {
 	if s := squeueIDs(t, []string{short}); s != "" {
 		t.Fatalf("drained job still in squeue: %s", s)
 	}
+}
+
+// nodeCPUs is the CPU count the Slurm node declares (slurm-up.sh may claim
+// more than the machine has).
+func nodeCPUs(t *testing.T) int {
+	out, err := exec.Command("sinfo", "-h", "-N", "-o", "%c").Output()
+	if err != nil {
+		t.Fatalf("sinfo: %v", err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(strings.Split(string(out), "\n")[0]))
+	if err != nil || n < 1 {
+		t.Fatalf("sinfo CPUs %q: %v", out, err)
+	}
+	return n
 }
