@@ -254,6 +254,11 @@ func (g *Grid) Blocks() iter.Seq[[]int] {
 	return odometer(g.NumBlocks())
 }
 
+// Indices yields every n-d index in [0, n) in C order (last axis
+// fastest). The yielded slice is reused between iterations; copy it to
+// keep it. Nothing is yielded when some n[a] is 0.
+func Indices(n []int) iter.Seq[[]int] { return odometer(n) }
+
 // odometer yields every index in [0, n) in C order, reusing one slice.
 func odometer(n []int) iter.Seq[[]int] {
 	return func(yield func([]int) bool) {

@@ -307,7 +307,7 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	}
 	sidx := make([]int, sg.Rank())
 	fixedLocal := make([]int, sg.Rank())
-	for combo := range odometerSeq(n) { // yields nothing when some n[d] is 0
+	for combo := range chunk.Indices(n) { // yields nothing when some n[d] is 0
 		for s := range sidx {
 			if l.fixed != nil && l.fixed[s] >= 0 {
 				sidx[s] = sg.AxisBlock(s, l.fixed[s])
@@ -416,33 +416,6 @@ func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *GatherPiece) 
 	return sk, nil
 }
 
-// odometerSeq yields every index in [0, n) in C order (reusing the slice).
-func odometerSeq(n []int) func(func([]int) bool) {
-	return func(yield func([]int) bool) {
-		for _, k := range n {
-			if k == 0 {
-				return
-			}
-		}
-		idx := make([]int, len(n))
-		for {
-			if !yield(idx) {
-				return
-			}
-			a := len(n) - 1
-			for ; a >= 0; a-- {
-				idx[a]++
-				if idx[a] < n[a] {
-					break
-				}
-				idx[a] = 0
-			}
-			if a < 0 {
-				return
-			}
-		}
-	}
-}
 
 // newOIndex builds the array: outChunks are the output chunk sizes per
 // axis; lists[d] is the global source position of every output element

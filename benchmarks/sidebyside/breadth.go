@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/tessera-array/tessera/benchmarks/internal/child"
 	"math/rand/v2"
 	"time"
 
@@ -84,7 +85,7 @@ func runRechunk(ctx context.Context, rows, cores int) (measurement, error) {
 	if err != nil {
 		return measurement{}, err
 	}
-	return measurement{Seconds: time.Since(t0).Seconds(), Value: s.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
+	return measurement{Seconds: time.Since(t0).Seconds(), Value: s.Float64s()[0], MaxRSS: float64(child.SelfMaxRSS()) / 1024}, nil
 }
 
 func runOverlap(ctx context.Context, n, cores int) (measurement, error) {
@@ -96,5 +97,5 @@ func runOverlap(ctx context.Context, n, cores int) (measurement, error) {
 	if err != nil {
 		return measurement{}, err
 	}
-	return measurement{Seconds: time.Since(t0).Seconds(), Value: s.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
+	return measurement{Seconds: time.Since(t0).Seconds(), Value: s.Float64s()[0], MaxRSS: float64(child.SelfMaxRSS()) / 1024}, nil
 }

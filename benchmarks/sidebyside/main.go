@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/tessera-array/tessera/benchmarks/internal/child"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,51 +220,16 @@ func findScript() string {
 	return ""
 }
 
-// runChild runs a command, parses its JSON line and fills MaxRSS from the
-// kernel's accounting of the child (the larger of that and what it said).
+// runChild runs a command and decodes its measurement; the kernel's peak
+// RSS of the child wins when it is larger than what the child said.
 func runChild(pin bool, cores int, name string, args ...string) (measurement, error) {
-	if pin {
-		if ts, err := exec.LookPath("taskset"); err == nil {
-			args = append([]string{"-c", fmt.Sprintf("0-%d", cores-1), name}, args...)
-			name = ts
-		}
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(cores), "OMP_NUM_THREADS=1")
-	cmd.Env = dropEnv(cmd.Env, "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return measurement{}, fmt.Errorf("%v: %s", err, errb.String())
-	}
 	var m measurement
-	line := strings.TrimSpace(out.String())
-	if i := strings.LastIndex(line, "\n"); i >= 0 {
-		line = line[i+1:]
+	rss, err := child.Run(&m, pin, cores, name, args...)
+	if err != nil {
+		return measurement{}, err
 	}
-	if err := json.Unmarshal([]byte(line), &m); err != nil {
-		return measurement{}, fmt.Errorf("bad output %q: %w", out.String(), err)
-	}
-	if rss := rusageMaxRSS(cmd.ProcessState); rss > 0 {
-		m.MaxRSS = max(m.MaxRSS, float64(rss)/1024)
-	}
+	m.MaxRSS = max(m.MaxRSS, rss)
 	return m, nil
-}
-
-func dropEnv(env []string, names ...string) []string {
-	out := env[:0:0]
-	for _, e := range env {
-		keep := true
-		for _, n := range names {
-			if strings.HasPrefix(e, n+"=") {
-				keep = false
-			}
-		}
-		if keep {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // runTessera is the child side: one workload in this fresh process.
@@ -278,7 +244,7 @@ func runTessera(name string, size, cores int) (measurement, error) {
 		if err != nil {
 			return measurement{}, err
 		}
-		return measurement{Seconds: time.Since(t0).Seconds(), Value: m.Float64s()[0], MaxRSS: float64(selfMaxRSS()) / 1024}, nil
+		return measurement{Seconds: time.Since(t0).Seconds(), Value: m.Float64s()[0], MaxRSS: float64(child.SelfMaxRSS()) / 1024}, nil
 	case "remote-tasks", "remote-mean":
 		return runRemote(ctx, name, size, cores)
 	case "rechunk":
@@ -294,7 +260,7 @@ func runTessera(name string, size, cores int) (measurement, error) {
 			v = float64(val.(num))
 			return nil
 		})
-		return measurement{Seconds: time.Since(t0).Seconds(), Value: v, Tasks: g.Len(), MaxRSS: float64(selfMaxRSS()) / 1024}, err
+		return measurement{Seconds: time.Since(t0).Seconds(), Value: v, Tasks: g.Len(), MaxRSS: float64(child.SelfMaxRSS()) / 1024}, err
 	}
 	return measurement{}, fmt.Errorf("unknown workload %q", name)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/tessera-array/tessera/benchmarks/internal/child"
 	"time"
 
 	"github.com/tessera-array/tessera/chunk"
@@ -40,7 +41,7 @@ func runRemote(ctx context.Context, name string, size, cores int) (measurement, 
 			return measurement{}, err
 		}
 		ls, _, err := run(local)
-		return measurement{Seconds: rs, LocalSeconds: ls, Value: v, Tasks: g.Len(), MaxRSS: float64(selfMaxRSS()) / 1024}, err
+		return measurement{Seconds: rs, LocalSeconds: ls, Value: v, Tasks: g.Len(), MaxRSS: float64(child.SelfMaxRSS()) / 1024}, err
 	default: // remote-mean
 		a := ndarray.Random([]int{size, 7500, 100}, chunk.PerAxis(400, 400, 100), 0)
 		run := func(ex cluster.Executor) (float64, float64, error) {
@@ -56,6 +57,6 @@ func runRemote(ctx context.Context, name string, size, cores int) (measurement, 
 			return measurement{}, err
 		}
 		ls, _, err := run(local)
-		return measurement{Seconds: rs, LocalSeconds: ls, Value: v, MaxRSS: float64(selfMaxRSS()) / 1024}, err
+		return measurement{Seconds: rs, LocalSeconds: ls, Value: v, MaxRSS: float64(child.SelfMaxRSS()) / 1024}, err
 	}
 }

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
-	"strings"
 
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -58,19 +56,4 @@ func treeGraph(n int) (*cluster.Graph, cluster.Key) {
 		level = next
 	}
 	return g, level[0]
-}
-
-// selfMaxRSS is this process's peak resident set in KB (Linux VmHWM).
-func selfMaxRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb
-		}
-	}
-	return 0
 }

@@ -19,12 +19,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/tessera-array/tessera/benchmarks/internal/child"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -72,11 +71,11 @@ func main() {
 	for _, c := range []string{"zstd1", "blosclz4"} {
 		for _, ph := range []string{"write", "readall", "readchunks"} {
 			fmt.Fprintf(os.Stderr, "%s %s ...\n", c, ph)
-			t, err := child(*threads, self, "-phase", ph, "-dir", filepath.Join(root, "t-"+c), "-codec", c, "-n", strconv.Itoa(*n), "-threads", strconv.Itoa(*threads))
+			t, err := runChild(*threads, self, "-phase", ph, "-dir", filepath.Join(root, "t-"+c), "-codec", c, "-n", strconv.Itoa(*n), "-threads", strconv.Itoa(*threads))
 			if err != nil {
 				fatal(fmt.Errorf("tessera %s %s: %w", c, ph, err))
 			}
-			p, err := child(*threads, "/usr/bin/python3", script, ph, filepath.Join(root, "p-"+c), c, strconv.Itoa(*n), strconv.Itoa(*threads))
+			p, err := runChild(*threads, "/usr/bin/python3", script, ph, filepath.Join(root, "p-"+c), c, strconv.Itoa(*n), strconv.Itoa(*threads))
 			if err != nil {
 				fatal(fmt.Errorf("zarr-python %s %s: %w", c, ph, err))
 			}
@@ -108,25 +107,13 @@ func findScript() string {
 	return ""
 }
 
-func child(threads int, name string, args ...string) (result, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(threads))
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return result{}, fmt.Errorf("%v: %s", err, errb.String())
-	}
+func runChild(threads int, name string, args ...string) (result, error) {
 	var r result
-	line := strings.TrimSpace(out.String())
-	if i := strings.LastIndex(line, "\n"); i >= 0 {
-		line = line[i+1:]
+	rss, err := child.Run(&r, false, threads, name, args...)
+	if err != nil {
+		return result{}, err
 	}
-	if err := json.Unmarshal([]byte(line), &r); err != nil {
-		return result{}, fmt.Errorf("output %q: %w", out.String(), err)
-	}
-	if rss := rusageMaxRSS(cmd.ProcessState); rss > 0 {
-		r.MaxRSS = max(r.MaxRSS, float64(rss)/1024)
-	}
+	r.MaxRSS = max(r.MaxRSS, rss)
 	return r, nil
 }
 
