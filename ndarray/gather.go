@@ -416,7 +416,6 @@ func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *GatherPiece) 
 	return sk, nil
 }
 
-
 // newOIndex builds the array: outChunks are the output chunk sizes per
 // axis; lists[d] is the global source position of every output element
 // along d (-1: fill), or nil for a new axis.
