@@ -11,6 +11,9 @@ PACKAGES=(
   python3-numcodecs
   python3-zarr
   python3-xarray
+  # xarray's NetCDF-4 backend and non-standard CF calendars
+  python3-netcdf4
+  python3-cftime
   python3-dask
   python3-distributed
   # GDAL (library for the cgo raster and vrt packages, gdalinfo,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need, then vets and runs
-# every test (unit, interop against the real peers, examples, fuzz seeds).
+# every test (unit, interop against the real peers, examples, fuzz seeds),
+# under the race detector.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 go vet ./...
-go test -count=1 -timeout 25m ./...
+go test -race -count=1 -timeout 25m ./...
