@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
@@ -31,10 +30,19 @@ var ErrUnaligned = errors.New("zarr: array blocks do not align with Zarr chunks"
 // store's options), its path, the token of the metadata the task was built
 // against, and the array options (Options.WriteEmptyChunks holds in write
 // tasks). It is plain data that JSON and gob encode.
+//
+// Tasks open the array through a bounded per-process cache keyed by the
+// whole spec, so the metadata is read once per process, not once per
+// block. A process opening the array afresh whose metadata no longer has
+// the spec's token (the array was appended to or rewritten since) runs the
+// task on the current metadata, uncached; the region is checked against
+// it. Metadata rewritten by another process while a cached entry lives is
+// not seen until the entry is evicted: build new graphs after changing an
+// array, as with dask's cached zarr metadata.
 type ArraySpec struct {
 	Store   StoreSpec
 	Path    string
-	Meta    string // metadata token (metaToken)
+	Meta    string // metadata token (metaToken); "" opens uncached
 	Options Options
 }
 
@@ -93,13 +101,13 @@ type ReadOp struct {
 
 func (*ReadOp) Kind() string { return "zarr.read" }
 
-// Run reads the region of the array the spec opens.
+// Run reads the region through the process's cache of open arrays.
 func (o *ReadOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	box, err := opBox("zarr.read", o.Array, o.Lo, o.Hi)
 	if err != nil {
 		return nil, err
 	}
-	a, release, err := openTaskArray(ctx, o.Array)
+	a, release, err := taskArrays.acquire(ctx, o.Array)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +123,8 @@ type WriteOp struct {
 
 func (*WriteOp) Kind() string { return "zarr.write" }
 
-// Run writes the block into the array the spec opens, with the spec's
-// store and array options.
+// Run writes the block through the process's cache of open arrays, with
+// the spec's store and array options.
 func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("zarr.write: %d inputs", len(in))
@@ -129,7 +137,7 @@ func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 	if err != nil {
 		return nil, err
 	}
-	a, release, err := openTaskArray(ctx, o.Array)
+	a, release, err := taskArrays.acquire(ctx, o.Array)
 	if err != nil {
 		return nil, err
 	}
@@ -139,25 +147,6 @@ func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 		return nil, err
 	}
 	return ndarray.Written{Bytes: n}, nil
-}
-
-// openTaskArray opens the array of spec for one task; done closes its
-// store (zip).
-func openTaskArray(ctx context.Context, spec ArraySpec) (a *Array, done func(), err error) {
-	s, err := OpenSpec(ctx, spec.Store)
-	if err != nil {
-		return nil, nil, err
-	}
-	done = func() {
-		if c, ok := s.(io.Closer); ok {
-			_ = c.Close()
-		}
-	}
-	if a, err = OpenArray(ctx, s, spec.Path, spec.Options); err != nil {
-		done()
-		return nil, nil, err
-	}
-	return a, done, nil
 }
 
 type readLayer struct {

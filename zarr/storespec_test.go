@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"fmt"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,6 +72,74 @@ func TestMemoryStoreLazyAndSink(t *testing.T) {
 	w2, err := ndarray.Mul(x, 2.0).Compute(ctx)
 	require.NoError(t, err)
 	assert.True(t, doubled.Equal(w2), "memory-to-memory store through a Sink differs")
+}
+
+// countingStore is a directory store registered under the test scheme
+// "counting" that counts the metadata reads of each directory.
+type countingStore struct {
+	*zarr.DirectoryStore
+	url string
+}
+
+var metaGets sync.Map // directory → *atomic.Int64
+
+func metaGetsOf(dir string) *atomic.Int64 {
+	v, _ := metaGets.LoadOrStore(dir, new(atomic.Int64))
+	return v.(*atomic.Int64)
+}
+
+func init() {
+	zarr.RegisterScheme("counting", func(ctx context.Context, s zarr.StoreSpec) (zarr.Store, error) {
+		u, err := url.Parse(s.URL)
+		if err != nil {
+			return nil, err
+		}
+		ds, err := zarr.OpenSpec(ctx, zarr.StoreSpec{URL: u.Path, Fsync: s.Fsync})
+		if err != nil {
+			return nil, err
+		}
+		return &countingStore{DirectoryStore: ds.(*zarr.DirectoryStore), url: s.URL}, nil
+	})
+}
+
+func (s *countingStore) Get(ctx context.Context, key string) ([]byte, error) {
+	switch path.Base(key) {
+	case "zarr.json", ".zarray", ".zattrs":
+		metaGetsOf(s.Root()).Add(1)
+	}
+	return s.DirectoryStore.Get(ctx, key)
+}
+
+func (s *countingStore) Spec() zarr.StoreSpec {
+	return zarr.StoreSpec{URL: s.url, Fsync: s.DirectoryStore.Fsync()}
+}
+
+// Many tasks reading blocks of one array at once load its metadata once:
+// the first opens it, the others wait for it (counted by a store of a
+// registered scheme, which tasks open from their spec).
+func TestConcurrentBlockReadsLoadMetadataOnce(t *testing.T) {
+	dir := t.TempDir()
+	s, err := zarr.OpenSpec(ctx, zarr.StoreSpec{URL: "counting://" + dir})
+	require.NoError(t, err)
+	for _, format := range []int{2, 3} {
+		name := fmt.Sprintf("v%d", format)
+		want, err := ndarray.Random([]int{100, 80}, chunk.PerAxis(100, 80), uint64(format)).Compute(ctx)
+		require.NoError(t, err)
+		a, err := zarr.Create(ctx, s, name, zarr.CreateOptions{Format: format, Shape: []int{100, 80}, Chunks: []int{10, 8}, DType: ndarray.Float64})
+		require.NoError(t, err)
+		_, err = a.WriteAll(ctx, want)
+		require.NoError(t, err)
+		lazy := a.Lazy(chunk.Spec{})
+		require.NoError(t, lazy.Err())
+
+		before := metaGetsOf(dir).Load()
+		got, err := lazy.Compute(ctx, ndarray.WithExecutor(cluster.NewLocal(cluster.LocalOptions{Workers: 16})))
+		require.NoError(t, err)
+		assert.True(t, got.Equal(want), "format %d: lazy read differs", format)
+		// one open: v3 reads zarr.json; v2 looks for zarr.json, then reads .zarray and .zattrs
+		wantGets := map[int]int64{2: 3, 3: 1}[format]
+		assert.Equal(t, wantGets, metaGetsOf(dir).Load()-before, "format %d: metadata Gets for %d blocks", format, lazy.Grid().Len())
+	}
 }
 
 // The spec in a write task carries the store's and the array's options
@@ -196,4 +268,72 @@ func TestMemoryStoreAddress(t *testing.T) {
 	assert.ErrorIs(t, err, zarr.ErrNotAddressable)
 	assert.ErrorContains(t, err, gone.URL)
 	runtime.KeepAlive(m)
+}
+
+// Tasks built after an Append see the new shape, and write tasks built
+// before it do not undo it: a cached array is never served with metadata
+// older than the array's in this process.
+func TestAppendIsNotServedStale(t *testing.T) {
+	s, err := zarr.NewDirectoryStore(t.TempDir())
+	require.NoError(t, err)
+	a, err := zarr.Create(ctx, s, "ts", zarr.CreateOptions{Shape: []int{10, 3}, Chunks: []int{4, 3}, DType: ndarray.Float64})
+	require.NoError(t, err)
+	x := ndarray.Full(ndarray.Float64, 1, []int{10, 3}, chunk.PerAxis(4, 3))
+	snk, err := a.Sink()
+	require.NoError(t, err)
+	_, err = ndarray.Store(ctx, x, snk)
+	require.NoError(t, err)
+	_, err = a.Lazy(chunk.Spec{}).Compute(ctx) // cache the array as it is
+	require.NoError(t, err)
+
+	more, err := ndarray.Full(ndarray.Float64, 2, []int{2, 3}, chunk.PerAxis(2, 3)).Compute(ctx)
+	require.NoError(t, err)
+	_, err = a.Append(ctx, 0, more) // rows 10 and 11 land in the edge chunk [8, 12)
+	require.NoError(t, err)
+	got, err := a.Lazy(chunk.Spec{}).Compute(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []int{12, 3}, got.Shape())
+	f := got.Float64s()
+	assert.Equal(t, []float64{1, 1, 1, 2, 2, 2, 2, 2, 2}, f[27:], "lazy read after Append")
+
+	// The old sink's tasks rewrite rows 8 and 9 with a read-modify-write of
+	// the chunk they now share with the appended rows.
+	_, err = ndarray.Store(ctx, ndarray.Full(ndarray.Float64, 3, []int{10, 3}, chunk.PerAxis(4, 3)), snk)
+	require.NoError(t, err)
+	all, err := a.ReadAll(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2}, all.Float64s()[24:], "appended rows lost to a stale write")
+}
+
+// A zip store replaced on disk is reopened: tasks read the new file.
+func TestReplacedZipIsReopened(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "z.zip")
+	write := func(v float64) {
+		mem := zarr.NewMemoryStore()
+		_, _, err := zarr.ToZarr(ctx, ndarray.Full(ndarray.Float64, v, []int{6}, chunk.PerAxis(3)), mem, "a", zarr.CreateOptions{})
+		require.NoError(t, err)
+		w, err := zarr.NewZipWriter(p)
+		require.NoError(t, err)
+		for k, err := range mem.List(ctx, "") {
+			require.NoError(t, err)
+			b, err := mem.Get(ctx, k)
+			require.NoError(t, err)
+			require.NoError(t, w.Set(ctx, k, b))
+		}
+		require.NoError(t, w.Close())
+	}
+	read := func() []float64 {
+		z, err := zarr.OpenZipStore(p)
+		require.NoError(t, err)
+		defer z.Close()
+		a, err := zarr.OpenArray(ctx, z, "a")
+		require.NoError(t, err)
+		d, err := a.Lazy(chunk.Spec{}).Compute(ctx)
+		require.NoError(t, err)
+		return d.Float64s()
+	}
+	write(1)
+	assert.Equal(t, []float64{1, 1, 1, 1, 1, 1}, read())
+	write(2) // same metadata, other chunks
+	assert.Equal(t, []float64{2, 2, 2, 2, 2, 2}, read(), "read the replaced zip file")
 }
