@@ -25,6 +25,8 @@ PACKAGES=(
   python3-rasterio
   # headless browser for the dashboard test
   chromium
+  # strace: the zarr tests observe fsync calls of real (worker) processes
+  strace
   # single-node Slurm for cluster/slurm's integration tests (started by
   # scripts/slurm-up.sh below)
   slurmctld

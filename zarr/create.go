@@ -171,6 +171,9 @@ func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Opt
 }
 
 func (a *Array) writeMeta(ctx context.Context) error {
+	if sp, err := SpecOf(a.store); err == nil {
+		defer taskArrays.forget(sp.URL, a.path) // tasks built before this change reopen the array
+	}
 	m := a.meta
 	if m.Format == 3 {
 		b, err := m.encodeV3()

@@ -49,6 +49,9 @@ func NewDirectoryStore(dir string, opts ...DirOption) (*DirectoryStore, error) {
 // Root is the store's directory.
 func (s *DirectoryStore) Root() string { return s.root }
 
+// Fsync reports whether Set fsyncs (WithFsync).
+func (s *DirectoryStore) Fsync() bool { return s.sync }
+
 // URL is file://ROOT.
 func (s *DirectoryStore) URL() string { return (&url.URL{Scheme: "file", Path: s.root}).String() }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/codec"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -110,5 +111,96 @@ func FuzzShard(f *testing.F) {
 				t.Fatalf("unclassified error: %v", err)
 			}
 		}
+	})
+}
+
+// FuzzTaskSpec decodes arbitrary params of zarr.read and zarr.write tasks
+// (what a worker receives from the wire), parses the store spec they carry
+// without opening it, and runs the read against a real in-memory array
+// with the fuzzed region, path and options: nothing may panic, a spec that
+// names no store is ErrStoreSpec, a foreign memory address is
+// ErrNotAddressable, and a spec survives a JSON round trip.
+func FuzzTaskSpec(f *testing.F) {
+	ctx := context.Background()
+	mem := NewMemoryStore()
+	a, err := Create(ctx, mem, "a", CreateOptions{Shape: []int{6, 5}, Chunks: []int{4, 2}, DType: ndarray.Uint16})
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := a.Spec()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, op := range []cluster.Op{
+		&ReadOp{Array: good, Lo: []int{0, 0}, Hi: []int{4, 2}},
+		&ReadOp{Array: ArraySpec{Store: StoreSpec{URL: "file:///tmp/x.zarr", Fsync: true}, Path: "g/a", Meta: good.Meta, Options: Options{Concurrency: 2, WriteEmptyChunks: true}}, Lo: []int{4, 4}, Hi: []int{6, 5}},
+		&WriteOp{Array: ArraySpec{Store: StoreSpec{URL: "zip:///data/x.zip"}, Path: "a"}, Lo: []int{0}, Hi: []int{1, 2}},
+		&ReadOp{Array: ArraySpec{Store: StoreSpec{URL: "mem://1-abc/7"}}, Lo: []int{-1, 0}, Hi: []int{2, 9}},
+		&ReadOp{Array: ArraySpec{Store: StoreSpec{URL: "https://example.org/a.zarr"}}},
+	} {
+		b, err := json.Marshal(op)
+		if err != nil {
+			f.Fatal(err)
+		}
+		_, write := op.(*WriteOp)
+		f.Add(write, b)
+	}
+	f.Add(false, []byte(`{"Array":{"Store":{"url":"file://host/x"}},"Lo":null}`))
+	f.Fuzz(func(t *testing.T, write bool, params []byte) {
+		if len(params) > 1<<14 {
+			return
+		}
+		kind := "zarr.read"
+		if write {
+			kind = "zarr.write"
+		}
+		wire, err := json.Marshal(map[string]any{"key": "k", "kind": kind, "params": json.RawMessage(params)})
+		if err != nil {
+			return // not JSON
+		}
+		task, err := cluster.DecodeTask(wire)
+		if err != nil {
+			return
+		}
+		var as ArraySpec
+		var lo, hi []int
+		switch op := task.Op.(type) {
+		case *ReadOp:
+			as, lo, hi = op.Array, op.Lo, op.Hi
+		case *WriteOp:
+			as, lo, hi = op.Array, op.Lo, op.Hi
+		default:
+			t.Fatalf("decoded %T", task.Op)
+		}
+		if len(lo) > 8 || len(hi) > 8 {
+			return
+		}
+		scheme, u, err := parseSpec(as.Store)
+		switch {
+		case err != nil:
+			if !errors.Is(err, ErrStoreSpec) {
+				t.Fatalf("spec error %v is not ErrStoreSpec", err)
+			}
+		case scheme == "file" || scheme == "zip":
+			if _, err := localPath(as.Store.URL, u); err != nil && !errors.Is(err, ErrStoreSpec) {
+				t.Fatalf("path error %v is not ErrStoreSpec", err)
+			}
+		case scheme == "mem":
+			if _, err := openMem(ctx, as.Store); err != nil && !errors.Is(err, ErrNotAddressable) && !errors.Is(err, ErrStoreSpec) {
+				t.Fatalf("memory address error %v is unclassified", err)
+			}
+		}
+		b, err := json.Marshal(as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back ArraySpec
+		if err := json.Unmarshal(b, &back); err != nil || back.key() != as.key() {
+			t.Fatalf("spec does not survive JSON: %v\n%s", err, b)
+		}
+		// the fuzzed region, path and options against a good array
+		local := as
+		local.Store = good.Store
+		_, _ = (&ReadOp{Array: local, Lo: lo, Hi: hi}).Run(ctx, nil)
 	})
 }

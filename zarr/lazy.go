@@ -2,6 +2,7 @@ package zarr
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -15,48 +16,115 @@ func init() {
 	cluster.Register("zarr.write", func() cluster.Op { return &WriteOp{} })
 }
 
-// ErrNotAddressable reports a lazy read or write of a store that has no URL
-// (a MemoryStore): its tasks could not be run by another process.
-var ErrNotAddressable = errors.New("zarr: store has no URL for tasks to reopen it")
+// ErrNotAddressable reports a lazy read or write of a store that tasks
+// cannot reopen: a store with neither a Spec nor a URL, or a memory store
+// that belongs to another process (a remote worker's tasks) or no longer
+// exists. The error text names the store.
+var ErrNotAddressable = errors.New("zarr: store cannot be reopened by tasks")
 
 // ErrUnaligned reports a lazy store whose blocks do not cover whole Zarr
 // chunks: concurrent write tasks would race on shared chunks.
 var ErrUnaligned = errors.New("zarr: array blocks do not align with Zarr chunks")
 
-// ReadOp reads one region of a Zarr array: plain data (a store URL, an
-// array path, a box), so any worker that can reach the store runs it.
+// ArraySpec names an array for a task: the store it lives in (with the
+// store's options), its path, the token of the metadata the task was built
+// against, and the array options (Options.WriteEmptyChunks holds in write
+// tasks). It is plain data that JSON and gob encode.
+//
+// Tasks open the array through a bounded per-process cache keyed by the
+// whole spec, so the metadata is read once per process, not once per
+// block. A process opening the array afresh whose metadata no longer has
+// the spec's token (the array was appended to or rewritten since) runs the
+// task on the current metadata, uncached; the region is checked against
+// it. Metadata rewritten by another process while a cached entry lives is
+// not seen until the entry is evicted: build new graphs after changing an
+// array, as with dask's cached zarr metadata.
+type ArraySpec struct {
+	Store   StoreSpec
+	Path    string
+	Meta    string // metadata token (metaToken); "" opens uncached
+	Options Options
+}
+
+// key is the spec's canonical form.
+func (s ArraySpec) key() string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// Spec describes the array for tasks: its store's spec (an error wrapping
+// ErrNotAddressable when the store has none), path, metadata token and
+// options.
+func (a *Array) Spec() (ArraySpec, error) {
+	ss, err := SpecOf(a.store)
+	if err != nil {
+		return ArraySpec{}, err
+	}
+	tok, err := metaToken(a.meta)
+	if err != nil {
+		return ArraySpec{}, err
+	}
+	return ArraySpec{Store: ss, Path: a.path, Meta: tok, Options: a.opts}, nil
+}
+
+// metaToken identifies an array's metadata in its own format's encoding.
+func metaToken(m *ArrayMeta) (string, error) {
+	if m.Format == 3 {
+		b, err := m.encodeV3()
+		if err != nil {
+			return "", err
+		}
+		return ndarray.Token("zarr-meta", "3", string(b)), nil
+	}
+	za, zattrs, err := m.encodeV2()
+	if err != nil {
+		return "", err
+	}
+	return ndarray.Token("zarr-meta", "2", string(za), string(zattrs)), nil
+}
+
+// opBox checks a task's region: lo and hi of one rank (the array checks the
+// rest).
+func opBox(kind string, a ArraySpec, lo, hi []int) (chunk.Box, error) {
+	if len(lo) != len(hi) {
+		return chunk.Box{}, fmt.Errorf("%w: %s of %q: lo %v and hi %v differ in rank", ErrRegion, kind, a.Path, lo, hi)
+	}
+	return chunk.Box{Lo: lo, Hi: hi}, nil
+}
+
+// ReadOp reads one region of a Zarr array: plain data (an ArraySpec and a
+// box), so any worker that can reach the store runs it.
 type ReadOp struct {
-	Store  string
-	Path   string
+	Array  ArraySpec
 	Lo, Hi []int
 }
 
 func (*ReadOp) Kind() string { return "zarr.read" }
 
+// Run reads the region through the process's cache of open arrays.
 func (o *ReadOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
-	s, err := OpenStore(o.Store)
+	box, err := opBox("zarr.read", o.Array, o.Lo, o.Hi)
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := s.(interface{ Close() error }); ok {
-		defer c.Close()
-	}
-	a, err := OpenArray(ctx, s, o.Path, Options{Concurrency: 4})
+	a, release, err := taskArrays.acquire(ctx, o.Array)
 	if err != nil {
 		return nil, err
 	}
-	return a.Read(ctx, chunk.Box{Lo: o.Lo, Hi: o.Hi})
+	defer release()
+	return a.Read(ctx, box)
 }
 
 // WriteOp writes its input block into a region of a Zarr array.
 type WriteOp struct {
-	Store  string
-	Path   string
+	Array  ArraySpec
 	Lo, Hi []int
 }
 
 func (*WriteOp) Kind() string { return "zarr.write" }
 
+// Run writes the block through the process's cache of open arrays, with
+// the spec's store and array options.
 func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("zarr.write: %d inputs", len(in))
@@ -65,43 +133,39 @@ func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 	if !ok {
 		return nil, fmt.Errorf("zarr.write: input is %T, not a block", in[0])
 	}
-	s, err := OpenStore(o.Store)
+	box, err := opBox("zarr.write", o.Array, o.Lo, o.Hi)
 	if err != nil {
 		return nil, err
 	}
-	a, err := OpenArray(ctx, s, o.Path, Options{Concurrency: 4})
+	a, release, err := taskArrays.acquire(ctx, o.Array)
 	if err != nil {
 		return nil, err
 	}
-	n, err := a.Write(ctx, chunk.Box{Lo: o.Lo, Hi: o.Hi}, d)
+	defer release()
+	n, err := a.Write(ctx, box, d)
 	if err != nil {
 		return nil, err
 	}
 	return ndarray.Written{Bytes: n}, nil
 }
 
-func storeURL(s Store) (string, error) {
-	if u, ok := s.(URLer); ok && u.URL() != "" {
-		return u.URL(), nil
-	}
-	return "", fmt.Errorf("%w: %T", ErrNotAddressable, s)
-}
-
 type readLayer struct {
-	url, path string
+	spec ArraySpec
+	keep Store // keeps a MemoryStore alive while the lazy array is
 }
 
 func (l readLayer) BlockTask(b *ndarray.Builder, a *ndarray.Array, idx []int) (cluster.Task, error) {
 	box := a.Grid().BlockBox(idx)
-	return cluster.Task{Op: &ReadOp{Store: l.url, Path: l.path, Lo: box.Lo, Hi: box.Hi}, Bytes: box.Size() * int64(a.DType().Size())}, nil
+	return cluster.Task{Op: &ReadOp{Array: l.spec, Lo: box.Lo, Hi: box.Hi}, Bytes: box.Size() * int64(a.DType().Size())}, nil
 }
 
 // Lazy returns the array as a lazy ndarray.Array whose read tasks reopen
-// the store by URL (so remote workers read straight from shared storage).
-// A zero spec uses the Zarr chunks (shards for sharded arrays); other
-// specs are normalised preferring multiples of them.
+// the store from its spec, options included (so remote workers read
+// straight from shared storage; a MemoryStore's tasks run on the local
+// executor). A zero spec uses the Zarr chunks (shards for sharded arrays);
+// other specs are normalised preferring multiples of them.
 func (a *Array) Lazy(spec chunk.Spec) *ndarray.Array {
-	url, err := storeURL(a.store)
+	as, err := a.Spec()
 	if err != nil {
 		return ndarray.Errored(err)
 	}
@@ -114,27 +178,31 @@ func (a *Array) Lazy(spec chunk.Spec) *ndarray.Array {
 			return ndarray.Errored(err)
 		}
 	}
-	mb, _ := a.meta.encodeV3()
-	tok := ndarray.Token("zarr-read", url, a.path, string(mb))
-	return ndarray.NewArray(a.meta.DType, grid, tok, readLayer{url: url, path: a.path})
+	return ndarray.NewArray(a.meta.DType, grid, ndarray.Token("zarr-read", as.key()), readLayer{spec: as, keep: a.store})
 }
 
 // Sink returns an ndarray.Sink writing into this array; ndarray.Store with
-// it writes each block by a task. Blocks must cover whole Zarr chunks (or
-// reach the array's edge), as dask's to_zarr requires.
+// it writes each block by a task that reopens the store from its spec, with
+// the store's options and this Array's Options. Blocks must cover whole
+// Zarr chunks (or reach the array's edge), as dask's to_zarr requires.
 func (a *Array) Sink() (ndarray.Sink, error) {
-	url, err := storeURL(a.store)
+	as, err := a.Spec()
 	if err != nil {
 		return nil, err
 	}
-	return &sink{url: url, path: a.path, shape: a.meta.Shape, chunks: a.meta.Chunks, dtype: a.meta.DType}, nil
+	return &sink{spec: as, shape: a.meta.Shape, chunks: a.meta.Chunks, dtype: a.meta.DType, keep: a.store}, nil
 }
 
 type sink struct {
-	url, path     string
+	spec          ArraySpec
 	shape, chunks []int
 	dtype         ndarray.DType
+	keep          Store // keeps a MemoryStore alive while the sink is
 }
+
+// String names the sink by its spec (ndarray.Store derives task keys from
+// it).
+func (s *sink) String() string { return "zarr.sink " + s.spec.key() }
 
 func (s *sink) WriteOp(box chunk.Box, dt ndarray.DType) (cluster.Op, error) {
 	if dt != s.dtype {
@@ -148,7 +216,7 @@ func (s *sink) WriteOp(box chunk.Box, dt ndarray.DType) (cluster.Op, error) {
 			return nil, fmt.Errorf("%w: block %v vs chunks %v (rechunk to multiples of the Zarr chunks)", ErrUnaligned, box, s.chunks)
 		}
 	}
-	return &WriteOp{Store: s.url, Path: s.path, Lo: box.Lo, Hi: box.Hi}, nil
+	return &WriteOp{Array: s.spec, Lo: box.Lo, Hi: box.Hi}, nil
 }
 
 // ToZarr creates an array at path shaped like x (chunks default to x's

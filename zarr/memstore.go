@@ -2,16 +2,31 @@ package zarr
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"weak"
 )
 
 // MemoryStore keeps values in memory. The zero value is not usable; call
 // NewMemoryStore.
+//
+// A MemoryStore has an address, mem://PROCESS/N (Spec), that OpenSpec
+// resolves in the process that made the store, for as long as the store is
+// reachable from the program: lazy reads and Sinks of in-memory arrays run
+// on the local executor. Workers in other processes cannot reach it; their
+// tasks fail with ErrNotAddressable naming the store.
 type MemoryStore struct {
 	mu sync.RWMutex
 	m  map[string][]byte
+
+	addrOnce sync.Once
+	addr     string // mem://PROCESS/N, set by the first Spec
 }
 
 // NewMemoryStore returns an empty in-memory store.
@@ -85,3 +100,118 @@ func (s *MemoryStore) List(ctx context.Context, prefix string) iter.Seq2[string,
 		}
 	}
 }
+
+// memProcess names this process in mem:// URLs: its pid and a random
+// number, so a URL made by another process (on this host or another) never
+// resolves here. Set once at init.
+var memProcess = strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(rand.Uint64(), 36)
+
+// memStores resolves mem:// URLs to the stores of this process. It holds
+// them weakly: an address does not keep a store alive.
+var memStores = struct {
+	sync.Mutex
+	next uint64
+	m    map[uint64]weak.Pointer[MemoryStore]
+}{m: map[uint64]weak.Pointer[MemoryStore]{}}
+
+// Spec gives the store its address, mem://PROCESS/N, valid in this process
+// while the store is reachable (see MemoryStore).
+func (s *MemoryStore) Spec() StoreSpec {
+	s.addrOnce.Do(func() {
+		memStores.Lock()
+		memStores.next++
+		id := memStores.next
+		memStores.m[id] = weak.Make(s)
+		memStores.Unlock()
+		runtime.AddCleanup(s, func(id uint64) {
+			memStores.Lock()
+			delete(memStores.m, id)
+			memStores.Unlock()
+		}, id)
+		s.addr = "mem://" + memProcess + "/" + strconv.FormatUint(id, 10)
+	})
+	return StoreSpec{URL: s.addr}
+}
+
+// openMem resolves a mem:// spec to a handle on a MemoryStore of this
+// process.
+func openMem(ctx context.Context, spec StoreSpec) (Store, error) {
+	_, u, err := parseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	if u.Host != memProcess {
+		return nil, fmt.Errorf("%w: memory store %s was made by another process (this is process %s); "+
+			"a MemoryStore is reachable only from the process that made it: give remote workers a store on shared storage",
+			ErrNotAddressable, spec.URL, memProcess)
+	}
+	id, err := strconv.ParseUint(strings.TrimPrefix(u.Path, "/"), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: memory store URL %q", ErrStoreSpec, spec.URL)
+	}
+	memStores.Lock()
+	wp, ok := memStores.m[id]
+	memStores.Unlock()
+	if !ok || wp.Value() == nil {
+		return nil, fmt.Errorf("%w: memory store %s no longer exists", ErrNotAddressable, spec.URL)
+	}
+	return &memHandle{p: wp, url: spec.URL}, nil
+}
+
+// memHandle is a MemoryStore opened by its address. It holds the store
+// weakly, so caches of opened stores never keep one alive; once the store
+// is gone, every call fails with ErrNotAddressable.
+type memHandle struct {
+	p   weak.Pointer[MemoryStore]
+	url string
+}
+
+func (h *memHandle) store() (*MemoryStore, error) {
+	if s := h.p.Value(); s != nil {
+		return s, nil
+	}
+	return nil, fmt.Errorf("%w: memory store %s no longer exists", ErrNotAddressable, h.url)
+}
+
+func (h *memHandle) Get(ctx context.Context, key string) ([]byte, error) {
+	s, err := h.store()
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, key)
+}
+
+func (h *memHandle) GetRange(ctx context.Context, key string, off, n int64) ([]byte, error) {
+	s, err := h.store()
+	if err != nil {
+		return nil, err
+	}
+	return s.GetRange(ctx, key, off, n)
+}
+
+func (h *memHandle) Set(ctx context.Context, key string, value []byte) error {
+	s, err := h.store()
+	if err != nil {
+		return err
+	}
+	return s.Set(ctx, key, value)
+}
+
+func (h *memHandle) Delete(ctx context.Context, key string) error {
+	s, err := h.store()
+	if err != nil {
+		return err
+	}
+	return s.Delete(ctx, key)
+}
+
+func (h *memHandle) List(ctx context.Context, prefix string) iter.Seq2[string, error] {
+	s, err := h.store()
+	if err != nil {
+		return func(yield func(string, error) bool) { yield("", err) }
+	}
+	return s.List(ctx, prefix)
+}
+
+// Spec is the address the handle was opened with.
+func (h *memHandle) Spec() StoreSpec { return StoreSpec{URL: h.url} }

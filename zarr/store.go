@@ -42,7 +42,8 @@ type AppendGetter interface {
 }
 
 // URLer is the optional ability to name the store by a URL that another
-// process (a remote worker) can open with OpenStore.
+// process (a remote worker) can open with OpenStore. A URL carries no
+// options; stores with options implement Specer, which tasks prefer.
 type URLer interface {
 	URL() string
 }
