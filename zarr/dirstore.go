@@ -111,14 +111,9 @@ func (s *DirectoryStore) GetRange(ctx context.Context, key string, off, n int64)
 		return nil, err
 	}
 	defer f.Close()
-	if off < 0 {
-		off += size
-	}
-	if n < 0 {
-		n = size - off
-	}
-	if off < 0 || n < 0 || off+n > size {
-		return nil, fmt.Errorf("%w: %d+%d outside %q of %d bytes", ErrRange, off, n, key, size)
+	off, n, err = resolveRange(key, off, n, size)
+	if err != nil {
+		return nil, err
 	}
 	b := make([]byte, n)
 	if _, err := f.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
