@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // DirectoryStore keeps each key as a file under a root directory, like
@@ -24,7 +25,8 @@ import (
 // Writes are atomic: the value goes to a temporary file (".tmp-NAME-HEX")
 // in the destination directory, is optionally fsynced, and is renamed over
 // the key, so a crash leaves either the old or the new value, plus at most
-// a stale temporary file that List never shows.
+// a stale temporary file that List never shows and RemoveStaleTemp
+// removes.
 //
 // Every key resolves inside the root: the store opens the root once as an
 // os.Root, so a symbolic link (a file or a directory on the key's path)
@@ -204,7 +206,8 @@ func readFileRange(f *os.File, key string, size, off, n int64) ([]byte, error) {
 
 // tempPrefix starts the name of every temporary file Set writes:
 // ".tmp-" + the key's base name (at most maxTempBase bytes of it) + "-" +
-// 16 hex digits.
+// 16 hex digits. RemoveStaleTemp removes only names of this form (and of
+// the older ".tmp-NAME-DECIMAL" form).
 const (
 	tempPrefix  = ".tmp-"
 	maxTempBase = 100
@@ -219,6 +222,24 @@ func tempName(base string) string {
 		r[i] = byte(rand.Uint32())
 	}
 	return tempPrefix + base + "-" + hex.EncodeToString(r[:])
+}
+
+// isTempName reports whether name has the form of Set's temporary files.
+func isTempName(name string) bool {
+	rest, ok := strings.CutPrefix(name, tempPrefix)
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(rest, '-')
+	if i <= 0 || len(rest)-i-1 < 1 || len(rest)-i-1 > 20 {
+		return false
+	}
+	for _, c := range rest[i+1:] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Set writes value to key atomically (temporary file, optional fsync,
@@ -379,4 +400,53 @@ func (s *DirectoryStore) GetAppend(ctx context.Context, key string, buf []byte) 
 		return nil, fmt.Errorf("zarr: get %q: %w", key, err)
 	}
 	return buf, nil
+}
+
+// RemoveStaleTemp removes temporary files that writers killed mid-Set
+// left behind, and returns how many it removed. It is a maintenance call:
+// opening a store never runs it. It walks the whole root (not following
+// symbolic links) and removes only regular files whose name has the form
+// of Set's temporary files (".tmp-NAME-HEX"), that were last modified more
+// than olderThan ago, and that belong to the current user (on systems
+// without Unix file ownership it removes nothing). olderThan must be
+// positive, and longer than any Set in flight can take: a live writer
+// whose temporary file is removed gets an error from Set (the key keeps
+// its old value; nothing is torn). It is safe to call concurrently with
+// any other operation.
+func (s *DirectoryStore) RemoveStaleTemp(ctx context.Context, olderThan time.Duration) (int, error) {
+	if olderThan <= 0 {
+		return 0, fmt.Errorf("zarr: RemoveStaleTemp: age %v: %w", olderThan, fs.ErrInvalid)
+	}
+	cutoff := time.Now().Add(-olderThan)
+	removed := 0
+	err := fs.WalkDir(s.r.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() || !isTempName(d.Name()) {
+			return nil
+		}
+		fi, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // renamed meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if !fi.ModTime().Before(cutoff) || !ownedByCurrentUser(fi) {
+			return nil
+		}
+		if err := s.r.Remove(filepath.FromSlash(p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("zarr: remove stale temporary files in %s: %w", s.root, err)
+	}
+	return removed, nil
 }
