@@ -249,17 +249,29 @@ func (s *DirectoryStore) Set(ctx context.Context, key string, value []byte) erro
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(name)
-	if dir != "." {
-		if err := s.r.MkdirAll(dir, 0o755); err != nil {
+	// Work inside the key's directory, opened once as a root of its own:
+	// the temporary file, the rename and the directory fsync are then
+	// single-name operations on one directory handle.
+	d := s.r
+	if dir := filepath.Dir(name); dir != "." {
+		d, err = s.r.OpenRoot(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := s.r.MkdirAll(dir, 0o755); err != nil {
+				return opErr("set", key, err, false)
+			}
+			d, err = s.r.OpenRoot(dir)
+		}
+		if err != nil {
 			return opErr("set", key, err, false)
 		}
+		defer d.Close()
 	}
+	base := filepath.Base(name)
 	var f *os.File
 	var tmp string
 	for range 16 {
-		tmp = filepath.Join(dir, tempName(filepath.Base(name)))
-		f, err = s.r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		tmp = tempName(base)
+		f, err = d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if !errors.Is(err, fs.ErrExist) {
 			break
 		}
@@ -271,7 +283,7 @@ func (s *DirectoryStore) Set(ctx context.Context, key string, value []byte) erro
 	defer func() {
 		if !ok {
 			f.Close()
-			s.r.Remove(tmp)
+			d.Remove(tmp)
 		}
 	}()
 	if _, err := f.Write(value); err != nil {
@@ -288,14 +300,14 @@ func (s *DirectoryStore) Set(ctx context.Context, key string, value []byte) erro
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("zarr: set %q: %w", key, err)
 	}
-	if err := s.r.Rename(tmp, name); err != nil {
+	if err := d.Rename(tmp, base); err != nil {
 		return opErr("set", key, err, false)
 	}
 	ok = true
 	if s.sync {
-		if d, err := s.r.Open(dir); err == nil {
-			_ = d.Sync()
-			d.Close()
+		if df, err := d.Open("."); err == nil {
+			_ = df.Sync()
+			df.Close()
 		}
 	}
 	return nil
