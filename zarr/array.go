@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io/fs"
 	"path"
 	"sync"
@@ -18,9 +17,15 @@ import (
 )
 
 // Array is a Zarr array in a store: metadata plus chunk IO. It is safe for
-// concurrent use; concurrent writes to one chunk through one Array are
-// serialised by a per-chunk lock (read-modify-write never loses data).
-// Writers in other processes must write disjoint chunks.
+// concurrent use. Every write of a chunk, whole or partial
+// (read-modify-write), holds that chunk's lock, and the locks are shared
+// by the whole process, keyed by the store's identity and the chunk key:
+// writes to one chunk through any Array values on the same store (or on
+// store values opened on the same directory or URL) are ordered, so none
+// undoes another. Across processes nothing is ordered: writers in other
+// processes must write disjoint chunks (each chunk write is atomic, so a
+// chunk is never torn, but overlapping read-modify-writes in two
+// processes can lose one of the updates).
 type Array struct {
 	store Store
 	path  string
@@ -29,7 +34,6 @@ type Array struct {
 	pipe  *codec.Pipeline // whole-chunk pipeline; nil when sharded
 	shard *sharding
 	opts  Options
-	locks [64]sync.Mutex
 	bufs  sync.Pool // *ndarray.Dense of the chunk shape, reused across reads and writes
 	encs  sync.Pool // *[]byte encode buffers
 }
@@ -200,11 +204,8 @@ func (a *Array) Grid() *chunk.Grid { return a.grid }
 // ChunkKey is the store key of chunk idx.
 func (a *Array) ChunkKey(idx []int) string { return joinKey(a.path, a.meta.chunkKey(idx)) }
 
-func (a *Array) lock(key string) *sync.Mutex {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return &a.locks[h.Sum32()%uint32(len(a.locks))]
-}
+// lock is the process-wide lock of the chunk at key (see chunkLocks).
+func (a *Array) lock(key string) *sync.Mutex { return chunkLock(a.store, key) }
 
 // getBuf returns a chunk-shaped block from the pool (contents undefined);
 // putBuf gives it back. Reusing blocks avoids the cost of touching fresh
@@ -471,8 +472,10 @@ func (a *Array) ReadAll(ctx context.Context) (*ndarray.Dense, error) {
 }
 
 // Write stores d into region box. Chunks the region covers whole are
-// written directly; partly covered chunks are read, updated and written
-// back under a per-chunk lock. It returns the bytes written.
+// encoded and written; partly covered chunks are read, updated and
+// written back. Both hold the chunk's process-wide lock (see Array), so
+// concurrent writes to one chunk in this process are ordered. It returns
+// the bytes written.
 func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int64, error) {
 	if err := a.checkBox(box); err != nil {
 		return 0, err
@@ -494,15 +497,17 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int
 		whole := chunk.EqualShape(p.Src.Shape(), bb.Shape())
 		var c *ndarray.Dense
 		var err error
-		key := a.ChunkKey(p.Block)
+		// Whole writes take the lock too: otherwise a concurrent
+		// read-modify-write of this chunk could write the contents it
+		// read before this write back over it.
+		l := a.lock(a.ChunkKey(p.Block))
+		l.Lock()
+		defer l.Unlock()
 		if whole {
 			if c, err = a.getBuf(); err == nil && !chunk.EqualShape(p.Src.Shape(), a.meta.Chunks) {
 				err = a.fill(c) // edge chunk: the padding holds the fill value
 			}
 		} else {
-			l := a.lock(key)
-			l.Lock()
-			defer l.Unlock()
 			c, err = a.readChunk(ctx, p.Block)
 		}
 		if err != nil {

@@ -249,6 +249,16 @@ func (c *consolidated) GetRange(ctx context.Context, key string, off, n int64) (
 	return getRange(ctx, c.Store, key, off, n)
 }
 
+// OpenRanges reads ranges of one generation of the underlying store's
+// value (openRanges).
+func (c *consolidated) OpenRanges(ctx context.Context, key string) (RangeReader, error) {
+	return openRanges(ctx, c.Store, key)
+}
+
+// identity is the underlying store's, so writes through the wrapper and
+// the store take the same chunk locks.
+func (c *consolidated) identity() string { return storeIdentity(c.Store) }
+
 func (c *consolidated) metaKeys() iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		for k := range c.meta {

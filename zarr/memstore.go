@@ -13,8 +13,8 @@ import (
 	"weak"
 )
 
-// MemoryStore keeps values in memory. The zero value is not usable; call
-// NewMemoryStore.
+// MemoryStore keeps values in memory. It is safe for concurrent use; the
+// zero value is not usable: call NewMemoryStore.
 //
 // A MemoryStore has an address, mem://PROCESS/N (Spec), that OpenSpec
 // resolves in the process that made the store, for as long as the store is
@@ -56,6 +56,33 @@ func (s *MemoryStore) GetRange(ctx context.Context, key string, off, n int64) ([
 		return nil, notExist(key)
 	}
 	b, err := sliceRange(v, key, off, n)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// OpenRanges (RangeOpener) holds the value key has now: values are never
+// modified in place (Set stores a copy under a new slice), so every
+// ReadRange reads that one generation.
+func (s *MemoryStore) OpenRanges(ctx context.Context, key string) (RangeReader, error) {
+	if err := ValidKey(key); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	v, ok := s.m[key]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, notExist(key)
+	}
+	return &copyRanges{wholeRanges{key: key, b: v}}, nil
+}
+
+// copyRanges hands out copies, so callers never hold the store's memory.
+type copyRanges struct{ wholeRanges }
+
+func (r *copyRanges) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
+	b, err := r.wholeRanges.ReadRange(ctx, off, n)
 	if err != nil {
 		return nil, err
 	}

@@ -129,8 +129,18 @@ func (s *sharding) decodeIndex(key string, b []byte) ([]uint64, error) {
 	return ndarray.Values[uint64](d), nil
 }
 
+// maxShardAttempts bounds how often a partial shard read starts over
+// when the shard was replaced between its index and its chunks
+// (ErrValueChanged).
+const maxShardAttempts = 5
+
 // readShard reads a shard; with src set, only the region src of it, and
 // it returns the block and the box within it that holds src.
+//
+// Every read sees one generation of the shard: a whole shard is one Get;
+// a partial read takes the index and the inner chunks from one
+// RangeReader (openRanges), and starts over, up to maxShardAttempts
+// times, when the reader reports that the shard changed under it.
 func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chunk.Box) (*ndarray.Dense, error) {
 	region := chunk.BoxOf(s.shardShape)
 	if src != nil {
@@ -140,51 +150,67 @@ func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chu
 	if err != nil {
 		return nil, err
 	}
-	_, ranged := a.store.(RangeGetter)
-	var whole []byte
-	var index []uint64
-	var shardLen int64 = -1
-	if ranged && src != nil {
-		off := int64(-s.indexSize)
-		if !s.atEnd {
-			off = 0
-		}
-		ib, err := getRange(ctx, a.store, key, off, int64(s.indexSize))
-		if errors.Is(err, fs.ErrNotExist) {
-			return out, nil
-		}
-		if errors.Is(err, ErrRange) {
-			return nil, fmt.Errorf("%w: %q is shorter than its index: %w", ErrCorruptShard, key, err)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if index, err = s.decodeIndex(key, ib); err != nil {
-			return nil, err
-		}
-	} else {
-		whole, err = a.store.Get(ctx, key)
+	if src == nil {
+		whole, err := a.store.Get(ctx, key)
 		if errors.Is(err, fs.ErrNotExist) {
 			return out, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		if len(whole) < s.indexSize {
-			return nil, fmt.Errorf("%w: %q is %d bytes, shorter than its index", ErrCorruptShard, key, len(whole))
-		}
-		ib := whole[len(whole)-s.indexSize:]
-		if !s.atEnd {
-			ib = whole[:s.indexSize]
-		}
-		if index, err = s.decodeIndex(key, ib); err != nil {
+		if err := s.decodeRegion(ctx, &wholeRanges{key: key, b: whole}, key, region, out); err != nil {
 			return nil, err
 		}
-		shardLen = int64(len(whole))
+		return out, nil
+	}
+	for attempt := 1; ; attempt++ {
+		rr, err := openRanges(ctx, a.store, key)
+		if errors.Is(err, fs.ErrNotExist) {
+			return out, nil
+		}
+		if err == nil {
+			err = s.decodeRegion(ctx, rr, key, region, out)
+			rr.Close()
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return out, a.fill(out) // deleted before its first byte was read
+		}
+		if err == nil {
+			return out, nil
+		}
+		if !errors.Is(err, ErrValueChanged) {
+			return nil, err
+		}
+		if attempt == maxShardAttempts || ctx.Err() != nil {
+			return nil, fmt.Errorf("zarr: shard %q changed during each of %d reads: %w", key, attempt, err)
+		}
+		if err := a.fill(out); err != nil { // the next attempt starts from the fill value
+			return nil, err
+		}
+	}
+}
+
+// decodeRegion reads the index of the shard key through rr, then the
+// inner chunks that region touches, into out (region coordinates).
+func (s *sharding) decodeRegion(ctx context.Context, rr RangeReader, key string, region chunk.Box, out *ndarray.Dense) error {
+	off := int64(-s.indexSize)
+	if !s.atEnd {
+		off = 0
+	}
+	ib, err := rr.ReadRange(ctx, off, int64(s.indexSize))
+	if errors.Is(err, ErrRange) {
+		return fmt.Errorf("%w: %q is shorter than its index: %w", ErrCorruptShard, key, err)
+	}
+	if err != nil {
+		return err
+	}
+	index, err := s.decodeIndex(key, ib)
+	if err != nil {
+		return err
 	}
 	pieces, err := s.grid.Intersect(region)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range pieces {
 		lin := s.grid.Linear(p.Block)
@@ -192,31 +218,26 @@ func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chu
 		if off == emptyInner && n == emptyInner {
 			continue
 		}
-		if off > math.MaxInt64/2 || n > math.MaxInt64/2 || (shardLen >= 0 && int64(off+n) > shardLen) {
-			return nil, fmt.Errorf("%w: %q inner chunk %v at %d+%d", ErrCorruptShard, key, p.Block, off, n)
+		if off > math.MaxInt64/2 || n > math.MaxInt64/2 {
+			return fmt.Errorf("%w: %q inner chunk %v at %d+%d", ErrCorruptShard, key, p.Block, off, n)
 		}
-		var enc []byte
-		if whole != nil {
-			enc = whole[off : off+n]
-		} else {
-			enc, err = getRange(ctx, a.store, key, int64(off), int64(n))
-			if errors.Is(err, ErrRange) {
-				return nil, fmt.Errorf("%w: %q inner chunk %v: %w", ErrCorruptShard, key, p.Block, err)
-			}
-			if err != nil {
-				return nil, err
-			}
+		enc, err := rr.ReadRange(ctx, int64(off), int64(n))
+		if errors.Is(err, ErrRange) {
+			return fmt.Errorf("%w: %q inner chunk %v: %w", ErrCorruptShard, key, p.Block, err)
+		}
+		if err != nil {
+			return err
 		}
 		d, err := s.innerPipe.Decode(enc)
 		if err != nil {
-			return nil, fmt.Errorf("zarr: shard %q inner chunk %v: %w", key, p.Block, err)
+			return fmt.Errorf("zarr: shard %q inner chunk %v: %w", key, p.Block, err)
 		}
 		// p.Dst is in region coordinates: exactly out's coordinates.
 		if err := ndarray.CopyBox(out, p.Dst, d, p.Src); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // encodeShard encodes a full shard; it returns nil when every inner chunk

@@ -28,10 +28,37 @@ type Lister interface {
 }
 
 // RangeGetter is the optional ability to read n bytes of a value from
-// offset off (n < 0: to the end; off < 0: the last -off bytes), used for
-// partial reads of shards.
+// offset off (n < 0: to the end; off < 0: from -off bytes before the end),
+// used for partial reads of shards. A range that does not lie inside the
+// value (an end past it, an offset before its start, or an end that
+// overflows int64) is an error satisfying errors.Is(err, ErrRange); a
+// missing key is fs.ErrNotExist. Separate calls may see different
+// generations of a value that is being rewritten; RangeOpener reads
+// several ranges of one generation.
 type RangeGetter interface {
 	GetRange(ctx context.Context, key string, off, n int64) ([]byte, error)
+}
+
+// RangeOpener is the optional ability to open one generation of a value
+// and read several byte ranges of it: a shard's index and the inner
+// chunks it points to must come from the same generation of the shard,
+// even while another writer replaces it. OpenRanges may report a missing
+// key itself or leave it to the first ReadRange (fs.ErrNotExist either
+// way).
+type RangeOpener interface {
+	OpenRanges(ctx context.Context, key string) (RangeReader, error)
+}
+
+// RangeReader reads byte ranges (with RangeGetter's meaning of off and n)
+// of the one generation of a value that RangeOpener opened. A reader that
+// finds the value replaced since its first read, and cannot read the old
+// generation any more, fails with an error satisfying
+// errors.Is(err, ErrValueChanged): the caller retries from OpenRanges. A
+// RangeReader is not safe for concurrent use; Close releases what it holds
+// (a file handle), and the slices ReadRange returned stay the caller's.
+type RangeReader interface {
+	ReadRange(ctx context.Context, off, n int64) ([]byte, error)
+	Close() error
 }
 
 // AppendGetter is the optional ability to read a value appended to a
@@ -58,6 +85,17 @@ var (
 	ErrReadOnly = errors.New("zarr: store is read-only")
 	// ErrRange reports a byte range outside a stored value.
 	ErrRange = errors.New("zarr: byte range outside value")
+	// ErrOutsideRoot reports a key that is valid but resolves outside the
+	// store's root, through a symbolic link: the store refuses to read,
+	// write, delete or list anything there.
+	ErrOutsideRoot = errors.New("zarr: key resolves outside the store root")
+	// ErrValueChanged reports a value that was replaced between two reads
+	// of one RangeReader, which cannot read the old generation any more.
+	// It is transient: reopen the value and read again.
+	ErrValueChanged = errors.New("zarr: value changed while being read")
+	// ErrValueTooLarge reports a value, or a response, larger than the
+	// store's limit for one value or than the caller can use.
+	ErrValueTooLarge = errors.New("zarr: value too large")
 )
 
 // ValidKey checks a store key. Keys never escape the store root.
@@ -95,16 +133,66 @@ func getRange(ctx context.Context, s Store, key string, off, n int64) ([]byte, e
 	return sliceRange(b, key, off, n)
 }
 
+// openRanges opens key of s to read several ranges of one generation of
+// it: through RangeOpener when s has it, else by reading the whole value
+// once (a Get is atomic), so a store without the ability is still read
+// consistently, only not partially.
+func openRanges(ctx context.Context, s Store, key string) (RangeReader, error) {
+	if ro, ok := s.(RangeOpener); ok {
+		return ro.OpenRanges(ctx, key)
+	}
+	b, err := s.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return &wholeRanges{key: key, b: b}, nil
+}
+
+// wholeRanges is a RangeReader over a value held in memory (immutable).
+type wholeRanges struct {
+	key string
+	b   []byte
+}
+
+func (r *wholeRanges) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
+	return sliceRange(r.b, r.key, off, n)
+}
+
+func (r *wholeRanges) Close() error { return nil }
+
+// sliceRange is b[off:off+n] with RangeGetter's meaning of off and n,
+// checked (resolveRange).
 func sliceRange(b []byte, key string, off, n int64) ([]byte, error) {
-	size := int64(len(b))
+	start, length, err := resolveRange(key, off, n, int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	return b[start : start+length], nil
+}
+
+// resolveRange turns a RangeGetter request (off < 0 counts from the end,
+// n < 0 reads to the end) on a value of size bytes into an absolute start
+// and length with 0 <= start <= start+length <= size, or ErrRange naming
+// the key. The arithmetic cannot overflow: no sum is formed before its
+// operands are checked against size.
+func resolveRange(key string, off, n, size int64) (start, length int64, err error) {
+	start = off
 	if off < 0 {
-		off += size
+		start = size + off // size >= 0 and off < 0: cannot overflow
 	}
+	if start < 0 || start > size {
+		return 0, 0, rangeErr(key, off, n, size)
+	}
+	length = n
 	if n < 0 {
-		n = size - off
+		length = size - start
 	}
-	if off < 0 || off > size || n < 0 || off+n > size {
-		return nil, fmt.Errorf("%w: %d+%d outside %q of %d bytes", ErrRange, off, n, key, size)
+	if length > size-start {
+		return 0, 0, rangeErr(key, off, n, size)
 	}
-	return b[off : off+n], nil
+	return start, length, nil
+}
+
+func rangeErr(key string, off, n, size int64) error {
+	return fmt.Errorf("%w: %d+%d outside %q of %d bytes", ErrRange, off, n, key, size)
 }

@@ -15,10 +15,13 @@ import (
 )
 
 // ZipStore reads a store packed in a zip file (zarr-python's ZipStore). It
-// is read-only; build zip stores with ZipWriter.
+// is read-only (build zip stores with ZipWriter) and safe for concurrent
+// use. The file is opened once, so every read sees the zip as it was when
+// OpenZipStore opened it, even if the file is replaced meanwhile.
 type ZipStore struct {
 	path  string
-	r     *zip.ReadCloser
+	f     *os.File
+	r     *zip.Reader
 	files map[string]*zip.File
 	// maxValue bounds one decompressed value (zip bombs).
 	maxValue int64
@@ -29,12 +32,22 @@ const MaxZipValue = 1 << 31
 
 // OpenZipStore opens a zip file as a read-only store.
 func OpenZipStore(path string) (*ZipStore, error) {
-	r, err := zip.OpenReader(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("zarr: zip store %q: %w", path, err)
 	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("zarr: zip store %q: %w", path, err)
+	}
+	r, err := zip.NewReader(f, fi.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("zarr: zip store %q: %w", path, err)
+	}
 	abs, _ := filepath.Abs(path)
-	s := &ZipStore{path: abs, r: r, files: map[string]*zip.File{}, maxValue: MaxZipValue}
+	s := &ZipStore{path: abs, f: f, r: r, files: map[string]*zip.File{}, maxValue: MaxZipValue}
 	for _, f := range r.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -49,21 +62,15 @@ func OpenZipStore(path string) (*ZipStore, error) {
 }
 
 // Close releases the zip file.
-func (s *ZipStore) Close() error { return s.r.Close() }
+func (s *ZipStore) Close() error { return s.f.Close() }
 
 // URL is zip://PATH.
 func (s *ZipStore) URL() string { return (&url.URL{Scheme: "zip", Path: s.path}).String() }
 
 func (s *ZipStore) Get(ctx context.Context, key string) ([]byte, error) {
-	if err := ValidKey(key); err != nil {
+	f, err := s.entry(key)
+	if err != nil {
 		return nil, err
-	}
-	f, ok := s.files[key]
-	if !ok {
-		return nil, notExist(key)
-	}
-	if f.UncompressedSize64 > uint64(s.maxValue) {
-		return nil, fmt.Errorf("zarr: zip entry %q declares %d bytes, over the %d limit", key, f.UncompressedSize64, s.maxValue)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -75,10 +82,83 @@ func (s *ZipStore) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
 	}
 	if int64(len(b)) > s.maxValue {
-		return nil, fmt.Errorf("zarr: zip entry %q exceeds %d bytes", key, s.maxValue)
+		return nil, fmt.Errorf("%w: zip entry %q exceeds %d bytes", ErrValueTooLarge, key, s.maxValue)
 	}
 	return b, nil
 }
+
+// entry returns the zip entry of key.
+func (s *ZipStore) entry(key string) (*zip.File, error) {
+	if err := ValidKey(key); err != nil {
+		return nil, err
+	}
+	f, ok := s.files[key]
+	if !ok {
+		return nil, notExist(key)
+	}
+	if f.UncompressedSize64 > uint64(s.maxValue) {
+		return nil, fmt.Errorf("%w: zip entry %q declares %d bytes, over the %d limit", ErrValueTooLarge, key, f.UncompressedSize64, s.maxValue)
+	}
+	return f, nil
+}
+
+// GetRange reads a byte range of key (RangeGetter): straight from the zip
+// file for stored (uncompressed) entries, as ZipWriter writes them, else
+// by decompressing up to the end of the range.
+func (s *ZipStore) GetRange(ctx context.Context, key string, off, n int64) ([]byte, error) {
+	f, err := s.entry(key)
+	if err != nil {
+		return nil, err
+	}
+	size := int64(f.UncompressedSize64) // <= maxValue
+	start, length, err := resolveRange(key, off, n, size)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, length)
+	if f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64 {
+		at, err := f.DataOffset()
+		if err != nil {
+			return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+		}
+		if _, err := s.f.ReadAt(b, at+start); err != nil && !(errors.Is(err, io.EOF) && length == 0) {
+			return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+		}
+		return b, nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+	}
+	defer rc.Close()
+	if _, err := io.CopyN(io.Discard, rc, start); err != nil {
+		return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+	}
+	if _, err := io.ReadFull(rc, b); err != nil {
+		return nil, fmt.Errorf("zarr: zip entry %q: %w", key, err)
+	}
+	return b, nil
+}
+
+// OpenRanges (RangeOpener): a zip store never changes, so every range of
+// one key is of one generation.
+func (s *ZipStore) OpenRanges(ctx context.Context, key string) (RangeReader, error) {
+	if _, err := s.entry(key); err != nil {
+		return nil, err
+	}
+	return &zipRanges{s: s, key: key}, nil
+}
+
+type zipRanges struct {
+	s   *ZipStore
+	key string
+}
+
+func (r *zipRanges) ReadRange(ctx context.Context, off, n int64) ([]byte, error) {
+	return r.s.GetRange(ctx, r.key, off, n)
+}
+
+func (r *zipRanges) Close() error { return nil }
 
 func (s *ZipStore) Set(ctx context.Context, key string, value []byte) error {
 	return fmt.Errorf("%w: zip %s", ErrReadOnly, s.path)

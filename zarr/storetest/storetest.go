@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite every zarr.Store passes, in
 // the manner of testing/fstest: Run exercises reads, writes, deletes,
-// listing, ranges, key validation and concurrent use.
+// listing, ranges (including ranges whose arithmetic overflows), ranges of
+// one generation (RangeOpener), key validation and concurrent use.
 package storetest
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"sync"
 	"testing"
@@ -112,6 +114,36 @@ func Run(t *testing.T, newStore func(t *testing.T) zarr.Store) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("OneGeneration", func(t *testing.T) {
+		s := newStore(t)
+		ro, ok := s.(zarr.RangeOpener)
+		if !ok {
+			t.Skip("no RangeOpener")
+		}
+		oldV := bytes.Repeat([]byte("old."), 256)
+		if err := s.Set(ctx, "g/v", oldV); err != nil {
+			t.Fatal(err)
+		}
+		rr, err := ro.OpenRanges(ctx, "g/v")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rr.Close()
+		if b, err := rr.ReadRange(ctx, -8, -1); err != nil || !bytes.Equal(b, oldV[len(oldV)-8:]) {
+			t.Fatalf("first range = %q, %v", b, err)
+		}
+		if err := s.Set(ctx, "g/v", bytes.Repeat([]byte("NEW!"), 100)); err != nil {
+			t.Fatal(err)
+		}
+		// the reader sees the old generation, or says it cannot
+		b, err := rr.ReadRange(ctx, 512, 16)
+		if err != nil && !errors.Is(err, zarr.ErrValueChanged) {
+			t.Fatalf("range after a rewrite: %v", err)
+		}
+		if err == nil && !bytes.Equal(b, oldV[512:528]) {
+			t.Fatalf("range after a rewrite = %q: a different generation", b)
+		}
+	})
 	t.Run("ReadOnlyChecks", func(t *testing.T) {
 		s := newStore(t)
 		for k, v := range Fixture {
@@ -142,26 +174,27 @@ func checkFixture(t *testing.T, s zarr.Store) {
 		}
 	}
 	if rg, ok := s.(zarr.RangeGetter); ok {
-		full := Fixture["a/c/0/0"]
-		for _, r := range [][2]int64{{0, 10}, {5, 100}, {1100, -1}, {-16, -1}, {0, 0}} {
-			got, err := rg.GetRange(ctx, "a/c/0/0", r[0], r[1])
-			off, n := r[0], r[1]
-			if off < 0 {
-				off += int64(len(full))
+		checkRanges(t, "GetRange", func(key string, off, n int64) ([]byte, error) {
+			return rg.GetRange(ctx, key, off, n)
+		})
+	}
+	if ro, ok := s.(zarr.RangeOpener); ok {
+		checkRanges(t, "OpenRanges+ReadRange", func(key string, off, n int64) ([]byte, error) {
+			rr, err := ro.OpenRanges(ctx, key)
+			if err != nil {
+				return nil, err
 			}
-			if n < 0 {
-				n = int64(len(full)) - off
+			defer rr.Close()
+			b, err := rr.ReadRange(ctx, off, n)
+			if err != nil {
+				return nil, err
 			}
-			if err != nil || !bytes.Equal(got, full[off:off+n]) {
-				t.Fatalf("GetRange%v = %d bytes, %v", r, len(got), err)
+			// a second range from the same reader
+			if _, err := rr.ReadRange(ctx, 0, 0); err != nil {
+				return nil, fmt.Errorf("second range: %w", err)
 			}
-		}
-		if _, err := rg.GetRange(ctx, "a/c/0/0", 1190, 20); err == nil {
-			t.Fatal("range past the end accepted")
-		}
-		if _, err := rg.GetRange(ctx, "missing", 0, 1); !errors.Is(err, fs.ErrNotExist) {
-			t.Fatalf("GetRange missing: %v", err)
-		}
+			return b, nil
+		})
 	}
 	if ag, ok := s.(zarr.AppendGetter); ok {
 		got, err := ag.GetAppend(ctx, "b/0.0", []byte("pre:"))
@@ -185,5 +218,85 @@ func checkFixture(t *testing.T, s zarr.Store) {
 		if fmt.Sprint(keys) != fmt.Sprint(want) {
 			t.Fatalf("List(a/) = %v, want %v", keys, want)
 		}
+	}
+}
+
+// rangeCase is one (off, n) request on a fixture value, and what it must
+// give: ok with the bytes value[lo:hi], or errors.Is(err, zarr.ErrRange).
+type rangeCase struct {
+	key    string
+	off, n int64
+	ok     bool
+	lo, hi int64
+}
+
+// rangeCases holds a store to RangeGetter's contract on the 1200-byte
+// fixture value and the empty one: negative offsets count from the end,
+// negative lengths read to the end, and every range outside the value,
+// including ones whose end overflows int64, is ErrRange (never a panic,
+// never a short or wrong slice).
+var rangeCases = []rangeCase{
+	{"a/c/0/0", 0, 10, true, 0, 10},
+	{"a/c/0/0", 5, 100, true, 5, 105},
+	{"a/c/0/0", 1100, -1, true, 1100, 1200},
+	{"a/c/0/0", -16, -1, true, 1184, 1200},
+	{"a/c/0/0", -16, 4, true, 1184, 1188},
+	{"a/c/0/0", -1200, -1, true, 0, 1200},
+	{"a/c/0/0", 0, -1, true, 0, 1200},
+	{"a/c/0/0", 0, 1200, true, 0, 1200},
+	{"a/c/0/0", 0, 0, true, 0, 0},
+	{"a/c/0/0", 600, 0, true, 600, 600},
+	{"a/c/0/0", 1200, 0, true, 1200, 1200},
+	{"a/c/0/0", 1200, -1, true, 1200, 1200},
+	{"a/c/0/0", 1199, 1, true, 1199, 1200},
+	{"a/c/0/0", 1190, 20, false, 0, 0},
+	{"a/c/0/0", 0, 1201, false, 0, 0},
+	{"a/c/0/0", 1201, 0, false, 0, 0},
+	{"a/c/0/0", 1201, -1, false, 0, 0},
+	{"a/c/0/0", -1201, -1, false, 0, 0},
+	{"a/c/0/0", -16, 17, false, 0, 0},
+	{"a/c/0/0", 5, math.MaxInt64, false, 0, 0},
+	{"a/c/0/0", math.MaxInt64, 1, false, 0, 0},
+	{"a/c/0/0", math.MaxInt64, 0, false, 0, 0},
+	{"a/c/0/0", math.MaxInt64, -1, false, 0, 0},
+	{"a/c/0/0", math.MaxInt64 - 1, math.MaxInt64, false, 0, 0},
+	{"a/c/0/0", math.MinInt64, -1, false, 0, 0},
+	{"a/c/0/0", math.MinInt64, 1, false, 0, 0},
+	{"a/c/0/0", -1, math.MaxInt64, false, 0, 0},
+	{"a/c/0/1", 0, 0, true, 0, 0},
+	{"a/c/0/1", 0, -1, true, 0, 0},
+	{"a/c/0/1", 1, 0, false, 0, 0},
+	{"a/c/0/1", -1, -1, false, 0, 0},
+	{"a/c/0/1", 0, 1, false, 0, 0},
+}
+
+// checkRanges runs rangeCases through get (a GetRange, or a range reader
+// of an opened value).
+func checkRanges(t *testing.T, what string, get func(key string, off, n int64) ([]byte, error)) {
+	t.Helper()
+	for _, c := range rangeCases {
+		var got []byte
+		var err error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			got, err = get(c.key, c.off, c.n)
+		}()
+		if c.ok {
+			want := Fixture[c.key][c.lo:c.hi]
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s(%q, %d, %d) = %d bytes, %v; want %d bytes", what, c.key, c.off, c.n, len(got), err, len(want))
+			}
+			continue
+		}
+		if !errors.Is(err, zarr.ErrRange) {
+			t.Errorf("%s(%q, %d, %d) = %d bytes, %v; want ErrRange", what, c.key, c.off, c.n, len(got), err)
+		}
+	}
+	if _, err := get("missing", 0, 1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s of a missing key: %v, want fs.ErrNotExist", what, err)
 	}
 }
