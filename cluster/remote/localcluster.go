@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -136,7 +135,7 @@ func (c *LocalCluster) StartWorker() (string, error) {
 	if c.o.Stderr != nil {
 		cmd.Stdout, cmd.Stderr = c.o.Stderr, c.o.Stderr
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	bindToParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("remote: start worker: %w", err)
 	}
