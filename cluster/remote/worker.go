@@ -101,27 +101,6 @@ func WorkerMain(args []string) int {
 	return 0
 }
 
-// ParseBytes reads sizes such as "4GB", "512MiB", "1.5G", "1000".
-func ParseBytes(s string) (int64, error) {
-	units := []struct {
-		suf string
-		m   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1}}
-	m := 1.0
-	for _, u := range units {
-		if len(s) > len(u.suf) && s[len(s)-len(u.suf):] == u.suf {
-			s, m = s[:len(s)-len(u.suf)], u.m
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		return 0, fmt.Errorf("remote: bad size %q", s)
-	}
-	return int64(f * m), nil
-}
-
 type entry struct {
 	val    cluster.Value // nil when spilled
 	path   string        // spill file
