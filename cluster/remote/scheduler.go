@@ -61,9 +61,16 @@ type SchedulerOptions struct {
 	Progress func(worker string, p cluster.Progress)
 	// DashboardAddress, when set (":8787", "127.0.0.1:0"), serves the live
 	// dashboard (workers, progress per op kind, task stream, memory,
-	// /api/state, /metrics, /health) there; its URL is printed to stderr
-	// when the scheduler starts and returned by DashboardURL.
+	// /api/state, /metrics, /health) there; its URL, which carries the
+	// dashboard's token, is printed to stderr when the scheduler starts and
+	// returned by DashboardURL. An empty host (":8787") means 127.0.0.1:
+	// reach it through an SSH tunnel (package dashboard). Every request but
+	// /health needs the token (dashboard.Serve).
 	DashboardAddress string
+	// DashboardToken is the dashboard's token (a fresh random one when
+	// empty). It is not the cluster token: the dashboard URL may be shared
+	// without giving access to the workers.
+	DashboardToken string
 }
 
 // Scheduler places tasks on remote workers. It lives in the client process,
@@ -158,7 +165,7 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 				user(worker, p)
 			}
 		}
-		dash, err := dashboard.Serve(o.DashboardAddress, rec)
+		dash, err := dashboard.Serve(o.DashboardAddress, rec, dashboard.WithToken(o.DashboardToken))
 		if err != nil {
 			lis.Close()
 			return nil, err
@@ -172,7 +179,8 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	return s, nil
 }
 
-// DashboardURL is the dashboard's address ("" without one).
+// DashboardURL is the dashboard's address with its token ("" without a
+// dashboard).
 func (s *Scheduler) DashboardURL() string {
 	if s.dash == nil {
 		return ""
