@@ -165,6 +165,19 @@ func (c *LocalCluster) KillWorker(name string) error {
 	return p.cmd.Process.Kill()
 }
 
+// SignalWorker sends sig to a worker process: SIGSTOP freezes it as a hung
+// node would (its connections stay open, it answers nothing), SIGCONT
+// resumes it.
+func (c *LocalCluster) SignalWorker(name string, sig os.Signal) error {
+	c.mu.Lock()
+	p, ok := c.procs[name]
+	c.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("remote: no worker process %q", name)
+	}
+	return p.cmd.Process.Signal(sig)
+}
+
 // Close stops the workers and the scheduler and removes the temporary
 // directory.
 func (c *LocalCluster) Close() error {
