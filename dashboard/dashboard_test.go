@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +18,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
@@ -196,6 +202,11 @@ func TestDashboardInChromium(t *testing.T) {
 		os.WriteFile(os.Getenv("TESSERA_KEEP_SCREENSHOT"), b, 0o644)
 	}
 	<-done
+	// Without the token the browser gets nothing but the refusal.
+	bare := "http://" + srv.Addr().String() + "/"
+	if dom := dashtest.Headless(t, bin, "--virtual-time-budget=1500", "--dump-dom", bare); strings.Contains(dom, `data-id="local"`) || !strings.Contains(dom, "missing or wrong token") {
+		t.Fatalf("dashboard without its token rendered:\n%.2000s", dom)
+	}
 	t.Logf("tasks done as rendered: %v of %d; screenshot %s", counts, rec.State().Total, shot)
 	if !(counts[0] > 0 && counts[1] > counts[0] && counts[1] < rec.State().Total) {
 		t.Fatalf("progress did not advance while running: %v", counts)
@@ -268,4 +279,133 @@ func BenchmarkOverheadMean(b *testing.B) {
 			}
 		})
 	}
+}
+
+// An address with an empty host listens on loopback only, never on every
+// interface.
+func TestServeListensOnLoopbackByDefault(t *testing.T) {
+	for _, addr := range []string{":0", ""} {
+		srv, err := Serve(addr, NewRecorder(Options{}))
+		require.NoError(t, err, "addr %q", addr)
+		tcp, ok := srv.Addr().(*net.TCPAddr)
+		require.True(t, ok)
+		assert.True(t, tcp.IP.IsLoopback(), "Serve(%q) listens on %v", addr, tcp)
+		u, err := url.Parse(srv.URL())
+		require.NoError(t, err)
+		assert.Equal(t, "127.0.0.1", u.Hostname(), "URL %s", srv.URL())
+		if ip := nonLoopbackIP(); ip != "" { // not reachable from the network
+			c, err := net.DialTimeout("tcp", net.JoinHostPort(ip, strconv.Itoa(tcp.Port)), 2*time.Second)
+			if err == nil {
+				c.Close()
+			}
+			assert.Error(t, err, "Serve(%q) reachable at %s", addr, ip)
+		}
+		srv.Close(context.Background())
+	}
+}
+
+// nonLoopbackIP is one of this machine's non-loopback IPv4 addresses ("" if
+// none).
+func nonLoopbackIP() string {
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			return n.IP.String()
+		}
+	}
+	return ""
+}
+
+// Every path but /health needs the token, on loopback and on every
+// interface: in the query (which sets a cookie and, on /, redirects to a
+// URL without it), as the cookie, or as a bearer header (Prometheus).
+func TestServeRequiresToken(t *testing.T) {
+	rec := NewRecorder(Options{LocalCores: 2})
+	runGraph(t, rec, 20, 0)
+	for _, listen := range []string{"127.0.0.1:0", "0.0.0.0:0"} {
+		t.Run(listen, func(t *testing.T) {
+			srv, err := Serve(listen, rec, WithToken("s3cret-token"))
+			require.NoError(t, err)
+			defer srv.Close(context.Background())
+			host := "127.0.0.1"
+			if listen == "0.0.0.0:0" {
+				if ip := nonLoopbackIP(); ip != "" {
+					host = ip // as a client on another machine would come
+				}
+			}
+			base := "http://" + net.JoinHostPort(host, strconv.Itoa(srv.Addr().(*net.TCPAddr).Port))
+			assert.Equal(t, "s3cret-token", srv.Token())
+			assert.True(t, strings.HasSuffix(srv.URL(), "/?token=s3cret-token"), srv.URL())
+			noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			do := func(c *http.Client, path string, hdr map[string]string) (*http.Response, string) {
+				req, err := http.NewRequest("GET", base+path, nil)
+				require.NoError(t, err)
+				for k, v := range hdr {
+					req.Header.Set(k, v)
+				}
+				resp, err := c.Do(req)
+				require.NoError(t, err)
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp, string(b)
+			}
+			for _, path := range []string{"/", "/api/state", "/metrics", "/?token=wrong", "/api/state?token=", "/metrics?token=s3cret-tokenX"} {
+				resp, body := do(noRedirect, path, nil)
+				assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "GET %s", path)
+				assert.NotContains(t, body, `"workers"`, "GET %s leaks state", path)
+				assert.NotContains(t, body, "tessera_", "GET %s leaks metrics", path)
+			}
+			for _, hdr := range []map[string]string{
+				{"Authorization": "Bearer wrong"}, {"Authorization": "s3cret-token"},
+				{"Cookie": "tessera-dashboard-00000000=s3cret-token"},
+			} {
+				resp, _ := do(noRedirect, "/api/state", hdr)
+				assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "header %v", hdr)
+			}
+			resp, body := do(noRedirect, "/health", nil)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "ok\n", body)
+
+			// The printed URL: a cookie, then the page without the token.
+			resp, _ = do(noRedirect, "/?token=s3cret-token", nil)
+			assert.Equal(t, http.StatusSeeOther, resp.StatusCode)
+			assert.Equal(t, "/", resp.Header.Get("Location"))
+			require.Len(t, resp.Cookies(), 1)
+			ck := resp.Cookies()[0]
+			assert.True(t, ck.HttpOnly)
+			assert.Equal(t, http.SameSiteStrictMode, ck.SameSite)
+			jar, err := cookiejar.New(nil)
+			require.NoError(t, err)
+			browser := &http.Client{Jar: jar}
+			resp, body = do(browser, "/?token=s3cret-token", nil)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "/", resp.Request.URL.Path)
+			assert.Empty(t, resp.Request.URL.RawQuery, "token left in the address bar")
+			assert.Contains(t, body, `id="workers"`)
+			resp, body = do(browser, "/api/state", nil) // the page's polling
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			var st State
+			require.NoError(t, json.Unmarshal([]byte(body), &st))
+			assert.Equal(t, 23, st.Done)
+
+			resp, body = do(noRedirect, "/metrics", map[string]string{"Authorization": "Bearer s3cret-token"})
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Contains(t, body, `tessera_tasks_done_total{kind="dashboardtest.sleep"} 20`)
+			resp, body = do(noRedirect, "/api/state?token=s3cret-token", nil) // curl
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Contains(t, body, `"workers"`)
+		})
+	}
+}
+
+// Without WithToken every server gets its own random token.
+func TestServeMakesRandomTokens(t *testing.T) {
+	a, err := Serve("127.0.0.1:0", NewRecorder(Options{}))
+	require.NoError(t, err)
+	defer a.Close(context.Background())
+	b, err := Serve("127.0.0.1:0", NewRecorder(Options{}), WithToken(""))
+	require.NoError(t, err)
+	defer b.Close(context.Background())
+	assert.Len(t, a.Token(), 64)
+	assert.NotEqual(t, a.Token(), b.Token())
 }

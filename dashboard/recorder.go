@@ -1,11 +1,3 @@
-// Package dashboard shows a computation while it runs: an HTTP dashboard
-// (workers, progress per op kind, a task stream per worker, memory over
-// time) that updates live, a JSON API with the same data, /health, and
-// Prometheus /metrics; and a self-contained HTML performance report.
-//
-// A Recorder collects what executors report. Feed it with its Progress
-// method (the callback of cluster.LocalOptions or of a remote scheduler)
-// and, to show per-kind totals before tasks finish, with Plan.
 package dashboard
 
 import (

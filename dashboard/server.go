@@ -2,12 +2,18 @@ package dashboard
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,7 +23,8 @@ import (
 //go:embed page.html
 var page []byte
 
-// Handler serves the dashboard of rec:
+// Handler serves the dashboard of rec, with no authentication of its own
+// (Serve adds the token check; mount Handler only behind one):
 //
 //	/            the live page (polls /api/state twice a second)
 //	/api/state   the State as JSON
@@ -85,20 +92,58 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// Server is a running dashboard.
+// Server is a running dashboard. Its methods are safe for concurrent use.
 type Server struct {
-	srv *http.Server
-	ln  net.Listener
+	srv   *http.Server
+	ln    net.Listener
+	token string
 }
 
-// Serve starts a dashboard for rec on addr ("127.0.0.1:8787", or ":0" for
-// any free port) and returns once it listens. URL says where.
-func Serve(addr string, rec *Recorder) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
+// ServeOption configures Serve.
+type ServeOption func(*serveConfig)
+
+type serveConfig struct{ token string }
+
+// WithToken sets the token the dashboard asks for (a fresh random 256-bit
+// one when not given or empty). Share it only with those who may see the
+// computation: task keys, worker addresses and memory.
+func WithToken(token string) ServeOption {
+	return func(c *serveConfig) { c.token = token }
+}
+
+// Serve starts a dashboard for rec on addr and returns once it listens.
+// An address with an empty host (":8787", ":0", or "") listens on
+// 127.0.0.1 only, to be reached through an SSH tunnel (see the package
+// doc); name a host ("0.0.0.0:8787", "10.1.2.3:8787") to listen elsewhere.
+//
+// Every request except /health must carry the dashboard's token, on any
+// listener (loopback is shared by every user of a login node): as
+// ?token=… in the URL (which also sets a cookie, so the page and its
+// polling need nothing more; on / it then redirects to the same page
+// without the token), as that cookie, or as an "Authorization: Bearer …"
+// header (Prometheus scrapes of /metrics, curl). Others get 401. URL
+// returns an address that carries the token.
+func Serve(addr string, rec *Recorder, opts ...ServeOption) (*Server, error) {
+	var c serveConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.token == "" {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return nil, fmt.Errorf("dashboard: token: %w", err)
+		}
+		c.token = hex.EncodeToString(b)
+	}
+	listen, err := defaultLoopback(addr)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: listen %s: %w", addr, err)
 	}
-	s := &Server{ln: ln, srv: &http.Server{Handler: Handler(rec), ReadHeaderTimeout: 5 * time.Second}}
+	s := &Server{ln: ln, token: c.token, srv: &http.Server{Handler: requireToken(c.token, Handler(rec)), ReadHeaderTimeout: 5 * time.Second}}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = err // Serve only fails when the listener breaks; Close reports nothing more useful
@@ -107,8 +152,85 @@ func Serve(addr string, rec *Recorder) (*Server, error) {
 	return s, nil
 }
 
-// URL is the dashboard's address, e.g. http://127.0.0.1:8787/.
-func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/" }
+// defaultLoopback puts 127.0.0.1 in an address with an empty host.
+func defaultLoopback(addr string) (string, error) {
+	if addr == "" {
+		return "127.0.0.1:0", nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("dashboard: address %q: %w", addr, err)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// URL is the dashboard's address with its token, e.g.
+// http://127.0.0.1:8787/?token=…; give it to the browser (through an SSH
+// tunnel from elsewhere, see the package doc).
+func (s *Server) URL() string {
+	return "http://" + s.ln.Addr().String() + "/?token=" + url.QueryEscape(s.token)
+}
+
+// Addr is the address the dashboard listens on.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Token is the token requests must carry.
+func (s *Server) Token() string { return s.token }
 
 // Close stops the server.
 func (s *Server) Close(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// requireToken lets through requests for /health and those that carry
+// token (query, cookie, or bearer header); see Serve.
+func requireToken(token string, h http.Handler) http.Handler {
+	sum := sha256.Sum256([]byte(token))
+	// One cookie per token, so dashboards on several ports of one host do
+	// not overwrite each other's cookie in a browser.
+	cookie := "tessera-dashboard-" + hex.EncodeToString(sum[:4])
+	ok := func(got string) bool {
+		g := sha256.Sum256([]byte(got))
+		return subtle.ConstantTimeCompare(g[:], sum[:]) == 1
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/health" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		q := r.URL.Query()
+		if t, has := q["token"]; has {
+			if len(t) != 1 || !ok(t[0]) {
+				deny(w)
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: cookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+				q.Del("token")
+				u := url.URL{Path: "/", RawQuery: q.Encode()}
+				w.Header().Set("Cache-Control", "no-store")
+				w.Header().Set("Referrer-Policy", "no-referrer")
+				http.Redirect(w, r, u.String(), http.StatusSeeOther)
+				return
+			}
+			h.ServeHTTP(w, r)
+			return
+		}
+		if c, err := r.Cookie(cookie); err == nil && ok(c.Value) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if b, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); found && ok(b) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		deny(w)
+	})
+}
+
+func deny(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="tessera dashboard"`)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, "tessera dashboard: missing or wrong token; open the URL printed when the dashboard started (it ends in ?token=...)", http.StatusUnauthorized)
+}

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster/remote"
 	"github.com/tessera-array/tessera/dashboard"
@@ -38,9 +41,11 @@ func TestDashboardOfLocalCluster(t *testing.T) {
 	}
 	defer c.Close()
 	url := c.DashboardURL()
-	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+	if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.Contains(url, "/?token=") {
 		t.Fatalf("dashboard URL %q", url)
 	}
+	base, query, _ := strings.Cut(url, "?") // http://127.0.0.1:PORT/, token=...
+	token := strings.TrimPrefix(query, "token=")
 	a := ndarray.Random([]int{16000, 7500, 100}, chunk.PerAxis(400, 400, 100), 1) // 96 GB, a few seconds
 	done := make(chan error, 1)
 	go func() {
@@ -73,8 +78,21 @@ func TestDashboardOfLocalCluster(t *testing.T) {
 		b, _ := os.ReadFile(shot)
 		os.WriteFile(p, b, 0o644)
 	}
+	// Worker addresses and task keys are not for whoever reaches the port.
+	for _, path := range []string{"", "api/state", "metrics"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("GET /%s without the token: %s", path, resp.Status)
+		}
+	}
 	var st dashboard.State
-	resp, err := http.Get(url + "api/state")
+	req, _ := http.NewRequest("GET", base+"api/state", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,5 +117,27 @@ func TestDashboardOfLocalCluster(t *testing.T) {
 		if k.Done != k.Total {
 			t.Fatalf("kind %s: %d of %d", k.Kind, k.Done, k.Total)
 		}
+	}
+}
+
+// The scheduler's dashboard at ":0" (as the README's ":8787") listens on
+// loopback only and asks for its own token, not the cluster's.
+func TestSchedulerDashboardLoopbackWithToken(t *testing.T) {
+	s, err := remote.NewScheduler(remote.SchedulerOptions{DashboardAddress: ":0", DashboardToken: "dash-tok"})
+	require.NoError(t, err)
+	defer s.Close()
+	url := s.DashboardURL()
+	assert.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), url)
+	assert.True(t, strings.HasSuffix(url, "/?token=dash-tok"), url)
+	base, _, _ := strings.Cut(url, "?")
+	for tok, want := range map[string]int{"": http.StatusUnauthorized, s.Credentials().Token: http.StatusUnauthorized, "dash-tok": http.StatusOK} {
+		req, _ := http.NewRequest("GET", base+"api/state", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, want, resp.StatusCode, "token %q", tok)
 	}
 }

@@ -16,9 +16,13 @@
 // worker as soon as its last consumer has run. Workers hold values in
 // memory up to their limit and spill the oldest to a local directory.
 //
-// Failures: a worker that disconnects or misses heartbeats is lost; tasks
-// running there are re-queued and values only it held are recomputed from
-// the graph (lineage) when still needed. A task lost more than MaxLosses
+// Failures: a worker that disconnects or misses heartbeats for
+// SchedulerOptions.HeartbeatTimeout (10 s by default; a frozen process
+// keeps its connection open, so silence is what counts) is lost; tasks
+// running there are re-queued, other workers stop fetching from it, and
+// values only it held are recomputed from the graph (lineage) when still
+// needed. The scheduler heartbeats too: a worker that hears nothing from
+// it for the same timeout exits (ErrSchedulerLost). A task lost more than MaxLosses
 // times fails the run with a *WorkerLostError (errors.Is ErrWorkerLost); an
 // op that fails gives a *cluster.TaskError, as on the local executor.
 // Drain moves a worker's needed and persisted values to other workers

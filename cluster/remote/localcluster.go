@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -136,7 +135,7 @@ func (c *LocalCluster) StartWorker() (string, error) {
 	if c.o.Stderr != nil {
 		cmd.Stdout, cmd.Stderr = c.o.Stderr, c.o.Stderr
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	bindToParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("remote: start worker: %w", err)
 	}
@@ -164,6 +163,19 @@ func (c *LocalCluster) KillWorker(name string) error {
 		return fmt.Errorf("remote: no worker process %q", name)
 	}
 	return p.cmd.Process.Kill()
+}
+
+// SignalWorker sends sig to a worker process: SIGSTOP freezes it as a hung
+// node would (its connections stay open, it answers nothing), SIGCONT
+// resumes it.
+func (c *LocalCluster) SignalWorker(name string, sig os.Signal) error {
+	c.mu.Lock()
+	p, ok := c.procs[name]
+	c.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("remote: no worker process %q", name)
+	}
+	return p.cmd.Process.Signal(sig)
 }
 
 // Close stops the workers and the scheduler and removes the temporary

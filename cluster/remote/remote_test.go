@@ -18,6 +18,9 @@ import (
 // cluster starts this same binary with "tessera-worker".
 func TestMain(m *testing.M) {
 	remote.MaybeServe()
+	if os.Getenv(childSchedulerEnv) != "" {
+		os.Exit(childScheduler())
+	}
 	// Registered only in the client: worker processes (which never return
 	// from MaybeServe) do not know this kind.
 	cluster.Register("remotetest.clientonly", func() cluster.Op { return &clientOnlyOp{} })

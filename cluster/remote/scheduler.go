@@ -49,8 +49,16 @@ type SchedulerOptions struct {
 	Interface string
 	// Credentials for the cluster; fresh ones (new CA and token) when nil.
 	Credentials *Credentials
-	// HeartbeatTimeout: a worker silent this long is declared lost (10 s
-	// when 0).
+	// HeartbeatTimeout is how long a silent peer is given, both ways (10 s
+	// when 0). A worker the scheduler has not heard from this long (dead,
+	// or frozen with its connection still open) is declared lost: its
+	// tasks are re-queued, what only it held is recomputed, and the other
+	// workers stop fetching from it. The scheduler sends each worker a
+	// heartbeat every quarter of it and tells workers the timeout when
+	// they join: a worker that hears nothing from the scheduler this long
+	// exits (Serve returns an error wrapping ErrSchedulerLost). Workers
+	// heartbeat at least every quarter of it too. Detection takes between
+	// the timeout and 1.25 times it.
 	HeartbeatTimeout time.Duration
 	// MaxLosses is how many worker losses one task survives before the run
 	// fails with a *WorkerLostError (3 when 0).
@@ -61,9 +69,16 @@ type SchedulerOptions struct {
 	Progress func(worker string, p cluster.Progress)
 	// DashboardAddress, when set (":8787", "127.0.0.1:0"), serves the live
 	// dashboard (workers, progress per op kind, task stream, memory,
-	// /api/state, /metrics, /health) there; its URL is printed to stderr
-	// when the scheduler starts and returned by DashboardURL.
+	// /api/state, /metrics, /health) there; its URL, which carries the
+	// dashboard's token, is printed to stderr when the scheduler starts and
+	// returned by DashboardURL. An empty host (":8787") means 127.0.0.1:
+	// reach it through an SSH tunnel (package dashboard). Every request but
+	// /health needs the token (dashboard.Serve).
 	DashboardAddress string
+	// DashboardToken is the dashboard's token (a fresh random one when
+	// empty). It is not the cluster token: the dashboard URL may be shared
+	// without giving access to the workers.
+	DashboardToken string
 }
 
 // Scheduler places tasks on remote workers. It lives in the client process,
@@ -113,7 +128,7 @@ type wstate struct {
 // NewScheduler starts a scheduler listening for workers. Close stops it.
 func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	if o.HeartbeatTimeout <= 0 {
-		o.HeartbeatTimeout = 10 * time.Second
+		o.HeartbeatTimeout = defaultHeartbeatTimeout
 	}
 	if o.MaxLosses <= 0 {
 		o.MaxLosses = 3
@@ -158,7 +173,7 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 				user(worker, p)
 			}
 		}
-		dash, err := dashboard.Serve(o.DashboardAddress, rec)
+		dash, err := dashboard.Serve(o.DashboardAddress, rec, dashboard.WithToken(o.DashboardToken))
 		if err != nil {
 			lis.Close()
 			return nil, err
@@ -172,7 +187,8 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	return s, nil
 }
 
-// DashboardURL is the dashboard's address ("" without one).
+// DashboardURL is the dashboard's address with its token ("" without a
+// dashboard).
 func (s *Scheduler) DashboardURL() string {
 	if s.dash == nil {
 		return ""
@@ -280,7 +296,7 @@ func (s *Scheduler) connect(stream grpc.ServerStream) error {
 	close(s.joined)
 	s.joined = make(chan struct{})
 	s.mu.Unlock()
-	if err := stream.SendMsg(&frame{H: header{Op: "welcome", Worker: w.id}}); err != nil {
+	if err := stream.SendMsg(&frame{H: header{Op: "welcome", Worker: w.id, Timeout: int64(s.o.HeartbeatTimeout)}}); err != nil {
 		s.lost(w)
 		return err
 	}
@@ -321,7 +337,8 @@ func (s *Scheduler) connect(stream grpc.ServerStream) error {
 	return nil
 }
 
-// monitor declares workers lost when their heartbeats stop.
+// monitor declares workers lost when their heartbeats stop, and sends
+// each worker the scheduler's own heartbeat.
 func (s *Scheduler) monitor() {
 	t := time.NewTicker(s.o.HeartbeatTimeout / 4)
 	defer t.Stop()
@@ -334,6 +351,8 @@ func (s *Scheduler) monitor() {
 		for _, w := range s.workers {
 			if time.Since(w.lastSeen) > s.o.HeartbeatTimeout {
 				w.cancel()
+			} else {
+				w.post(&frame{H: header{Op: opHeartbeat}})
 			}
 		}
 		s.mu.Unlock()
@@ -425,6 +444,12 @@ func (s *Scheduler) lost(w *wstate) {
 	for k, ch := range w.copies {
 		ch <- ErrWorkerLost
 		delete(w.copies, k)
+	}
+	// A frozen worker keeps its connections open and never answers: peers
+	// fetching from it would wait forever. They drop their connection to
+	// it, so those fetches fail as lost inputs and are recomputed.
+	for _, o := range s.workers {
+		o.post(&frame{H: header{Op: opPeerLost, Addr: w.addr}})
 	}
 	if r := s.run; r != nil && !w.draining {
 		r.onLost(s, w)

@@ -14,6 +14,9 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
 	"time"
 
 	"google.golang.org/grpc/credentials"
@@ -93,17 +96,93 @@ func NewCredentials(validFor time.Duration) (*Credentials, error) {
 	}, nil
 }
 
-// WriteFile stores the credentials as JSON, readable by the owner only.
+// ErrUnsafeDirectory reports a directory in which a secret cannot be
+// written safely: others may write to it and it lacks the sticky bit, so
+// anyone could rename or replace the file before the workers read it.
+var ErrUnsafeDirectory = errors.New("remote: directory writable by others without the sticky bit")
+
+// WriteFile stores the credentials as JSON at path, readable and writable
+// by the owner only (mode 0600, whatever was at path before). The file is
+// written under a fresh random name in path's directory, created
+// exclusively (so a file or symlink planted at any name is never reused
+// or followed), fsynced, and renamed over path (a symlink at path is
+// replaced, not followed); a crash leaves the old file or the new one. A
+// directory writable by others without the sticky bit is refused with an
+// *os.PathError wrapping ErrUnsafeDirectory. WriteFile may be called
+// concurrently with other writers of the same path; the last rename wins.
 func (c *Credentials) WriteFile(path string) error {
 	b, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	return writeSecretFile(path, b)
+}
+
+// writeSecretFile writes b atomically to path with mode 0600 (see
+// Credentials.WriteFile).
+func writeSecretFile(path string, b []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	dir = filepath.Clean(dir)
+	if err := checkPrivateDir(dir); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	// os.CreateTemp opens O_RDWR|O_CREATE|O_EXCL with mode 0600 under a
+	// random name, retrying on collisions: O_EXCL fails on an existing name,
+	// symlinks included, so nothing planted is followed.
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("remote: write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = f.Chmod(0o600); err != nil { // CreateTemp's mode, made explicit
+		return fmt.Errorf("remote: write %s: %w", path, err)
+	}
+	if _, err = f.Write(b); err != nil {
+		return fmt.Errorf("remote: write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("remote: write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("remote: write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("remote: write %s: %w", path, err)
+	}
+	// Make the rename durable; not every file system can sync a directory.
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// checkPrivateDir refuses a directory that others may write to unless it
+// has the sticky bit (then only an entry's owner may rename or remove it).
+func checkPrivateDir(dir string) error {
+	if runtime.GOOS == "windows" { // no Unix permission bits
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("remote: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("remote: %w", &os.PathError{Op: "write secret", Path: dir, Err: syscall.ENOTDIR})
+	}
+	if fi.Mode().Perm()&0o002 != 0 && fi.Mode()&os.ModeSticky == 0 {
+		return fmt.Errorf("remote: %w", &os.PathError{Op: "write secret", Path: dir, Err: ErrUnsafeDirectory})
+	}
+	return nil
 }
 
 // ReadCredentials reads a file written by WriteFile.

@@ -48,6 +48,7 @@ type header struct {
 	Spilled   int64           `json:"spilled,omitempty"`
 	Running   int             `json:"running,omitempty"`
 	Nanos     int64           `json:"nanos,omitempty"`
+	Timeout   int64           `json:"timeout,omitempty"` // welcome: the heartbeat timeout, ns
 }
 
 type location struct {
@@ -58,7 +59,7 @@ type location struct {
 // Frame ops.
 const (
 	opRegister  = "register"  // worker → scheduler: hello
-	opHeartbeat = "heartbeat" // worker → scheduler
+	opHeartbeat = "heartbeat" // both ways: I am alive (worker → scheduler with Held, Spilled)
 	opDone      = "done"      // worker → scheduler: Key computed (or copied), Nbytes
 	opFailed    = "failed"    // worker → scheduler: Key failed, Err, Retryable
 	opDrainMe   = "drain-me"  // worker → scheduler: walltime is near
@@ -67,6 +68,7 @@ const (
 	opRelease   = "release"   // scheduler → worker: forget Keys
 	opCancel    = "cancel"    // scheduler → worker: cancel running Keys
 	opStop      = "stop"      // scheduler → worker: exit
+	opPeerLost  = "peer-lost" // scheduler → worker: the worker at Addr is lost; stop fetching from it
 	opFetch     = "fetch"     // Fetch request
 )
 

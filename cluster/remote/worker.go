@@ -37,14 +37,19 @@ type WorkerOptions struct {
 	Interface string // network interface to listen on (eth0, ib0), optional
 	// DeathTimeout: a worker that cannot reach the scheduler for this long
 	// when starting exits (60 s when 0). Once connected, a broken
-	// connection ends the worker at once: the scheduler has already
-	// counted its blocks as lost and recomputes them elsewhere.
+	// connection ends the worker at once, and so does a scheduler that
+	// stays silent for its heartbeat timeout (SchedulerOptions.
+	// HeartbeatTimeout, told to the worker when it joins; Serve then
+	// returns an error wrapping ErrSchedulerLost): the worker does not
+	// reconnect, since the scheduler has already counted its blocks as
+	// lost and recomputes them elsewhere.
 	DeathTimeout time.Duration
 	// Lifetime: after this long the worker asks the scheduler to drain it
 	// (hand its results to other workers) and exits; 0 means no limit. Set
 	// it a few minutes under the batch job's walltime.
 	Lifetime time.Duration
-	// Heartbeat interval (1 s when 0).
+	// Heartbeat interval (1 s when 0; a quarter of the scheduler's
+	// heartbeat timeout when that is shorter).
 	Heartbeat time.Duration
 }
 
@@ -101,27 +106,6 @@ func WorkerMain(args []string) int {
 	return 0
 }
 
-// ParseBytes reads sizes such as "4GB", "512MiB", "1.5G", "1000".
-func ParseBytes(s string) (int64, error) {
-	units := []struct {
-		suf string
-		m   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
-		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"T", 1 << 40}, {"B", 1}}
-	m := 1.0
-	for _, u := range units {
-		if len(s) > len(u.suf) && s[len(s)-len(u.suf):] == u.suf {
-			s, m = s[:len(s)-len(u.suf)], u.m
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
-		return 0, fmt.Errorf("remote: bad size %q", s)
-	}
-	return int64(f * m), nil
-}
-
 type entry struct {
 	val    cluster.Value // nil when spilled
 	path   string        // spill file
@@ -146,8 +130,9 @@ type worker struct {
 
 // Serve runs a worker until the scheduler stops it (nil), the connection to
 // the scheduler breaks, the scheduler refuses it (wrong token or
-// certificate: an error at once) or stays unreachable past the death
-// timeout, or ctx ends.
+// certificate: an error at once), stays unreachable past the death
+// timeout, or is silent past its heartbeat timeout (ErrSchedulerLost), or
+// ctx ends.
 func Serve(ctx context.Context, o WorkerOptions) error {
 	if o.Threads <= 0 {
 		o.Threads = runtime.GOMAXPROCS(0)
@@ -201,10 +186,16 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 		return err
 	}
 	defer conn.Close()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	var stream grpc.ClientStream
+	var welcome frame
 	deadline := time.Now().Add(o.DeathTimeout)
+	// A scheduler that accepts the connection but never answers (frozen)
+	// must not hold the worker past the death timeout either.
+	noWelcome := time.AfterFunc(o.DeathTimeout, func() {
+		cancel(fmt.Errorf("%w: no welcome within the death timeout %v", ErrSchedulerLost, o.DeathTimeout))
+	})
 	for {
 		stream, err = conn.NewStream(ctx, &schedulerDesc.Streams[0], "/tessera.Scheduler/Connect")
 		if err == nil {
@@ -213,16 +204,21 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 		if err == nil {
 			// The first reply proves the scheduler accepted us (TLS and
 			// token are checked before any message flows).
-			var f frame
-			if err = stream.RecvMsg(&f); err == nil {
+			if err = stream.RecvMsg(&welcome); err == nil {
 				break
 			}
+		}
+		if ctx.Err() != nil {
+			err = context.Cause(ctx)
 		}
 		if status.Code(err) == codes.Unauthenticated || isTLSRefusal(err) || time.Now().After(deadline) || ctx.Err() != nil {
 			return fmt.Errorf("remote: connect to scheduler %s: %w", o.Scheduler, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	noWelcome.Stop()
+	timeout, heartbeat := keepaliveTimes(welcome.H.Timeout, o.Heartbeat)
+	heard := watchScheduler(ctx, cancel, timeout)
 	w.send = make(chan *frame, 1024)
 	sendErr := make(chan error, 1)
 	go func() {
@@ -231,7 +227,7 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 			case f := <-w.send:
 				if err := stream.SendMsg(f); err != nil {
 					sendErr <- err
-					cancel()
+					cancel(err)
 					return
 				}
 			case <-ctx.Done():
@@ -240,7 +236,7 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 		}
 	}()
 	go func() {
-		t := time.NewTicker(o.Heartbeat)
+		t := time.NewTicker(heartbeat)
 		defer t.Stop()
 		for {
 			select {
@@ -281,10 +277,11 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 					return fmt.Errorf("remote: worker stream: %w", e)
 				default:
 				}
-				return ctx.Err()
+				return context.Cause(ctx)
 			}
 			return fmt.Errorf("remote: scheduler stream: %w", err)
 		}
+		heard()
 		switch f.H.Op {
 		case opRun:
 			w.mu.Lock()
@@ -303,6 +300,8 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 				}
 			}
 			w.mu.Unlock()
+		case opPeerLost:
+			w.dropPeer(f.H.Addr)
 		case opStop:
 			return nil
 		}

@@ -14,38 +14,51 @@ import (
 
 // Options are the parameters of a SLURMCluster, named after dask-jobqueue's
 // SLURMCluster so that a site's existing settings carry over.
+//
+// Every value that lands in the job script is checked before a script is
+// made (Script, New): names must be names in Slurm's grammar, memory and
+// walltime in their formats, and no value may hold a newline or another
+// control character, so no option can add a line to the script. A value
+// refused gives an *OptionError naming the option (errors.Is ErrOptions).
+// Values placed in the worker's command line are shell-quoted: each
+// reaches the worker as one argument, with only $NAME and ${NAME}
+// references expanded by the job's shell.
 type Options struct {
 	// Queue is the partition, or a comma list of partitions
-	// ("short,brief-low"): #SBATCH -p.
+	// ("short,brief-low"): #SBATCH -p. Names are letters, digits, '_',
+	// '-' and '.'.
 	Queue string
-	// Account to charge: #SBATCH -A (omitted when empty).
+	// Account to charge: #SBATCH -A (omitted when empty); a name as for
+	// Queue.
 	Account string
 	// Cores per job (#SBATCH --cpus-per-task), shared by its Processes.
 	Cores int
 	// Processes is the number of worker processes per job (1 when 0); each
 	// runs Cores/Processes threads.
 	Processes int
-	// Memory per job ("96GB", "4GiB"): #SBATCH --mem, rounded up to whole
-	// GiB (or MiB below 1 GiB); each worker's memory limit is
-	// Memory/Processes.
+	// Memory per job ("96GB", "4GiB", "96G"; remote.ParseBytes): #SBATCH
+	// --mem, rounded up to whole GiB (or MiB below 1 GiB); each worker's
+	// memory limit is Memory/Processes.
 	Memory string
 	// Walltime per job, "HH:MM:SS" or "D-HH:MM:SS" ("00:30:00" when empty).
 	Walltime string
 	// JobExtraDirectives are added as "#SBATCH <directive>" lines
-	// ("--qos=normal", "--gres=gpu:1").
+	// ("--qos=normal", "--gres=gpu:1"), as given: one line per entry.
 	JobExtraDirectives []string
 	// JobDirectivesSkip drops every generated directive containing one of
 	// these strings (sites that reject "--mem").
 	JobDirectivesSkip []string
 	// JobScriptPrologue lines run before the workers start ("module load
-	// singularity", "source env.sh").
+	// singularity", "source env.sh"), as given: shell code, one line per
+	// entry (tabs allowed, newlines not).
 	JobScriptPrologue []string
 	// Interface is the network interface workers listen on (ib0, eth0).
 	Interface string
 	// SchedulerInterface is the interface the scheduler listens on; when
 	// empty, this host's first non-loopback IPv4 address (127.0.0.1 if none).
 	SchedulerInterface string
-	// LocalDirectory is where workers spill (node-local scratch).
+	// LocalDirectory is where workers spill (node-local scratch);
+	// "$TMPDIR/spill" expands in the job.
 	LocalDirectory string
 	// DeathTimeout: workers that cannot reach the scheduler this long exit
 	// (60 s when 0).
@@ -57,11 +70,14 @@ type Options struct {
 	// program (os.Executable).
 	WorkerCommand []string
 	// LogDirectory receives each job's stdout and stderr (the submit
-	// directory when empty).
+	// directory when empty). Any printable path works: it is quoted for
+	// sbatch and '%' is escaped from its filename patterns.
 	LogDirectory string
-	// JobName is #SBATCH -J ("tessera-worker" when empty).
+	// JobName is #SBATCH -J ("tessera-worker" when empty) and names the
+	// log files: letters, digits, '_', '-', '.', '+', '@'.
 	JobName string
-	// Shebang is the script's first line ("#!/usr/bin/env bash" when empty).
+	// Shebang is the script's first line ("#!/usr/bin/env bash" when
+	// empty); it must start with "#!".
 	Shebang string
 	// DrainBefore: workers ask to be drained this long before the walltime
 	// ends, so their results move to other workers instead of dying with
@@ -81,7 +97,8 @@ type Options struct {
 	Scheduler remote.SchedulerOptions
 }
 
-// ErrOptions reports invalid options.
+// ErrOptions reports invalid options; the error is an *OptionError naming
+// the option.
 var ErrOptions = errors.New("slurm: invalid options")
 
 func (o *Options) normalize() error {
@@ -92,7 +109,7 @@ func (o *Options) normalize() error {
 		o.Cores = 1
 	}
 	if o.Cores < o.Processes {
-		return fmt.Errorf("%w: %d processes need at least as many cores (have %d)", ErrOptions, o.Processes, o.Cores)
+		return optErr("Processes", strconv.Itoa(o.Processes), "%d processes need at least as many cores (have %d)", o.Processes, o.Cores)
 	}
 	if o.Walltime == "" {
 		o.Walltime = "00:30:00"
@@ -101,9 +118,16 @@ func (o *Options) normalize() error {
 		return err
 	}
 	if o.Memory != "" {
-		if _, err := remote.ParseBytes(o.Memory); err != nil {
-			return fmt.Errorf("%w: memory: %w", ErrOptions, err)
+		b, err := remote.ParseBytes(o.Memory)
+		if err != nil {
+			return &OptionError{Option: "Memory", Value: o.Memory, Reason: err.Error()}
 		}
+		if b <= 0 {
+			return optErr("Memory", o.Memory, "must be positive")
+		}
+	}
+	if err := o.validate(); err != nil {
+		return err
 	}
 	if o.JobName == "" {
 		o.JobName = "tessera-worker"
@@ -120,33 +144,55 @@ func (o *Options) normalize() error {
 	return nil
 }
 
+// maxWalltime bounds walltimes so that durations never overflow (Slurm's
+// own limit, in minutes in a uint32, is lower still).
+const maxWalltime = 100 * 365 * 24 * time.Hour
+
 // ParseWalltime reads Slurm time limits: "MM", "MM:SS", "HH:MM:SS",
-// "D-HH", "D-HH:MM", "D-HH:MM:SS".
+// "D-HH", "D-HH:MM", "D-HH:MM:SS", each field plain decimal digits. Other
+// text, and limits above 100 years, give an *OptionError for Walltime.
 func ParseWalltime(s string) (time.Duration, error) {
-	bad := fmt.Errorf("%w: walltime %q", ErrOptions, s)
-	days := 0
+	orig := s
+	bad := optErr("Walltime", s, "want MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS")
+	field := func(f string) (int64, bool) {
+		if f == "" || len(f) > 9 {
+			return 0, false
+		}
+		var n int64
+		for i := 0; i < len(f); i++ {
+			if f[i] < '0' || f[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int64(f[i]-'0')
+		}
+		return n, true
+	}
+	var days int64
+	hasDays := false
 	if i := strings.IndexByte(s, '-'); i >= 0 {
-		d, err := strconv.Atoi(s[:i])
-		if err != nil || d < 0 {
+		d, ok := field(s[:i])
+		if !ok {
 			return 0, bad
 		}
-		days, s = d, s[i+1:]
+		days, s, hasDays = d, s[i+1:], true
 	}
 	parts := strings.Split(s, ":")
-	nums := make([]int, len(parts))
+	nums := make([]int64, len(parts))
 	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
+		n, ok := field(p)
+		if !ok {
 			return 0, bad
 		}
 		nums[i] = n
 	}
-	var h, m, sec int
+	var h, m, sec int64
 	switch {
-	case days > 0 && len(nums) == 1:
+	case hasDays && len(nums) == 1:
 		h = nums[0]
-	case days > 0 && len(nums) == 2:
+	case hasDays && len(nums) == 2:
 		h, m = nums[0], nums[1]
+	case hasDays && len(nums) == 3:
+		h, m, sec = nums[0], nums[1], nums[2]
 	case len(nums) == 1:
 		m = nums[0]
 	case len(nums) == 2:
@@ -156,7 +202,12 @@ func ParseWalltime(s string) (time.Duration, error) {
 	default:
 		return 0, bad
 	}
-	return time.Duration(days)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, nil
+	// Each field has at most 9 digits: the sum in seconds fits in int64.
+	total := days*86400 + h*3600 + m*60 + sec
+	if total > int64(maxWalltime/time.Second) {
+		return 0, optErr("Walltime", orig, "longer than 100 years")
+	}
+	return time.Duration(total) * time.Second, nil
 }
 
 // slurmMem rounds bytes up to whole GiB ("96G"), or MiB below 1 GiB.
@@ -191,10 +242,11 @@ func (o Options) Script(schedulerAddr, credentials string) (string, error) {
 	if logdir != "" && !strings.HasSuffix(logdir, "/") {
 		logdir += "/"
 	}
+	logdir = filenamePattern(logdir)
 	dirs := []string{
 		"-J " + o.JobName,
-		"-e " + logdir + o.JobName + "-%J.err",
-		"-o " + logdir + o.JobName + "-%J.out",
+		"-e " + directiveArg(logdir+o.JobName+"-%J.err"),
+		"-o " + directiveArg(logdir+o.JobName+"-%J.out"),
 	}
 	if o.Queue != "" {
 		dirs = append(dirs, "-p "+o.Queue)
@@ -239,7 +291,7 @@ func (o Options) Script(schedulerAddr, credentials string) (string, error) {
 		args, _ := remote.WorkerCommand(prefix, schedulerAddr, credentials, "", threads, perWorker, o.LocalDirectory, o.Interface, o.DeathTimeout, o.lifetime())
 		q := make([]string, len(args))
 		for j, a := range args {
-			q[j] = shellQuote(a)
+			q[j] = shellWord(a)
 		}
 		return strings.Join(q, " ") + " --name " + name + i
 	}
@@ -260,24 +312,4 @@ func skipped(line string, skip []string) bool {
 		}
 	}
 	return false
-}
-
-// shellQuote quotes a word for sh unless it is plainly safe. $VAR and
-// ${VAR} references stay unquoted so that they expand in the job
-// ($TMPDIR, $USER in LocalDirectory).
-func shellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+${}", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

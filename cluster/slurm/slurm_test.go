@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/cluster/remote"
@@ -384,4 +388,30 @@ func nodeCPUs(t *testing.T) int {
 		t.Fatalf("sinfo CPUs %q: %v", out, err)
 	}
 	return n
+}
+
+// A log directory with spaces, quotes, '#' and '%' reaches the real sbatch
+// intact: the job's output and error files land in it under their names.
+func TestLogDirectoryQuotedForSbatch(t *testing.T) {
+	needSlurm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	o := testOptions(t)
+	o.LogDirectory = filepath.Join(t.TempDir(), `logs #1 "q" 100%`)
+	c, err := slurm.New(o)
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.Scale(ctx, 1))
+	wctx, wcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer wcancel()
+	require.NoError(t, c.WaitForWorkers(wctx, 1))
+	jobs, err := c.Jobs(ctx)
+	require.NoError(t, err)
+	require.Len(t, jobs, 1)
+	for _, ext := range []string{".out", ".err"} {
+		p := filepath.Join(o.LogDirectory, o.JobName+"-"+jobs[0].ID+ext)
+		_, err := os.Stat(p)
+		assert.NoError(t, err, "job log file")
+	}
+	require.NoError(t, c.Close())
 }

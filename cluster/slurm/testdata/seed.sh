@@ -15,6 +15,6 @@
 module load singularity
 export OMP_NUM_THREADS=1
 for i in $(seq 0 5); do
-  singularity exec --bind /data:/data /images/tessera.sif /opt/app/meanjob tessera-worker --scheduler 10.1.2.3:45678 --credentials /home/u/.tessera/cluster-abc.json --nthreads 4 --memory-limit 16000000000 --local-directory /scratch/$USER --interface ib0 --death-timeout 2m0s --lifetime 1h58m0s --name tessera-${SLURM_JOB_ID}-${i} &
+  singularity exec --bind /data:/data /images/tessera.sif /opt/app/meanjob tessera-worker --scheduler 10.1.2.3:45678 --credentials /home/u/.tessera/cluster-abc.json --nthreads 4 --memory-limit 16000000000 --local-directory /scratch/"$USER" --interface ib0 --death-timeout 2m0s --lifetime 1h58m0s --name tessera-${SLURM_JOB_ID}-${i} &
 done
 wait
