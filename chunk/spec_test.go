@@ -184,3 +184,15 @@ func abs(x int) int {
 	}
 	return x
 }
+
+func regularSizes(n, c int) []int {
+	a, err := RegularAxis(n, c)
+	if err != nil {
+		panic(err)
+	}
+	s, err := a.Sizes()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
