@@ -200,8 +200,15 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
 	}
-	sizes := [][]int{fg.AxisChunks(0), clipChunks(fg.AxisChunks(1), op.Y, op.H), clipChunks(fg.AxisChunks(2), op.X, op.W)}
-	grid, err := chunk.NewGrid(sizes)
+	ay, err := clipAxis(fg.Axis(1), op.Y, op.H)
+	if err != nil {
+		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
+	}
+	ax, err := clipAxis(fg.Axis(2), op.X, op.W)
+	if err != nil {
+		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
+	}
+	grid, err := chunk.NewGridAxes([]chunk.Axis{fg.Axis(0), ay, ax})
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
 	}
@@ -209,19 +216,13 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	return ndarray.NewArray(op.Out, grid, tok, readLayer{base: *op})
 }
 
-// clipChunks cuts the chunk sizes of a whole axis to [off, off+n).
-func clipChunks(sizes []int, off, n int) []int {
-	var out []int
-	lo := 0
-	for _, c := range sizes {
-		hi := lo + c
-		a, b := max(lo, off), min(hi, off+n)
-		if b > a {
-			out = append(out, b-a)
-		}
-		lo = hi
+// clipAxis cuts a whole axis's chunking to the window [off, off+n),
+// keeping the file-aligned boundaries (O(1), never per chunk).
+func clipAxis(a chunk.Axis, off, n int) (chunk.Axis, error) {
+	if n == 0 {
+		return chunk.Axis{}, nil
 	}
-	return out
+	return a.Slice(off, 1, n)
 }
 
 // fingerprint identifies the file's content as far as the description
