@@ -269,9 +269,15 @@ func (i *Info) plan(o ReadOptions) (*ReadOp, []int, error) {
 	w := Window{0, 0, i.Width, i.Height}
 	if o.Window != nil {
 		w = *o.Window
-		if w.W <= 0 || w.H <= 0 || w.X < 0 || w.Y < 0 || w.X+w.W > i.Width || w.Y+w.H > i.Height {
+		if w.W <= 0 || w.H <= 0 || w.X < 0 || w.Y < 0 || w.W > i.Width-w.X || w.H > i.Height-w.Y {
 			return nil, nil, fmt.Errorf("%w: %s window %+v of a %dx%d raster", ErrWindow, i.Path, w, i.Width, i.Height)
 		}
+	}
+	if err := checkSize(i.Path, i.Width, i.Height, len(i.Bands), max(i.DType.Size(), 1)); err != nil {
+		return nil, nil, err
+	}
+	if err := checkSize(i.Path, w.W, w.H, len(bands), 8); err != nil {
+		return nil, nil, err
 	}
 	op := &ReadOp{Path: i.Path, Bands: bands, X: w.X, Y: w.Y, W: w.W, H: w.H, Mask: o.MaskNoData, Scale: o.ApplyScale}
 	var stored ndarray.DType
