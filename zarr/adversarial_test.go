@@ -2,6 +2,8 @@ package zarr
 
 import (
 	"context"
+	"fmt"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -82,4 +84,27 @@ func TestHugeArrayOpensInOrderRank(t *testing.T) {
 	assert.Error(t, err)
 	runtime.ReadMemStats(&after)
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(16<<20))
+}
+
+// BenchmarkOpenHuge opens v2 arrays of n one-byte chunks of 1 element
+// (the largest is the adversarial [2^40]/[1] file's geometry).
+func BenchmarkOpenHuge(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1 << 20, 1 << 26, 1 << 40} {
+		b.Run(fmt.Sprintf("chunks=2^%d", bits.Len(uint(n))-1), func(b *testing.B) {
+			s := NewMemoryStore()
+			meta := fmt.Sprintf(`{"zarr_format":2,"shape":[%d],"chunks":[1],"dtype":"|u1","compressor":null,"fill_value":7,"order":"C","filters":null}`, n)
+			if err := s.Set(ctx, "a/.zarray", []byte(meta)); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				a, err := OpenArray(ctx, s, "a")
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = a.Grid().Len()
+			}
+		})
+	}
 }
