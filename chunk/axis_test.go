@@ -1,6 +1,7 @@
 package chunk
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -222,4 +223,72 @@ func TestGridBlockCountOverflow(t *testing.T) {
 	// others would still overflow.
 	_, err := NewRegularGrid([]int{0, 1 << 62, 1 << 62}, []int{1, 1, 1})
 	assert.ErrorIs(t, err, ErrShape)
+}
+
+// FuzzAxis builds axes from fuzzed parts and slices, checking every
+// accessor against the explicit lists (dask's rule), and feeds huge and
+// overflowing sizes to the constructors: errors are ErrShape or
+// ErrOutOfBounds, never a panic.
+func FuzzAxis(f *testing.F) {
+	f.Add(60, 7, 3, 5, 2, 11, -3, 4)
+	f.Add(1<<40, 1, 7, 1<<39, 3, 1, 1, 1)
+	f.Add(math.MaxInt, math.MaxInt, -1, 0, math.MaxInt, math.MaxInt, math.MinInt, 2)
+	f.Fuzz(func(t *testing.T, n1, c1, n2, c2, start, step, start2, step2 int) {
+		// Huge values: constructors and slices must not panic.
+		if a, err := RegularAxis(n1, c1); err == nil {
+			_, _ = a.Slice(start, step, n2)
+			b, _ := RegularAxis(abs(n2), max(abs(c2), 1))
+			_, _ = ConcatAxes(a, b)
+			_ = a.MaxSize()
+			if a.Len() > 0 {
+				_ = a.Block(abs(start) % a.Len())
+			}
+		} else if !errors.Is(err, ErrShape) {
+			t.Fatalf("RegularAxis error %v", err)
+		}
+		// Small values: exact comparison with lists.
+		n1, c1, n2, c2 = abs(n1)%40, 1+abs(c1)%9, abs(n2)%40, 1+abs(c2)%9
+		a, _ := RegularAxis(n1, c1)
+		b, _ := RegularAxis(n2, c2)
+		cat, err := ConcatAxes(a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sa, _ := a.Sizes()
+		sb, _ := b.Sizes()
+		var sizes []int
+		if n1 > 0 {
+			sizes = append(sizes, sa...)
+		}
+		if n2 > 0 {
+			sizes = append(sizes, sb...)
+		}
+		if len(sizes) == 0 {
+			sizes = []int{0}
+		}
+		checkAxis(t, cat, sizes)
+		cur, curSizes := cat, sizes
+		for _, sl := range [][2]int{{start, step}, {start2, step2}} {
+			n := cur.Len()
+			if n == 0 {
+				return
+			}
+			st := abs(sl[0]) % n
+			sp := abs(sl[1])%9 + 1
+			if sl[1] < 0 {
+				sp = -sp
+			}
+			cnt := (n-1-st)/sp + 1
+			if sp < 0 {
+				cnt = st/(-sp) + 1
+			}
+			s, err := cur.Slice(st, sp, cnt)
+			if err != nil {
+				t.Fatalf("slice %d:%d x%d of %s: %v", st, sp, cnt, cur, err)
+			}
+			want := naiveSlice(curSizes, st, sp, cnt)
+			checkAxis(t, s, want)
+			cur, curSizes = s, want
+		}
+	})
 }
