@@ -130,3 +130,13 @@ func TestTransposeHugeIsOrderRank(t *testing.T) {
 	})
 	assert.Less(t, n, uint64(planLimit))
 }
+
+// TestArangeTooLongIsAnError: a length past an int is ErrShape, not a
+// silently empty array (the float-to-int conversion wrapped).
+func TestArangeTooLongIsAnError(t *testing.T) {
+	a := Arange(0, 1e300, 1, chunk.Auto())
+	assert.ErrorIs(t, a.Err(), ErrShape)
+	b := Arange(0, 1e12, 1, chunk.PerAxis(1000))
+	require.NoError(t, b.Err())
+	assert.Equal(t, []int{1e12}, b.Shape())
+}
