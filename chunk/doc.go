@@ -7,6 +7,11 @@
 // part of that chunk to read (in the chunk's own coordinates) and where it
 // lands in the box (in the box's own coordinates).
 //
+// A grid costs memory in its rank, not its number of chunks: each axis is an
+// [Axis] (a regular run, dask-style strided slices of one, concatenations
+// of those, or an explicit list only where the user gave one) with O(1)
+// accessors, and sizes are checked arithmetic (ErrShape on overflow).
+//
 // The package imports none of tessera's other packages. All values are
 // immutable once built and safe for concurrent use.
 package chunk

@@ -2,7 +2,8 @@ package chunk
 
 import (
 	"iter"
-	"sort"
+	"math"
+	"strings"
 )
 
 // Grid partitions an array of a given shape into chunks. Along each axis the
@@ -10,18 +11,22 @@ import (
 // size per axis with a possibly smaller last chunk. A Grid is immutable and
 // safe for concurrent use.
 //
+// A Grid costs memory in its rank (and in the explicit lists of irregular
+// axes the user gave), never in its number of chunks: every per-axis
+// accessor (NumBlocks, AxisChunkSize, AxisOffset, AxisBlock) is O(1) or
+// O(log pieces), and BlockBox, Intersect and Blocks cost in the blocks they
+// touch. Only Chunks and AxisChunks write out per-chunk lists.
+//
 // An axis of length 0 has exactly one chunk of size 0, so that every grid has
 // at least one block, as in dask.
 type Grid struct {
-	shape   []int
-	chunks  [][]int // chunk sizes per axis
-	offsets [][]int // offsets[a][i] is the start of chunk i on axis a; len = len(chunks[a])+1
-	regular []int   // the nominal chunk size per axis when regular, else nil
+	shape []int
+	axes  []Axis
 }
 
 // NewRegularGrid returns the grid of shape cut into chunks of size chunk
 // (the last chunk on each axis may be smaller). Chunk sizes must be positive;
-// a chunk larger than its axis is clipped to the axis length.
+// a chunk larger than its axis is clipped to the axis length. O(rank).
 func NewRegularGrid(shape, chunk []int) (*Grid, error) {
 	if len(shape) != len(chunk) {
 		return nil, errorf(ErrRank, "shape %v has rank %d, chunk %v has rank %d", shape, len(shape), chunk, len(chunk))
@@ -29,95 +34,51 @@ func NewRegularGrid(shape, chunk []int) (*Grid, error) {
 	if err := CheckShape(shape); err != nil {
 		return nil, err
 	}
-	sizes := make([][]int, len(shape))
+	axes := make([]Axis, len(shape))
 	for a, n := range shape {
-		c := chunk[a]
-		if c <= 0 {
-			return nil, errorf(ErrShape, "axis %d: chunk size %d must be positive", a, c)
+		ax, err := RegularAxis(n, chunk[a])
+		if err != nil {
+			return nil, errorf(ErrShape, "axis %d: chunk size %d must be positive", a, chunk[a])
 		}
-		if n == 0 {
-			sizes[a] = []int{0}
-			continue
-		}
-		k := (n + c - 1) / c
-		s := make([]int, k)
-		for i := range s {
-			s[i] = min(c, n-i*c)
-		}
-		sizes[a] = s
+		axes[a] = ax
 	}
-	g := newGrid(shape, sizes)
-	g.regular = make([]int, len(shape))
-	for a := range shape {
-		g.regular[a] = min(chunk[a], max(shape[a], 1))
-		if shape[a] == 0 {
-			g.regular[a] = chunk[a]
-		}
-	}
-	return g, nil
+	return NewGridAxes(axes)
 }
 
 // NewGrid returns the grid with explicit chunk sizes per axis. The array
 // shape is the per-axis sum. Sizes must be positive, except that an axis may
-// be given as the single chunk {0} (an empty axis).
+// be given as the single chunk {0} (an empty axis). Lists that are regular
+// are stored as regular axes; others cost memory per chunk and may have at
+// most MaxListChunks chunks.
 func NewGrid(chunks [][]int) (*Grid, error) {
-	shape := make([]int, len(chunks))
-	sizes := make([][]int, len(chunks))
+	axes := make([]Axis, len(chunks))
 	for a, cs := range chunks {
-		if len(cs) == 0 {
-			return nil, errorf(ErrShape, "axis %d has no chunks", a)
+		ax, err := ListAxis(cs)
+		if err != nil {
+			return nil, errorf(ErrShape, "axis %d: %v", a, err)
 		}
-		if len(cs) == 1 && cs[0] == 0 {
-			sizes[a] = []int{0}
-			continue
+		axes[a] = ax
+	}
+	return NewGridAxes(axes)
+}
+
+// NewGridAxes returns the grid with the given axes. It reports ErrShape when
+// the element count or the block count does not fit an int64. O(rank).
+func NewGridAxes(axes []Axis) (*Grid, error) {
+	shape := make([]int, len(axes))
+	blocks := int64(1)
+	for a, ax := range axes {
+		shape[a] = ax.Len()
+		k := int64(ax.NumChunks())
+		if blocks > math.MaxInt64/k {
+			return nil, errorf(ErrShape, "grid of %v has more than 2^63 blocks", shape)
 		}
-		total := 0
-		for i, c := range cs {
-			if c <= 0 {
-				return nil, errorf(ErrShape, "axis %d chunk %d: size %d must be positive", a, i, c)
-			}
-			total += c
-			if total < 0 {
-				return nil, errorf(ErrShape, "axis %d: chunk sizes overflow", a)
-			}
-		}
-		shape[a] = total
-		sizes[a] = clone(cs)
+		blocks *= k
 	}
 	if err := CheckShape(shape); err != nil {
 		return nil, err
 	}
-	g := newGrid(shape, sizes)
-	g.regular = detectRegular(sizes)
-	return g, nil
-}
-
-func detectRegular(sizes [][]int) []int {
-	reg := make([]int, len(sizes))
-	for a, cs := range sizes {
-		for i := 0; i < len(cs)-1; i++ {
-			if cs[i] != cs[0] {
-				return nil
-			}
-		}
-		if cs[len(cs)-1] > cs[0] {
-			return nil
-		}
-		reg[a] = cs[0]
-	}
-	return reg
-}
-
-func newGrid(shape []int, sizes [][]int) *Grid {
-	g := &Grid{shape: clone(shape), chunks: sizes, offsets: make([][]int, len(sizes))}
-	for a, cs := range sizes {
-		off := make([]int, len(cs)+1)
-		for i, c := range cs {
-			off[i+1] = off[i] + c
-		}
-		g.offsets[a] = off
-	}
-	return g
+	return &Grid{shape: shape, axes: append([]Axis(nil), axes...)}, nil
 }
 
 // Shape returns the array shape (a copy).
@@ -126,66 +87,95 @@ func (g *Grid) Shape() []int { return clone(g.shape) }
 // Rank is the number of axes.
 func (g *Grid) Rank() int { return len(g.shape) }
 
+// Axis returns the chunking of axis a (a value: O(1), nothing copied).
+func (g *Grid) Axis(a int) Axis { return g.axes[a] }
+
+// Axes returns the chunking of every axis (a new slice of values).
+func (g *Grid) Axes() []Axis { return append([]Axis(nil), g.axes...) }
+
 // Chunks returns the chunk sizes per axis (a deep copy), dask's .chunks.
+// It costs O(total number of chunks along all axes) time and memory; use
+// the per-axis accessors on grids that may be large. It panics when an
+// axis has more than MaxListChunks chunks (use Axis.Sizes for an error).
 func (g *Grid) Chunks() [][]int {
-	out := make([][]int, len(g.chunks))
-	for a, cs := range g.chunks {
-		out[a] = clone(cs)
+	out := make([][]int, len(g.axes))
+	for a := range g.axes {
+		out[a] = g.AxisChunks(a)
 	}
 	return out
 }
 
-// AxisChunks returns the chunk sizes along one axis. The caller must not
-// modify the returned slice.
-func (g *Grid) AxisChunks(axis int) []int { return g.chunks[axis] }
+// AxisChunks returns the chunk sizes along one axis as a new slice:
+// O(number of chunks on the axis). It panics when the axis has more than
+// MaxListChunks chunks (use Axis.Sizes for an error).
+func (g *Grid) AxisChunks(axis int) []int {
+	s, err := g.axes[axis].Sizes()
+	if err != nil {
+		panic("chunk.Grid.AxisChunks: " + err.Error())
+	}
+	return s
+}
 
 // Regular returns the nominal chunk size per axis and true when every axis
 // has equal chunks except possibly a smaller last one (Zarr's regular grid).
 func (g *Grid) Regular() ([]int, bool) {
-	if g.regular == nil {
-		return nil, false
+	reg := make([]int, len(g.axes))
+	for a, ax := range g.axes {
+		c, ok := ax.Regular()
+		if !ok {
+			return nil, false
+		}
+		reg[a] = c
 	}
-	return clone(g.regular), true
+	return reg, true
 }
 
 // NumBlocks returns the number of chunks along each axis.
 func (g *Grid) NumBlocks() []int {
-	n := make([]int, len(g.chunks))
-	for a, cs := range g.chunks {
-		n[a] = len(cs)
+	n := make([]int, len(g.axes))
+	for a, ax := range g.axes {
+		n[a] = ax.NumChunks()
 	}
 	return n
 }
 
-// Len is the total number of chunks.
+// Len is the total number of chunks (it fits an int64: NewGridAxes checks).
 func (g *Grid) Len() int {
 	n := 1
-	for _, cs := range g.chunks {
-		n *= len(cs)
+	for _, ax := range g.axes {
+		n *= ax.NumChunks()
 	}
 	return n
 }
 
 // Equal reports whether two grids have identical shape and chunking.
 func (g *Grid) Equal(o *Grid) bool {
-	if len(g.chunks) != len(o.chunks) {
+	if len(g.axes) != len(o.axes) {
 		return false
 	}
-	for a := range g.chunks {
-		if !EqualShape(g.chunks[a], o.chunks[a]) {
+	for a := range g.axes {
+		if !g.axes[a].Equal(o.axes[a]) {
 			return false
 		}
 	}
 	return true
 }
 
+// String describes the chunking compactly (Axis.String per axis): equal
+// strings mean equal grids. O(pieces).
+func (g *Grid) String() string {
+	parts := make([]string, len(g.axes))
+	for a, ax := range g.axes {
+		parts[a] = ax.String()
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
 // MaxChunkShape is the largest chunk extent along each axis.
 func (g *Grid) MaxChunkShape() []int {
-	s := make([]int, len(g.chunks))
-	for a, cs := range g.chunks {
-		for _, c := range cs {
-			s[a] = max(s[a], c)
-		}
+	s := make([]int, len(g.axes))
+	for a, ax := range g.axes {
+		s[a] = ax.MaxSize()
 	}
 	return s
 }
@@ -199,8 +189,8 @@ func (g *Grid) BlockBox(idx []int) Box {
 	}
 	b := Box{Lo: make([]int, len(idx)), Hi: make([]int, len(idx))}
 	for a, i := range idx {
-		b.Lo[a] = g.offsets[a][i]
-		b.Hi[a] = g.offsets[a][i+1]
+		b.Lo[a] = g.axes[a].Start(i)
+		b.Hi[a] = g.axes[a].Start(i + 1)
 	}
 	return b
 }
@@ -209,7 +199,7 @@ func (g *Grid) BlockBox(idx []int) Box {
 func (g *Grid) BlockShape(idx []int) []int {
 	s := make([]int, len(idx))
 	for a, i := range idx {
-		s[a] = g.chunks[a][i]
+		s[a] = g.axes[a].Size(i)
 	}
 	return s
 }
@@ -221,8 +211,8 @@ func (g *Grid) CheckIndex(idx []int) error {
 		return errorf(ErrRank, "block index %v has rank %d, grid has rank %d", idx, len(idx), len(g.shape))
 	}
 	for a, i := range idx {
-		if i < 0 || i >= len(g.chunks[a]) {
-			return errorf(ErrOutOfBounds, "block index %v: axis %d has %d chunks", idx, a, len(g.chunks[a]))
+		if k := g.axes[a].NumChunks(); i < 0 || i >= k {
+			return errorf(ErrOutOfBounds, "block index %v: axis %d has %d chunks", idx, a, k)
 		}
 	}
 	return nil
@@ -232,16 +222,16 @@ func (g *Grid) CheckIndex(idx []int) error {
 func (g *Grid) Linear(idx []int) int {
 	n := 0
 	for a, i := range idx {
-		n = n*len(g.chunks[a]) + i
+		n = n*g.axes[a].NumChunks() + i
 	}
 	return n
 }
 
 // Unlinear is the inverse of Linear.
 func (g *Grid) Unlinear(n int) []int {
-	idx := make([]int, len(g.chunks))
-	for a := len(g.chunks) - 1; a >= 0; a-- {
-		k := len(g.chunks[a])
+	idx := make([]int, len(g.axes))
+	for a := len(g.axes) - 1; a >= 0; a-- {
+		k := g.axes[a].NumChunks()
 		idx[a] = n % k
 		n /= k
 	}
@@ -289,18 +279,14 @@ func odometer(n []int) iter.Seq[[]int] {
 
 // AxisBlock returns the index of the chunk holding coordinate x on axis a.
 // x must lie in [0, shape[a]).
-func (g *Grid) AxisBlock(a, x int) int {
-	off := g.offsets[a]
-	if g.regular != nil && g.regular[a] > 0 {
-		return x / g.regular[a]
-	}
-	// first offset > x, minus one
-	return sort.SearchInts(off[1:], x+1)
-}
+func (g *Grid) AxisBlock(a, x int) int { return g.axes[a].Block(x) }
 
 // AxisOffset returns the start of chunk i on axis a (i may equal the number
 // of chunks, giving the axis length).
-func (g *Grid) AxisOffset(a, i int) int { return g.offsets[a][i] }
+func (g *Grid) AxisOffset(a, i int) int { return g.axes[a].Start(i) }
+
+// AxisChunkSize returns the size of chunk i on axis a.
+func (g *Grid) AxisChunkSize(a, i int) int { return g.axes[a].Size(i) }
 
 // Piece is one chunk's share of a box: Block is the chunk's index, Src the
 // part of the chunk inside the box in the chunk's own coordinates, and Dst
@@ -348,9 +334,10 @@ func (g *Grid) Intersect(b Box) ([]Piece, error) {
 		for a, r := range rel {
 			i := first[a] + r
 			p.Block[a] = i
-			lo := max(g.offsets[a][i], b.Lo[a])
-			hi := min(g.offsets[a][i+1], b.Hi[a])
-			p.Src.Lo[a], p.Src.Hi[a] = lo-g.offsets[a][i], hi-g.offsets[a][i]
+			o0, o1 := g.axes[a].Start(i), g.axes[a].Start(i+1)
+			lo := max(o0, b.Lo[a])
+			hi := min(o1, b.Hi[a])
+			p.Src.Lo[a], p.Src.Hi[a] = lo-o0, hi-o0
 			p.Dst.Lo[a], p.Dst.Hi[a] = lo-b.Lo[a], hi-b.Lo[a]
 		}
 		pieces = append(pieces, p)

@@ -409,7 +409,7 @@ func (s Spec) Normalize(shape []int, itemSize int, opts NormalizeOptions) (*Grid
 	if target < 0 {
 		return nil, errorf(ErrSpec, "target bytes %d must be positive", target)
 	}
-	sizes := make([][]int, len(shape))
+	sizes := make([]Axis, len(shape))
 	fixed := int64(itemSize) // bytes per element times the non-auto chunk extents
 	var auto []int
 	for a, ax := range axes {
@@ -419,23 +419,25 @@ func (s Spec) Normalize(shape []int, itemSize int, opts NormalizeOptions) (*Grid
 			if ax.Size <= 0 {
 				return nil, errorf(ErrSpec, "axis %d: chunk size %d must be positive", a, ax.Size)
 			}
-			sizes[a] = regularSizes(n, ax.Size)
+			sizes[a], _ = RegularAxis(n, ax.Size)
 			fixed = satMul(fixed, int64(min(ax.Size, max(n, 1))))
 		case AxisWhole:
-			sizes[a] = regularSizes(n, max(n, 1))
+			sizes[a], _ = RegularAxis(n, max(n, 1))
 			fixed = satMul(fixed, int64(max(n, 1)))
 		case AxisExplicit:
-			total := 0
 			for i, c := range ax.Sizes {
 				if c <= 0 && !(n == 0 && len(ax.Sizes) == 1 && c == 0) {
 					return nil, errorf(ErrSpec, "axis %d chunk %d: size %d must be positive", a, i, c)
 				}
-				total += c
 			}
-			if total != n {
-				return nil, errorf(ErrSpec, "axis %d: chunk sizes %v sum to %d, not the axis length %d", a, ax.Sizes, total, n)
+			la, err := ListAxis(ax.Sizes)
+			if err != nil {
+				return nil, errorf(ErrSpec, "axis %d: %v", a, err)
 			}
-			sizes[a] = clone(ax.Sizes)
+			if la.Len() != n {
+				return nil, errorf(ErrSpec, "axis %d: chunk sizes %v sum to %d, not the axis length %d", a, ax.Sizes, la.Len(), n)
+			}
+			sizes[a] = la
 			mx := 1
 			for _, c := range ax.Sizes {
 				mx = max(mx, c)
@@ -450,12 +452,10 @@ func (s Spec) Normalize(shape []int, itemSize int, opts NormalizeOptions) (*Grid
 	if len(auto) > 0 {
 		chosen := autoSizes(shape, auto, fixed, target, opts.Previous)
 		for _, a := range auto {
-			sizes[a] = regularSizes(shape[a], chosen[a])
+			sizes[a], _ = RegularAxis(shape[a], chosen[a])
 		}
 	}
-	g := newGrid(shape, sizes)
-	g.regular = detectRegular(sizes)
-	return g, nil
+	return NewGridAxes(sizes)
 }
 
 // autoSizes picks chunk sizes for the auto axes so that the chunk's bytes
@@ -499,18 +499,6 @@ func autoSizes(shape []int, auto []int, fixedBytes, target int64, previous []int
 		left = next
 	}
 	return chosen
-}
-
-func regularSizes(n, c int) []int {
-	if n == 0 {
-		return []int{0}
-	}
-	k := (n + c - 1) / c
-	s := make([]int, k)
-	for i := range s {
-		s[i] = min(c, n-i*c)
-	}
-	return s
 }
 
 func satMul(a, b int64) int64 {

@@ -156,6 +156,20 @@ func FuzzParseSpec(f *testing.F) {
 		for i := range shape {
 			shape[i] = n + i
 		}
+		// The same spec on a huge shape: normalised in O(rank), its axes
+		// consistent without listing their chunks.
+		huge := make([]int, rank)
+		for i := range huge {
+			huge[i] = (n + 1) << 40 >> (rank - 1)
+		}
+		if hg, err := spec.Normalize(huge, 4, opts); err == nil {
+			for a := range huge {
+				ax := hg.Axis(a)
+				if ax.Start(ax.NumChunks()) != huge[a] || ax.Len() != huge[a] {
+					t.Fatalf("%q: huge axis %d is %s, want length %d", text, a, ax, huge[a])
+				}
+			}
+		}
 		g, err := spec.Normalize(shape, 4, opts)
 		if err != nil {
 			return
@@ -183,4 +197,16 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+func regularSizes(n, c int) []int {
+	a, err := RegularAxis(n, c)
+	if err != nil {
+		panic(err)
+	}
+	s, err := a.Sizes()
+	if err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -78,17 +79,32 @@ func (a *Array) Rank() int {
 // Grid is the chunk grid.
 func (a *Array) Grid() *chunk.Grid { return a.grid }
 
-// Chunks is dask's .chunks: the chunk sizes per axis.
+// Chunks is dask's .chunks: the chunk sizes per axis. It costs
+// O(number of chunks) and panics past chunk.MaxListChunks chunks on an
+// axis; use Grid().Axis(i) (O(1) accessors) for arrays that may be huge.
 func (a *Array) Chunks() [][]int { return a.grid.Chunks() }
 
 // Name is the array's deterministic token.
 func (a *Array) Name() string { return a.name }
 
-// Size is the number of elements.
-func (a *Array) Size() int64 { return chunk.Size(a.grid.Shape()) }
+// Size is the number of elements (0 for an errored array).
+func (a *Array) Size() int64 {
+	if a.err != nil {
+		return 0
+	}
+	return chunk.Size(a.grid.Shape())
+}
 
-// Nbytes is the size in bytes of the whole array if it were materialised.
-func (a *Array) Nbytes() int64 { return a.Size() * int64(a.dtype.Size()) }
+// Nbytes is the size in bytes of the whole array if it were materialised,
+// saturating at math.MaxInt64 (an array of more bytes than that is valid
+// lazily, but can never be computed into memory).
+func (a *Array) Nbytes() int64 {
+	n, es := a.Size(), int64(a.dtype.Size())
+	if es != 0 && n > math.MaxInt64/es {
+		return math.MaxInt64
+	}
+	return n * es
+}
 
 // String summarises the array like dask's repr.
 func (a *Array) String() string {
@@ -134,18 +150,53 @@ func Token(parts ...string) string {
 	return kind + "-" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-func gridToken(g *chunk.Grid) string {
-	return fmt.Sprint(g.Chunks())
-}
+// gridToken names the chunking in O(pieces), never per chunk.
+func gridToken(g *chunk.Grid) string { return g.String() }
+
+// ErrTooManyTasks reports a computation whose graph would hold more tasks
+// than the Builder's limit (DefaultMaxTasks unless SetMaxTasks changed it):
+// the plan is refused before it outgrows memory. Compute a smaller slice,
+// or choose larger chunks.
+var ErrTooManyTasks = errors.New("ndarray: graph has too many tasks")
+
+// DefaultMaxTasks is the largest graph a Builder builds by default: 2^22
+// (4,194,304) tasks, about 2 GB of graph for a reduction. Only the tasks a
+// computation needs count: computing a small slice of a huge array builds
+// only the blocks that slice reads.
+const DefaultMaxTasks = 1 << 22
 
 // Builder assembles the task graph for the blocks a computation needs. It
 // is used by one goroutine.
 type Builder struct {
-	g *cluster.Graph
+	g   *cluster.Graph
+	max int
 }
 
-// NewBuilder returns a builder with an empty graph.
-func NewBuilder() *Builder { return &Builder{g: cluster.NewGraph()} }
+// NewBuilder returns a builder with an empty graph and DefaultMaxTasks.
+func NewBuilder() *Builder { return &Builder{g: cluster.NewGraph(), max: DefaultMaxTasks} }
+
+// Room is how many more tasks the builder may add (math.MaxInt when it has
+// no limit). Layers that know they will need n tasks check n against it to
+// refuse a plan before building any of it.
+func (b *Builder) Room() int {
+	if b.max <= 0 {
+		return math.MaxInt
+	}
+	return max(b.max-b.g.Len(), 0)
+}
+
+// Reserve reports an error wrapping ErrTooManyTasks when n more tasks for
+// what (a description for the message) would not fit the limit.
+func (b *Builder) Reserve(n int, what string) error {
+	if n > b.Room() {
+		return fmt.Errorf("%w: %s needs %d tasks, room for %d of the limit of %d", ErrTooManyTasks, what, n, b.Room(), b.max)
+	}
+	return nil
+}
+
+// SetMaxTasks sets the most tasks the builder may add (n <= 0: no limit);
+// Key returns an error wrapping ErrTooManyTasks past it.
+func (b *Builder) SetMaxTasks(n int) { b.max = n }
 
 // Graph is the graph built so far.
 func (b *Builder) Graph() *cluster.Graph { return b.g }
@@ -162,6 +213,9 @@ func (b *Builder) Key(a *Array, idx []int) (cluster.Key, error) {
 	k := a.BlockKey(idx)
 	if b.g.Has(k) {
 		return k, nil
+	}
+	if b.max > 0 && b.g.Len() >= b.max {
+		return "", fmt.Errorf("%w: more than %d tasks to compute %s (shape %v, %d blocks)", ErrTooManyTasks, b.max, a.name, a.grid.Shape(), a.grid.Len())
 	}
 	var t cluster.Task
 	var err error
@@ -184,6 +238,9 @@ func (b *Builder) Key(a *Array, idx []int) (cluster.Key, error) {
 func (b *Builder) Keys(a *Array) ([]cluster.Key, error) {
 	if a.err != nil {
 		return nil, a.err
+	}
+	if err := b.Reserve(a.grid.Len(), fmt.Sprintf("every block of %s (shape %v)", a.name, a.grid.Shape())); err != nil {
+		return nil, err
 	}
 	keys := make([]cluster.Key, 0, a.grid.Len())
 	for idx := range a.grid.Blocks() {

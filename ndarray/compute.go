@@ -66,6 +66,9 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		if a.Nbytes() > MaxBlockBytes {
 			return nil, fmt.Errorf("%w: %s is %d bytes", ErrTooLarge, a, a.Nbytes())
 		}
+		if err := b.Reserve(a.grid.Len(), fmt.Sprintf("computing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
+			return nil, err
+		}
 		out, err := NewDense(a.dtype, a.grid.Shape()...)
 		if err != nil {
 			return nil, err

@@ -20,4 +20,13 @@
 // code runs per block through functions registered by name
 // ([RegisterFunc], [MapBlocks], and [MapOverlap] for focal operations with
 // halos and boundary modes).
+//
+// Planning costs O(rank), not O(chunks): grids are per-axis [chunk.Axis]
+// values, indexing, padding and halos map positions symbolically, and a
+// block's task is planned from the source blocks it touches, so a graph of
+// 10^9 tasks can be described, and a small slice of it computed, without
+// building the rest. A [Builder] refuses a graph past [DefaultMaxTasks]
+// with [ErrTooManyTasks] (checked up front by Compute, Store, Persist and
+// reductions); Compute refuses a result over [MaxBlockBytes] with
+// [ErrTooLarge].
 package ndarray

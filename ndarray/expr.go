@@ -238,7 +238,8 @@ func combine(ops []operand, dt DType) ([]*node, []int, *chunk.Grid, error) {
 // must agree, generators adapt.
 func outputGrid(ops []operand, shape []int) (*chunk.Grid, error) {
 	r := len(shape)
-	chunks := make([][]int, r)
+	axes := make([]chunk.Axis, r)
+	set := make([]bool, r)
 	fromRigid := make([]bool, r)
 	for _, o := range ops {
 		if o.arr == nil {
@@ -252,28 +253,33 @@ func outputGrid(ops []operand, shape []int) (*chunk.Grid, error) {
 			if s[a] != shape[oa] {
 				continue // broadcast axis
 			}
-			c := o.arr.grid.AxisChunks(a)
+			c := o.arr.grid.Axis(a)
 			switch {
-			case chunks[oa] == nil:
-				chunks[oa], fromRigid[oa] = c, rigid
+			case !set[oa]:
+				axes[oa], set[oa], fromRigid[oa] = c, true, rigid
 			case rigid && !fromRigid[oa]:
-				chunks[oa], fromRigid[oa] = c, true
-			case rigid && fromRigid[oa] && !chunk.EqualShape(c, chunks[oa]):
+				axes[oa], fromRigid[oa] = c, true
+			case rigid && fromRigid[oa] && !c.Equal(axes[oa]):
 				// dask's unify_chunks: cut at both operands' boundaries;
 				// combine rechunks the rigid operands to the result.
-				chunks[oa] = refineAxis(chunks[oa], c)
+				ref, err := axes[oa].Refine(c)
+				if err != nil {
+					return nil, fmt.Errorf("%w: axis %d: %w", ErrChunks, oa, err)
+				}
+				axes[oa] = ref
 			}
 		}
 	}
-	for a := range chunks {
-		if chunks[a] == nil {
-			chunks[a] = []int{shape[a]}
-			if shape[a] == 0 {
-				chunks[a] = []int{0}
+	for a := range axes {
+		if !set[a] {
+			ax, err := chunk.RegularAxis(shape[a], max(shape[a], 1))
+			if err != nil {
+				return nil, err
 			}
+			axes[a] = ax
 		}
 	}
-	return chunk.NewGrid(chunks)
+	return chunk.NewGridAxes(axes)
 }
 
 // Elementwise operation names (the op field of expression nodes).
@@ -547,40 +553,6 @@ func (a *Array) Mul(y any) *Array { return Mul(a, y) }
 func (a *Array) Div(y any) *Array { return Div(a, y) }
 func (a *Array) Pow(y any) *Array { return Pow(a, y) }
 
-// refineAxis cuts an axis of two chunkings of one length at the boundaries
-// of both (dask's common_blockdim without its merging).
-func refineAxis(a, b []int) []int {
-	var out []int
-	i, j, x, y, prev := 0, 0, 0, 0, 0
-	for i < len(a) || j < len(b) {
-		nx, ny := x, y
-		if i < len(a) {
-			nx = x + a[i]
-		}
-		if j < len(b) {
-			ny = y + b[j]
-		}
-		next := nx
-		if j < len(b) && (i >= len(a) || ny < nx) {
-			next = ny
-		}
-		if next > prev {
-			out = append(out, next-prev)
-			prev = next
-		}
-		if i < len(a) && nx == next {
-			x, i = nx, i+1
-		}
-		if j < len(b) && ny == next {
-			y, j = ny, j+1
-		}
-	}
-	if len(out) == 0 {
-		return []int{0}
-	}
-	return out
-}
-
 // unifyOperand rechunks a rigid operand whose chunks differ from the
 // result's on a non-broadcast axis; generators adapt by themselves.
 func unifyOperand(x *Array, shape []int, grid *chunk.Grid) (*Array, error) {
@@ -589,22 +561,21 @@ func unifyOperand(x *Array, shape []int, grid *chunk.Grid) (*Array, error) {
 	}
 	s := x.grid.Shape()
 	off := len(shape) - len(s)
-	target := x.grid.Chunks()
+	target := x.grid.Axes()
 	same := true
 	for a := range s {
 		if s[a] != shape[off+a] {
 			continue
 		}
-		c := grid.AxisChunks(off + a)
-		if !chunk.EqualShape(c, target[a]) {
-			target[a] = append([]int(nil), c...)
+		if c := grid.Axis(off + a); !c.Equal(target[a]) {
+			target[a] = c
 			same = false
 		}
 	}
 	if same {
 		return x, nil
 	}
-	g, err := chunk.NewGrid(target)
+	g, err := chunk.NewGridAxes(target)
 	if err != nil {
 		return nil, err
 	}

@@ -514,10 +514,13 @@ func (b *Builder) fusedTask(a *Array, idx []int) (cluster.Task, error) {
 				if sshape[j] == 1 && shape[off+j] != 1 {
 					continue // broadcast: block 0
 				}
-				if !chunk.EqualShape(src.grid.AxisChunks(j), a.grid.AxisChunks(off+j)) {
-					return 0, fmt.Errorf("%w: %s axis %d chunks %v, result needs %v", ErrChunks, src.name, j, src.grid.AxisChunks(j), a.grid.AxisChunks(off+j))
+				// The input's block must be this block along the axis
+				// (checked per block: O(1), not per chunk list).
+				sa, oa, i := src.grid.Axis(j), a.grid.Axis(off+j), idx[off+j]
+				if i >= sa.NumChunks() || sa.Start(i) != oa.Start(i) || sa.Start(i+1) != oa.Start(i+1) {
+					return 0, fmt.Errorf("%w: %s axis %d chunks %v, result needs %v", ErrChunks, src.name, j, sa, oa)
 				}
-				sidx[j] = idx[off+j]
+				sidx[j] = i
 			}
 			key, err := b.Key(src, sidx)
 			if err != nil {

@@ -249,18 +249,240 @@ func gatherND[T Elem](dst, src []T, base int, doff, soff [][]int, contig bool) {
 	}
 }
 
+// mapKind is how an axisMap finds source positions.
+type mapKind uint8
+
+const (
+	mapAffine mapKind = iota // src = start + k*step
+	mapList                  // src = list[k] (-1: fill)
+	mapNew                   // a new axis: no source axis
+	mapPad                   // src = boundary(k - before) over a source axis of length n
+	mapHalo                  // block i is source chunk i widened by dep on each side
+)
+
+// axisMap says which global source position every element of one output
+// axis reads. It is symbolic — O(1) memory whatever the axis length —
+// except for a list the user gave.
+type axisMap struct {
+	kind        mapKind
+	start, step int
+	list        []int
+	before, n   int
+	dep         int
+	mode        PadMode
+	clip        bool // halo: no halo past the array's edges (BoundaryNone)
+}
+
+// run is n consecutive output elements of a block, from dst on, reading
+// source positions src + k*step (src < 0: fill).
+type run struct{ dst, n, src, step int }
+
+// runs yields the runs of output block i on output axis out (source axis
+// in: used by halos); dst positions are relative to the block's start.
+func (m *axisMap) runs(out, in chunk.Axis, i int, yield func(run)) {
+	o0, o1 := out.Start(i), out.Start(i+1)
+	switch m.kind {
+	case mapNew:
+		yield(run{dst: 0, n: o1 - o0, src: 0, step: 0})
+	case mapAffine:
+		if o1 > o0 {
+			yield(run{dst: 0, n: o1 - o0, src: m.start + o0*m.step, step: m.step})
+		}
+	case mapList:
+		for k := o0; k < o1; k++ {
+			if x := m.list[k]; x >= 0 {
+				yield(run{dst: k - o0, n: 1, src: x, step: 0})
+			}
+		}
+	case mapPad:
+		boundaryRuns(o0-m.before, o1-m.before, m.n, m.mode, func(r run) {
+			r.dst -= o0 - m.before
+			yield(r)
+		})
+	case mapHalo:
+		lo, hi := in.Start(i), in.Start(i+1)
+		from, to := haloRange(lo, hi, m.dep, m.n, m.clip)
+		boundaryRuns(from, to, m.n, m.mode, func(r run) {
+			r.dst -= from
+			yield(r)
+		})
+	}
+}
+
+// haloRange is the source range a halo block reads: the chunk [lo, hi)
+// widened by dep, clipped to the array when clip (or the axis is empty).
+func haloRange(lo, hi, dep, n int, clip bool) (int, int) {
+	from, to := lo-dep, hi+dep
+	if clip || n == 0 {
+		from, to = max(from, 0), min(to, n)
+	}
+	return from, to
+}
+
+func modFloor(x, p int) int { return ((x % p) + p) % p }
+
+// boundaryRuns yields the positions [from, to) of an axis of length n
+// extended by mode (numpy's pad modes) as runs of source positions: the
+// interior as one run, each mirrored or wrapped period as another, constant
+// fill with src -1. dst is the position x itself. Its cost is in the number
+// of periods crossed, not the length.
+func boundaryRuns(from, to, n int, mode PadMode, yield func(run)) {
+	x := from
+	for x < to {
+		if x >= 0 && x < n {
+			e := min(to, n)
+			yield(run{dst: x, n: e - x, src: x, step: 1})
+			x = e
+			continue
+		}
+		e := to // end of this run
+		if x < 0 {
+			e = min(to, 0)
+		}
+		switch {
+		case mode == PadConstant || n == 0:
+			yield(run{dst: x, n: e - x, src: -1})
+		case mode == PadEdge || n == 1:
+			src := 0
+			if x >= n {
+				src = n - 1
+			}
+			yield(run{dst: x, n: e - x, src: src, step: 0})
+		case mode == PadReflect:
+			p := 2 * (n - 1)
+			m := modFloor(x, p)
+			if m < n {
+				e = min(e, x+n-m)
+				yield(run{dst: x, n: e - x, src: m, step: 1})
+			} else {
+				e = min(e, x+p-m)
+				yield(run{dst: x, n: e - x, src: p - m, step: -1})
+			}
+		case mode == PadSymmetric:
+			p := 2 * n
+			m := modFloor(x, p)
+			if m < n {
+				e = min(e, x+n-m)
+				yield(run{dst: x, n: e - x, src: m, step: 1})
+			} else {
+				e = min(e, x+p-m)
+				yield(run{dst: x, n: e - x, src: p - 1 - m, step: -1})
+			}
+		default: // PadWrap
+			m := modFloor(x, n)
+			e = min(e, x+n-m)
+			yield(run{dst: x, n: e - x, src: m, step: 1})
+		}
+		x = e
+	}
+}
+
 // oindexLayer is the opaque layer behind every orthogonal indexing
 // operation. Output axis d reads source axis srcAxis[d] (-1: a new axis of
-// length one); for output block i along d, index[d][i] lists the global
-// source position of each output element (-1: fill). Source axes that no
-// output axis reads stay at fixed[axis].
+// length one) through maps[d]. Source axes that no output axis reads stay
+// at fixed[axis]. Planning a block costs in the runs and source blocks it
+// touches, never in the array's length.
 type oindexLayer struct {
 	src     *Array
 	srcAxis []int
-	index   [][][]int // [out axis][out block] -> global source positions
+	maps    []axisMap
 	fixed   []int
 	fill    float64
 	slabs   bool // cut small pieces of source blocks into their own tasks
+}
+
+// piece is a run of a group: dst and src positions, both arithmetic.
+type piece struct{ dst, n, src, step int }
+
+// group is the part of an output block's axis read from one source block.
+type group struct {
+	blk    int
+	pieces []piece
+}
+
+// add appends a run, extending the last piece when it continues it.
+func (g *group) add(p piece) {
+	if k := len(g.pieces); k > 0 {
+		q := &g.pieces[k-1]
+		s := q.step
+		if q.n == 1 {
+			s = p.src - q.src
+			if p.n > 1 && p.step != s {
+				s = p.step
+			}
+		}
+		if q.dst+q.n == p.dst && (p.n == 1 || p.step == s) && q.src+q.n*s == p.src {
+			q.n += p.n
+			q.step = s
+			return
+		}
+	}
+	g.pieces = append(g.pieces, p)
+}
+
+// seqs returns the group's dst and src positions as Seqs.
+func (g *group) seqs() (Seq, Seq) {
+	if len(g.pieces) == 1 {
+		p := g.pieces[0]
+		return Seq{Start: p.dst, Step: 1, N: p.n}, Seq{Start: p.src, Step: p.step, N: p.n}
+	}
+	var dst, src []int
+	for _, p := range g.pieces {
+		for k := range p.n {
+			dst = append(dst, p.dst+k)
+			src = append(src, p.src+k*p.step)
+		}
+	}
+	return Seq{N: len(dst), List: dst}, Seq{N: len(src), List: src}
+}
+
+// axisGroups splits the runs of output block i along output axis d by the
+// source blocks they read, in order of first appearance.
+func (l *oindexLayer) axisGroups(a *Array, d, i int) []group {
+	s := l.srcAxis[d]
+	var gs []group
+	pos := map[int]int{}
+	add := func(blk int, p piece) {
+		j, ok := pos[blk]
+		if !ok {
+			j = len(gs)
+			pos[blk] = j
+			gs = append(gs, group{blk: blk})
+		}
+		gs[j].add(p)
+	}
+	var in chunk.Axis
+	if s >= 0 {
+		in = l.src.grid.Axis(s)
+	}
+	l.maps[d].runs(a.grid.Axis(d), in, i, func(r run) {
+		if s < 0 {
+			add(-1, piece{dst: r.dst, n: r.n, src: 0, step: 0})
+			return
+		}
+		if r.src < 0 {
+			return // fill
+		}
+		if r.step == 0 {
+			b := in.Block(r.src)
+			add(b, piece{dst: r.dst, n: r.n, src: r.src - in.Start(b), step: 0})
+			return
+		}
+		for k := 0; k < r.n; {
+			x := r.src + k*r.step
+			b := in.Block(x)
+			lo, hi := in.Start(b), in.Start(b+1)
+			var e int
+			if r.step > 0 {
+				e = min(r.n, k+(hi-x+r.step-1)/r.step)
+			} else {
+				e = min(r.n, k+(x-lo)/(-r.step)+1)
+			}
+			add(b, piece{dst: r.dst + k, n: e - k, src: x - lo, step: r.step})
+			k = e
+		}
+	})
+	return gs
 }
 
 // BlockTask groups the output block's positions by the source block they
@@ -268,35 +490,9 @@ type oindexLayer struct {
 func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	r := len(idx)
 	sg := l.src.grid
-	type group struct {
-		blk      int
-		dst, src []int
-	}
 	groups := make([][]group, r)
 	for d := range r {
-		list := l.index[d][idx[d]]
-		s := l.srcAxis[d]
-		var gs []group
-		pos := map[int]int{}
-		for k, x := range list {
-			blk, local := -1, 0
-			if s >= 0 {
-				if x < 0 {
-					continue // fill
-				}
-				blk = sg.AxisBlock(s, x)
-				local = x - sg.AxisOffset(s, blk)
-			}
-			j, ok := pos[blk]
-			if !ok {
-				j = len(gs)
-				pos[blk] = j
-				gs = append(gs, group{blk: blk})
-			}
-			gs[j].dst = append(gs[j].dst, k)
-			gs[j].src = append(gs[j].src, local)
-		}
-		groups[d] = gs
+		groups[d] = l.axisGroups(a, d, idx[d])
 	}
 	op := &GatherOp{DType: a.dtype, Shape: a.grid.BlockShape(idx), Fill: l.fill}
 	var inputs []cluster.Key
@@ -316,11 +512,12 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 		}
 		p := GatherPiece{Dst: make([]Seq, r), Src: make([]Seq, r), SrcAxis: slices.Clone(l.srcAxis)}
 		for d := range r {
-			g := groups[d][combo[d]]
-			p.Dst[d] = seqOf(g.dst)
+			g := &groups[d][combo[d]]
+			dst, src := g.seqs()
+			p.Dst[d] = dst
 			if s := l.srcAxis[d]; s >= 0 {
 				sidx[s] = g.blk
-				p.Src[d] = seqOf(g.src)
+				p.Src[d] = src
 			}
 		}
 		p.Fixed = slices.Clone(fixedLocal)
@@ -416,27 +613,14 @@ func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *GatherPiece) 
 	return sk, nil
 }
 
-// newOIndex builds the array: outChunks are the output chunk sizes per
-// axis; lists[d] is the global source position of every output element
-// along d (-1: fill), or nil for a new axis.
-func newOIndex(src *Array, token string, srcAxis []int, fixed []int, outChunks [][]int, lists [][]int, fill float64) *Array {
-	grid, err := chunk.NewGrid(outChunks)
+// newOIndex builds the array on the output axes outAxes, output axis d
+// reading source axis srcAxis[d] through maps[d].
+func newOIndex(src *Array, token string, srcAxis []int, fixed []int, outAxes []chunk.Axis, maps []axisMap, fill float64) *Array {
+	grid, err := chunk.NewGridAxes(outAxes)
 	if err != nil {
 		return Errored(err)
 	}
-	index := make([][][]int, len(outChunks))
-	for d, cs := range outChunks {
-		off := 0
-		for _, c := range cs {
-			if lists[d] == nil { // new axis
-				index[d] = append(index[d], make([]int, c))
-			} else {
-				index[d] = append(index[d], lists[d][off:off+c])
-			}
-			off += c
-		}
-	}
-	l := &oindexLayer{src: src, srcAxis: srcAxis, index: index, fixed: fixed, fill: fill}
+	l := &oindexLayer{src: src, srcAxis: srcAxis, maps: maps, fixed: fixed, fill: fill}
 	return NewArray(src.dtype, grid, token+" "+src.name, l)
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/tessera-array/tessera/chunk"
 )
 
 // None marks an omitted slice bound, Python's None in x[None:5].
@@ -117,12 +119,12 @@ func sliceIndices(start, stop, step, n int) (int, int, int, error) {
 }
 
 // chunkList chooses output chunks for the source positions l along source
-// axis s of grid chunks: a monotonic list keeps the source's block
-// boundaries (as dask does for slices); any other list is cut into pieces
-// of the source's largest chunk.
-func chunkList(a *Array, s int, l []int) []int {
+// axis s: a monotonic list keeps the source's block boundaries (as dask does
+// for slices); any other list is cut into pieces of the source's largest
+// chunk. O(len(l)).
+func chunkList(a *Array, s int, l []int) (chunk.Axis, error) {
 	if len(l) == 0 {
-		return []int{0}
+		return chunk.Axis{}, nil
 	}
 	inc, dec := true, true
 	for i := 1; i < len(l); i++ {
@@ -133,24 +135,16 @@ func chunkList(a *Array, s int, l []int) []int {
 		var out []int
 		prev := -2
 		for _, x := range l {
-			blk := -1
-			if x >= 0 {
-				blk = a.grid.AxisBlock(s, x)
-			}
+			blk := a.grid.AxisBlock(s, x)
 			if blk != prev || len(out) == 0 {
 				out = append(out, 0)
 				prev = blk
 			}
 			out[len(out)-1]++
 		}
-		return out
+		return chunk.ListAxis(out)
 	}
-	c := a.grid.MaxChunkShape()[s]
-	var out []int
-	for off := 0; off < len(l); off += c {
-		out = append(out, min(c, len(l)-off))
-	}
-	return out
+	return chunk.RegularAxis(len(l), max(a.grid.Axis(s).MaxSize(), 1))
 }
 
 // Index applies a numpy basic-indexing expression plus at most one integer
@@ -201,8 +195,9 @@ func (a *Array) Index(items ...Index) *Array {
 		full = append(append(full, items...), fill...)
 	}
 	var srcAxis []int
-	var outLists [][]int
-	var outChunks [][]int
+	var maps []axisMap
+	var outAxes []chunk.Axis
+	one, _ := chunk.RegularAxis(1, 1)
 	fixed := make([]int, len(shape))
 	identity := true
 	s := 0
@@ -210,8 +205,8 @@ func (a *Array) Index(items ...Index) *Array {
 		switch it.kind {
 		case kNewAxis:
 			srcAxis = append(srcAxis, -1)
-			outLists = append(outLists, nil)
-			outChunks = append(outChunks, []int{1})
+			maps = append(maps, axisMap{kind: mapNew})
+			outAxes = append(outAxes, one)
 			identity = false
 		case kInt:
 			i := it.start
@@ -225,21 +220,25 @@ func (a *Array) Index(items ...Index) *Array {
 			s++
 			identity = false
 		case kSlice, kList:
-			var l []int
+			var m axisMap
+			var ax chunk.Axis
 			if it.kind == kSlice {
 				st, step, cnt, err := sliceIndices(it.start, it.stop, it.step, shape[s])
 				if err != nil {
 					return Errored(err)
 				}
-				l = make([]int, cnt)
-				for k := range l {
-					l[k] = st + k*step
+				m = axisMap{kind: mapAffine, start: st, step: step}
+				if cnt > 0 {
+					ax, err = a.grid.Axis(s).Slice(st, step, cnt)
+					if err != nil {
+						return Errored(fmt.Errorf("%w: axis %d: %w", ErrIndex, s, err))
+					}
 				}
 				if st != 0 || step != 1 || cnt != shape[s] {
 					identity = false
 				}
 			} else {
-				l = make([]int, len(it.list))
+				l := make([]int, len(it.list))
 				for k, x := range it.list {
 					if x < -shape[s] || x >= shape[s] {
 						return Errored(fmt.Errorf("%w: index %d on axis %d of length %d", ErrIndex, x, s, shape[s]))
@@ -249,12 +248,17 @@ func (a *Array) Index(items ...Index) *Array {
 					}
 					l[k] = x
 				}
+				var err error
+				if ax, err = chunkList(a, s, l); err != nil {
+					return Errored(fmt.Errorf("%w: axis %d: %w", ErrIndex, s, err))
+				}
+				m = axisMap{kind: mapList, list: l}
 				identity = false
 			}
 			fixed[s] = -1
 			srcAxis = append(srcAxis, s)
-			outLists = append(outLists, l)
-			outChunks = append(outChunks, chunkList(a, s, l))
+			maps = append(maps, m)
+			outAxes = append(outAxes, ax)
 			s++
 		}
 	}
@@ -262,7 +266,7 @@ func (a *Array) Index(items ...Index) *Array {
 		return a
 	}
 	tok := fmt.Sprint("index ", full)
-	return newOIndex(a, tok, srcAxis, fixed, outChunks, outLists, 0)
+	return newOIndex(a, tok, srcAxis, fixed, outAxes, maps, 0)
 }
 
 // Take selects positions along one axis (numpy's take): a.Index with a
@@ -332,19 +336,15 @@ func (a *Array) Transpose(axes ...int) *Array {
 	if same {
 		return a
 	}
-	shape := a.grid.Shape()
-	lists := make([][]int, r)
-	chunks := make([][]int, r)
+	maps := make([]axisMap, r)
+	out := make([]chunk.Axis, r)
 	fixed := make([]int, r)
 	for i, p := range perm {
-		lists[i] = make([]int, shape[p])
-		for k := range lists[i] {
-			lists[i][k] = k
-		}
-		chunks[i] = slices.Clone(a.grid.AxisChunks(p))
+		maps[i] = axisMap{kind: mapAffine, start: 0, step: 1}
+		out[i] = a.grid.Axis(p)
 		fixed[p] = -1
 	}
-	return newOIndex(a, fmt.Sprint("transpose ", perm), perm, fixed, chunks, lists, 0)
+	return newOIndex(a, fmt.Sprint("transpose ", perm), perm, fixed, out, maps, 0)
 }
 
 // Squeeze drops axes of length one: the given axes (ErrShape when one is
@@ -472,7 +472,7 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 		}
 	}
 	r := len(shape)
-	lists, chunks := make([][]int, r), make([][]int, r)
+	maps, axes := make([]axisMap, r), make([]chunk.Axis, r)
 	srcAxis, fixed := make([]int, r), make([]int, r)
 	padded := false
 	for i, w := range widths {
@@ -483,23 +483,17 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 		if n == 0 && mode != PadConstant && w[0]+w[1] > 0 {
 			return Errored(fmt.Errorf("%w: cannot %s-pad empty axis %d", ErrIndex, mode, i))
 		}
+		if w[0] > math.MaxInt-n || w[1] > math.MaxInt-n-w[0] {
+			return Errored(fmt.Errorf("%w: pad widths %v on axis %d of length %d overflow", ErrShape, w, i, n))
+		}
 		padded = padded || w[0] > 0 || w[1] > 0
 		srcAxis[i], fixed[i] = i, -1
-		for x := -w[0]; x < n+w[1]; x++ {
-			lists[i] = append(lists[i], mapBoundary(x, n, mode))
+		maps[i] = axisMap{kind: mapPad, before: w[0], n: n, mode: mode}
+		ax, err := padAxis(a.grid.Axis(i), w)
+		if err != nil {
+			return Errored(fmt.Errorf("ndarray.Pad: axis %d: %w", i, err))
 		}
-		if w[0] > 0 {
-			chunks[i] = append(chunks[i], w[0])
-		}
-		if n > 0 {
-			chunks[i] = append(chunks[i], a.grid.AxisChunks(i)...)
-		}
-		if w[1] > 0 {
-			chunks[i] = append(chunks[i], w[1])
-		}
-		if len(chunks[i]) == 0 {
-			chunks[i] = []int{0}
-		}
+		axes[i] = ax
 	}
 	if !padded {
 		return a
@@ -508,5 +502,44 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 	if mode == PadConstant {
 		fill = value
 	}
-	return newOIndex(a, fmt.Sprint("pad ", widths, mode, value), srcAxis, fixed, chunks, lists, fill)
+	if err := chunk.CheckShape(outShape(axes)); err != nil {
+		return Errored(fmt.Errorf("ndarray.Pad: %w", err))
+	}
+	return newOIndex(a, fmt.Sprint("pad ", widths, mode, value), srcAxis, fixed, axes, maps, fill)
+}
+
+// padAxis is the padded axis: the border on each side is a chunk of its own
+// (dask's choice) while it is no wider than the axis's largest chunk, and a
+// run of such chunks beyond, so that no border block outgrows the source's.
+func padAxis(ax chunk.Axis, w [2]int) (chunk.Axis, error) {
+	c := ax.MaxSize()
+	if ax.Len() == 0 {
+		c = min(max(w[0], w[1]), padMaxChunk)
+	}
+	border := func(n int) (chunk.Axis, error) {
+		if n == 0 {
+			return chunk.Axis{}, nil
+		}
+		return chunk.RegularAxis(n, max(c, 1))
+	}
+	lo, err := border(w[0])
+	if err != nil {
+		return chunk.Axis{}, err
+	}
+	hi, err := border(w[1])
+	if err != nil {
+		return chunk.Axis{}, err
+	}
+	return chunk.ConcatAxes(lo, ax, hi)
+}
+
+// padMaxChunk bounds the border chunks of padding an empty axis.
+const padMaxChunk = 1 << 20
+
+func outShape(axes []chunk.Axis) []int {
+	s := make([]int, len(axes))
+	for i, a := range axes {
+		s[i] = a.Len()
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/tessera-array/tessera/chunk"
@@ -212,7 +213,7 @@ type mapLayer struct {
 	name    string
 	params  []byte
 	srcs    []*Array
-	halo    [][][2]int // per axis per block, for MapOverlap
+	halo    []axisMap // per axis, for MapOverlap (mapHalo)
 	noTrim  bool
 	scratch int64
 }
@@ -233,7 +234,11 @@ func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, err
 	if l.halo != nil {
 		op.Halo = make([][2]int, len(idx))
 		for d, i := range idx {
-			op.Halo[d] = l.halo[d][i]
+			m := &l.halo[d]
+			lo, hi := box.Lo[d], box.Hi[d]
+			from, to := haloRange(lo, hi, m.dep, m.n, m.clip)
+			op.Halo[d] = [2]int{lo - from, to - hi}
+			_ = i
 		}
 		if !l.noTrim {
 			op.Trim = true
@@ -314,46 +319,93 @@ func MapOverlap(name string, a *Array, dt DType, ov Overlap, params []byte) *Arr
 	}
 	mode := [...]PadMode{PadSymmetric, PadWrap, PadEdge, PadConstant, PadConstant}[ov.Boundary]
 	shape := a.grid.Shape()
-	index := make([][][]int, r)
-	halo := make([][][2]int, r)
-	chunks := make([][]int, r)
+	clip := ov.Boundary == BoundaryNone
+	maps := make([]axisMap, r)
+	axes := make([]chunk.Axis, r)
 	srcAxis, fixed := make([]int, r), make([]int, r)
 	for d := range r {
 		dep := ov.Depth[d]
 		if dep < 0 {
 			return Errored(fmt.Errorf("%w: negative depth %d on axis %d", ErrShape, dep, d))
 		}
+		if dep > (math.MaxInt-shape[d])/2 {
+			return Errored(fmt.Errorf("%w: depth %d on axis %d of length %d overflows", ErrShape, dep, d, shape[d]))
+		}
 		srcAxis[d], fixed[d] = d, -1
-		n := shape[d]
-		for i, c := range a.grid.AxisChunks(d) {
-			lo := a.grid.AxisOffset(d, i)
-			hi := lo + c
-			from, to := lo-dep, hi+dep
-			if ov.Boundary == BoundaryNone || n == 0 {
-				from, to = max(from, 0), min(to, n)
-			}
-			l := make([]int, 0, to-from)
-			for x := from; x < to; x++ {
-				l = append(l, mapBoundary(x, n, mode))
-			}
-			index[d] = append(index[d], l)
-			halo[d] = append(halo[d], [2]int{lo - from, to - hi})
-			chunks[d] = append(chunks[d], max(len(l), 0))
+		maps[d] = axisMap{kind: mapHalo, dep: dep, n: shape[d], mode: mode, clip: clip}
+		ax, err := haloAxis(a.grid.Axis(d), dep, shape[d], clip)
+		if err != nil {
+			return Errored(fmt.Errorf("ndarray.MapOverlap: axis %d: %w", d, err))
 		}
+		axes[d] = ax
 	}
-	for d := range chunks { // a grid needs positive sizes; an empty axis stays {0}
-		if shape[d] == 0 {
-			chunks[d] = []int{0}
-		}
-	}
-	hg, err := chunk.NewGrid(chunks)
+	hg, err := chunk.NewGridAxes(axes)
 	if err != nil {
 		return Errored(err)
 	}
-	hl := &oindexLayer{src: a, srcAxis: srcAxis, index: index, fixed: fixed, fill: fill, slabs: true}
+	hl := &oindexLayer{src: a, srcAxis: srcAxis, maps: maps, fixed: fixed, fill: fill, slabs: true}
 	ha := NewArray(a.dtype, hg, fmt.Sprint("halo ", ov.Depth, ov.Boundary, ov.Value, " ", a.name), hl)
 	tok := fmt.Sprintf("mapoverlap %s %s %x %v %v %v %v %s", name, dt, params, ov.Depth, ov.Boundary, ov.Value, ov.NoTrim, a.name)
-	return NewArray(dt, a.grid, tok, &mapLayer{name: name, params: params, srcs: []*Array{ha}, halo: halo, noTrim: ov.NoTrim})
+	return NewArray(dt, a.grid, tok, &mapLayer{name: name, params: params, srcs: []*Array{ha}, halo: maps, noTrim: ov.NoTrim})
+}
+
+// haloAxis is the axis of the halo'd blocks: chunk i of ax widened by dep
+// on each side (clipped to [0, n) when clip). Axes of few chunks are
+// listed; a regular axis of many chunks stays a regular run between the
+// edge chunks that clipping changes. ErrShape when neither fits
+// chunk.MaxListChunks.
+func haloAxis(ax chunk.Axis, dep, n int, clip bool) (chunk.Axis, error) {
+	if n == 0 {
+		return chunk.Axis{}, nil
+	}
+	k := ax.NumChunks()
+	size := func(i int) int {
+		from, to := haloRange(ax.Start(i), ax.Start(i+1), dep, n, clip)
+		return to - from
+	}
+	list := func(lo, hi int) (chunk.Axis, error) {
+		if hi-lo > chunk.MaxListChunks {
+			return chunk.Axis{}, fmt.Errorf("%w: %d halo chunks to list, more than %d", ErrShape, hi-lo, chunk.MaxListChunks)
+		}
+		if hi == lo {
+			return chunk.Axis{}, nil
+		}
+		s := make([]int, hi-lo)
+		for i := range s {
+			s[i] = size(lo + i)
+		}
+		return chunk.ListAxis(s)
+	}
+	c, regular := ax.Regular()
+	if k <= 1<<16 || !regular {
+		return list(0, k)
+	}
+	// Chunks [h, k-t) are whole chunks of c widened by 2*dep.
+	h, t := k, k
+	if clip {
+		h = min(k, (dep+c-1)/c)
+	} else {
+		h = 0
+	}
+	for t = 1; t < k && n-ax.Start(k-t) < dep+c; t++ {
+	}
+	if h+t >= k {
+		return list(0, k)
+	}
+	head, err := list(0, h)
+	if err != nil {
+		return chunk.Axis{}, err
+	}
+	w := c + 2*dep
+	mid, err := chunk.RegularAxis((k-h-t)*w, w)
+	if err != nil {
+		return chunk.Axis{}, err
+	}
+	tail, err := list(k-t, k)
+	if err != nil {
+		return chunk.Axis{}, err
+	}
+	return chunk.ConcatAxes(head, mid, tail)
 }
 
 func init() {

@@ -33,9 +33,9 @@ func RechunkMemory(n int64) RechunkOption { return func(c *rechunkConfig) { c.me
 // through (the last is the target) and the projected memory of the
 // largest task of each stage.
 type RechunkPlan struct {
-	Stages   [][][]int // chunk sizes per axis of each stage's output
-	TaskMem  []int64   // projected bytes of the largest task per stage
-	MaxBytes int64     // the largest of TaskMem
+	Stages   []*chunk.Grid // each stage's output grid
+	TaskMem  []int64       // projected bytes of the largest task per stage
+	MaxBytes int64         // the largest of TaskMem
 }
 
 // PlanRechunk chooses how to rechunk from the grid from to the grid to for
@@ -56,7 +56,7 @@ func PlanRechunk(from, to *chunk.Grid, itemSize int, mem int64) (RechunkPlan, er
 	es := int64(itemSize)
 	direct := stageCost(from, to, es)
 	if direct <= mem || from.Equal(to) {
-		return RechunkPlan{Stages: [][][]int{to.Chunks()}, TaskMem: []int64{direct}, MaxBytes: direct}, nil
+		return RechunkPlan{Stages: []*chunk.Grid{to}, TaskMem: []int64{direct}, MaxBytes: direct}, nil
 	}
 	best := direct
 	for _, mid := range []*chunk.Grid{geometricGrid(from, to), refineGrid(from, to)} {
@@ -66,7 +66,7 @@ func PlanRechunk(from, to *chunk.Grid, itemSize int, mem int64) (RechunkPlan, er
 		c1, c2 := stageCost(from, mid, es), stageCost(mid, to, es)
 		m := max(c1, c2)
 		if m <= mem {
-			return RechunkPlan{Stages: [][][]int{mid.Chunks(), to.Chunks()}, TaskMem: []int64{c1, c2}, MaxBytes: m}, nil
+			return RechunkPlan{Stages: []*chunk.Grid{mid, to}, TaskMem: []int64{c1, c2}, MaxBytes: m}, nil
 		}
 		best = min(best, m)
 	}
@@ -76,19 +76,35 @@ func PlanRechunk(from, to *chunk.Grid, itemSize int, mem int64) (RechunkPlan, er
 
 // stageCost bounds the bytes of the largest task of a direct rechunk: the
 // largest output block plus the largest total of input blocks one output
-// block touches, both per axis.
+// block touches, both per axis. Axes of up to stageExact chunks are walked
+// exactly; longer ones use a bound from the largest chunks (exact when the
+// target's regular chunk is a multiple of the source's), so planning stays
+// O(rank) for huge grids.
 func stageCost(from, to *chunk.Grid, es int64) int64 {
 	out, in := es, es
 	for a := range to.Rank() {
-		maxOut, maxIn := 0, 0
-		off := 0
-		for _, c := range to.AxisChunks(a) {
-			maxOut = max(maxOut, c)
-			if c > 0 {
-				b0, b1 := from.AxisBlock(a, off), from.AxisBlock(a, off+c-1)
-				maxIn = max(maxIn, from.AxisOffset(a, b1+1)-from.AxisOffset(a, b0))
+		fa, ta := from.Axis(a), to.Axis(a)
+		maxOut, maxIn := ta.MaxSize(), 0
+		if ta.NumChunks() <= stageExact {
+			for i := range ta.NumChunks() {
+				off, c := ta.Start(i), ta.Size(i)
+				if c > 0 {
+					b0, b1 := fa.Block(off), fa.Block(off+c-1)
+					maxIn = max(maxIn, fa.Start(b1+1)-fa.Start(b0))
+				}
 			}
-			off += c
+		} else {
+			sc, sreg := fa.Regular()
+			tc, treg := ta.Regular()
+			switch {
+			case sreg && treg && tc%sc == 0:
+				maxIn = tc
+			case sreg:
+				maxIn = ((maxOut-1+sc-1)/sc + 1) * sc
+			default:
+				maxIn = maxOut + 2*(fa.MaxSize()-1)
+			}
+			maxIn = min(maxIn, fa.Len())
 		}
 		out = satMul(out, int64(maxOut))
 		in = satMul(in, int64(maxIn))
@@ -98,6 +114,9 @@ func stageCost(from, to *chunk.Grid, es int64) int64 {
 	}
 	return out + in
 }
+
+// stageExact is the number of target chunks per axis stageCost walks.
+const stageExact = 1 << 16
 
 func satMul(a, b int64) int64 {
 	if a != 0 && b > math.MaxInt64/a {
@@ -121,31 +140,18 @@ func geometricGrid(from, to *chunk.Grid) *chunk.Grid {
 	return g
 }
 
-// refineGrid cuts every axis at the chunk boundaries of both grids.
+// refineGrid cuts every axis at the chunk boundaries of both grids (nil
+// when that would list too many chunks).
 func refineGrid(from, to *chunk.Grid) *chunk.Grid {
-	chunks := make([][]int, from.Rank())
-	for a := range chunks {
-		n := from.Shape()[a]
-		if n == 0 {
-			chunks[a] = []int{0}
-			continue
+	axes := make([]chunk.Axis, from.Rank())
+	for a := range axes {
+		r, err := from.Axis(a).Refine(to.Axis(a))
+		if err != nil {
+			return nil
 		}
-		i, j, prev := 1, 1, 0
-		nf, nt := len(from.AxisChunks(a)), len(to.AxisChunks(a))
-		for prev < n {
-			x, y := from.AxisOffset(a, min(i, nf)), to.AxisOffset(a, min(j, nt))
-			next := min(x, y)
-			chunks[a] = append(chunks[a], next-prev)
-			prev = next
-			if x == next {
-				i++
-			}
-			if y == next {
-				j++
-			}
-		}
+		axes[a] = r
 	}
-	g, err := chunk.NewGrid(chunks)
+	g, err := chunk.NewGridAxes(axes)
 	if err != nil {
 		return nil
 	}
@@ -185,11 +191,7 @@ func (a *Array) rechunkTo(grid *chunk.Grid, opts ...RechunkOption) *Array {
 		return Errored(fmt.Errorf("ndarray.Rechunk %v to %v: %w", a.grid.MaxChunkShape(), grid.MaxChunkShape(), err))
 	}
 	cur := a
-	for _, st := range plan.Stages {
-		g, err := chunk.NewGrid(st)
-		if err != nil {
-			return Errored(err)
-		}
+	for _, g := range plan.Stages {
 		cur = NewArray(a.dtype, g, "rechunk "+cur.name, rechunkLayer{src: cur})
 	}
 	return cur

@@ -2,7 +2,9 @@ package ndarray
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/tessera-array/tessera/chunk"
@@ -50,13 +52,17 @@ func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
 	if size == 0 {
 		return Zeros(a.dtype, out, chunk.Uniform(-1))
 	}
-	inChunks, outChunks, err := reshapeChunks(in, out, a.grid.Chunks())
+	inChunks, outChunks, err := reshapeChunks(in, out, a.grid.Axes())
+	var le listError
+	if errors.As(err, &le) {
+		return Errored(fmt.Errorf("ndarray.Reshape %v to %v: %w", in, out, err))
+	}
 	if err != nil {
 		// Axes that do not group ((6, 7, 5) to (6, 5, 7)): keep the
 		// leading axes both shapes share and make the rest one chunk.
-		inChunks, outChunks = fallbackChunks(in, out, a.grid.Chunks())
+		inChunks, outChunks = fallbackChunks(in, out, a.grid.Axes())
 	}
-	ig, err := chunk.NewGrid(inChunks)
+	ig, err := chunk.NewGridAxes(inChunks)
 	if err != nil {
 		return Errored(err)
 	}
@@ -64,7 +70,7 @@ func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
 	if src.err != nil {
 		return src
 	}
-	og, err := chunk.NewGrid(outChunks)
+	og, err := chunk.NewGridAxes(outChunks)
 	if err != nil {
 		return Errored(err)
 	}
@@ -76,8 +82,14 @@ func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
 // axis keeps the chunks of its leading axis and makes the others whole; an
 // input axis splitting into several output axes keeps chunks that are
 // multiples of the trailing output axes' product, which become whole.
-func reshapeChunks(in, out []int, chunks [][]int) ([][]int, [][]int, error) {
-	ri, ro := make([][]int, len(in)), make([][]int, len(out))
+//
+// It works on chunk.Axis values: regular axes stay regular (O(rank));
+// irregular ones are listed (at most chunk.MaxListChunks chunks, else an
+// error wrapping chunk.ErrShape).
+func reshapeChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Axis, error) {
+	ri, ro := make([]chunk.Axis, len(in)), make([]chunk.Axis, len(out))
+	one, _ := chunk.RegularAxis(1, 1)
+	whole := func(n int) chunk.Axis { a, _ := chunk.RegularAxis(n, max(n, 1)); return a }
 	prod := func(s []int) int {
 		p := 1
 		for _, n := range s {
@@ -92,24 +104,24 @@ func reshapeChunks(in, out []int, chunks [][]int) ([][]int, [][]int, error) {
 			if out[oi] != 1 {
 				return nil, nil, fmt.Errorf("%w: reshape %v to %v", ErrShape, in, out)
 			}
-			ro[oi] = []int{1}
+			ro[oi] = one
 			oi--
 		case oi < 0:
 			if in[ii] != 1 {
 				return nil, nil, fmt.Errorf("%w: reshape %v to %v", ErrShape, in, out)
 			}
-			ri[ii] = []int{1}
+			ri[ii] = one
 			ii--
 		case in[ii] == out[oi]:
-			ri[ii] = slices.Clone(chunks[ii])
-			ro[oi] = slices.Clone(chunks[ii])
+			ri[ii] = chunks[ii]
+			ro[oi] = chunks[ii]
 			ii--
 			oi--
 		case in[ii] == 1:
-			ri[ii] = []int{1}
+			ri[ii] = one
 			ii--
 		case out[oi] == 1:
-			ro[oi] = []int{1}
+			ro[oi] = one
 			oi--
 		case in[ii] < out[oi]:
 			left := ii - 1
@@ -120,13 +132,12 @@ func reshapeChunks(in, out []int, chunks [][]int) ([][]int, [][]int, error) {
 				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", ErrShape, in, out)
 			}
 			for i := left + 1; i <= ii; i++ {
-				ri[i] = []int{in[i]}
+				ri[i] = whole(in[i])
 			}
-			ri[left] = slices.Clone(chunks[left])
-			p := prod(in[left+1 : ii+1])
-			ro[oi] = make([]int, len(ri[left]))
-			for k, c := range ri[left] {
-				ro[oi][k] = c * p
+			ri[left] = chunks[left]
+			var err error
+			if ro[oi], err = mapAxis(ri[left], func(c int) int { return c * prod(in[left+1:ii+1]) }); err != nil {
+				return nil, nil, err
 			}
 			oi--
 			ii = left - 1
@@ -139,19 +150,66 @@ func reshapeChunks(in, out []int, chunks [][]int) ([][]int, [][]int, error) {
 				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", ErrShape, in, out)
 			}
 			cs := prod(out[left+1 : oi+1])
-			ri[ii] = contractChunks(chunks[ii], cs)
-			for i := left + 1; i <= oi; i++ {
-				ro[i] = []int{out[i]}
+			var err error
+			if ri[ii], err = contractAxis(chunks[ii], cs); err != nil {
+				return nil, nil, err
 			}
-			ro[left] = make([]int, len(ri[ii]))
-			for k, c := range ri[ii] {
-				ro[left][k] = c / cs
+			for i := left + 1; i <= oi; i++ {
+				ro[i] = whole(out[i])
+			}
+			if ro[left], err = mapAxis(ri[ii], func(c int) int { return c / cs }); err != nil {
+				return nil, nil, err
 			}
 			oi = left - 1
 			ii--
 		}
 	}
 	return ri, ro, nil
+}
+
+// listError marks a chunk list too long to write out (the reshape is
+// refused rather than falling back).
+type listError struct{ error }
+
+func (e listError) Unwrap() error { return e.error }
+
+// mapAxis applies f (multiplying or dividing by a factor the sizes share)
+// to every chunk size: O(1) for a regular axis, listed otherwise.
+func mapAxis(ax chunk.Axis, f func(int) int) (chunk.Axis, error) {
+	if c, ok := ax.Regular(); ok && ax.Len() > 0 {
+		last := ax.Size(ax.NumChunks() - 1)
+		fc, fl := f(c), f(last)
+		if ax.NumChunks() == 1 {
+			return chunk.RegularAxis(fl, fl)
+		}
+		n := (ax.NumChunks()-1)*fc + fl
+		r, err := chunk.RegularAxis(n, fc)
+		if err == nil && r.NumChunks() == ax.NumChunks() && r.Size(r.NumChunks()-1) == fl {
+			return r, nil
+		}
+	}
+	sizes, err := ax.Sizes()
+	if err != nil {
+		return chunk.Axis{}, listError{err}
+	}
+	for i, c := range sizes {
+		sizes[i] = f(c)
+	}
+	return chunk.ListAxis(sizes)
+}
+
+// contractAxis merges chunks so that each is a multiple of factor (the
+// axis length is one already): a regular axis whose chunk is a multiple
+// stays as it is.
+func contractAxis(ax chunk.Axis, factor int) (chunk.Axis, error) {
+	if c, ok := ax.Regular(); ok && c%factor == 0 {
+		return ax, nil
+	}
+	sizes, err := ax.Sizes()
+	if err != nil {
+		return chunk.Axis{}, listError{err}
+	}
+	return chunk.ListAxis(contractChunks(sizes, factor))
 }
 
 // contractChunks merges chunks so that each is a multiple of factor (the
@@ -227,8 +285,8 @@ func Concatenate(arrays []*Array, axis int) *Array {
 		return Errored(err)
 	}
 	shape := first.grid.Shape()
-	chunks := first.grid.Chunks()
-	chunks[ax] = nil
+	axes := first.grid.Axes()
+	var along []chunk.Axis
 	origins := make([][]int, len(arrays))
 	tok := fmt.Sprint("concatenate ", ax)
 	off := 0
@@ -247,16 +305,19 @@ func Concatenate(arrays []*Array, axis int) *Array {
 		}
 		origins[i] = make([]int, r)
 		origins[i][ax] = off
-		off += s[ax]
-		if s[ax] > 0 {
-			chunks[ax] = append(chunks[ax], x.grid.AxisChunks(ax)...)
+		if off > math.MaxInt-s[ax] {
+			return Errored(fmt.Errorf("%w: concatenated length along axis %d overflows", ErrShape, ax))
 		}
+		off += s[ax]
+		along = append(along, x.grid.Axis(ax))
 		tok += " " + x.name
 	}
-	if len(chunks[ax]) == 0 {
-		chunks[ax] = []int{0}
+	cat, err := chunk.ConcatAxes(along...)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.Concatenate: %w", err))
 	}
-	g, err := chunk.NewGrid(chunks)
+	axes[ax] = cat
+	g, err := chunk.NewGridAxes(axes)
 	if err != nil {
 		return Errored(err)
 	}
@@ -295,24 +356,25 @@ func init() {
 	cluster.Register("ndarray.reshape", func() cluster.Op { return &ReshapeOp{} })
 }
 
-func fallbackChunks(in, out []int, chunks [][]int) ([][]int, [][]int) {
+func fallbackChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Axis) {
 	k := 0
 	for k < len(in) && k < len(out) && in[k] == out[k] {
 		k++
 	}
-	ri, ro := make([][]int, len(in)), make([][]int, len(out))
+	whole := func(n int) chunk.Axis { a, _ := chunk.RegularAxis(n, max(n, 1)); return a }
+	ri, ro := make([]chunk.Axis, len(in)), make([]chunk.Axis, len(out))
 	for i := range in {
 		if i < k {
-			ri[i] = slices.Clone(chunks[i])
+			ri[i] = chunks[i]
 		} else {
-			ri[i] = []int{in[i]}
+			ri[i] = whole(in[i])
 		}
 	}
 	for i := range out {
 		if i < k {
-			ro[i] = slices.Clone(chunks[i])
+			ro[i] = chunks[i]
 		} else {
-			ro[i] = []int{out[i]}
+			ro[i] = whole(out[i])
 		}
 	}
 	return ri, ro

@@ -64,10 +64,11 @@ func Arange(start, stop, step float64, spec chunk.Spec) *Array {
 	if step == 0 || math.IsNaN(start+stop+step) || math.IsInf(start+stop+step, 0) {
 		return Errored(fmt.Errorf("ndarray.Arange: invalid start %v stop %v step %v", start, stop, step))
 	}
-	n := int(math.Ceil((stop - start) / step))
-	if n < 0 {
-		n = 0
+	steps := math.Ceil((stop - start) / step)
+	if steps >= math.MaxInt64 || math.IsNaN(steps) {
+		return Errored(fmt.Errorf("%w: ndarray.Arange(%v, %v, %v) has %v elements, more than an int holds", ErrShape, start, stop, step, steps))
 	}
+	n := max(int(steps), 0)
 	dt := Float64
 	if start == math.Trunc(start) && step == math.Trunc(step) && math.Abs(start) < 1<<53 && math.Abs(stop) < 1<<53 {
 		dt = Int64

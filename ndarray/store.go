@@ -3,6 +3,7 @@ package ndarray
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
@@ -42,6 +43,9 @@ func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int
 	b := NewBuilder()
 	var want []cluster.Key
 	wname := Token("store "+a.name, fmt.Sprintf("%T%+v", sink, sink))
+	if err := b.Reserve(satDouble(a.grid.Len()), fmt.Sprintf("storing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
+		return 0, err
+	}
 	for idx := range a.grid.Blocks() {
 		k, err := b.Key(a, idx)
 		if err != nil {
@@ -72,4 +76,12 @@ func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int
 		return nil
 	})
 	return total, err
+}
+
+// satDouble is 2n, saturating (a block and its write task).
+func satDouble(n int) int {
+	if n > math.MaxInt/2 {
+		return math.MaxInt
+	}
+	return 2 * n
 }

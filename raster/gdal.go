@@ -31,7 +31,32 @@ var (
 	ErrBand = errors.New("raster: no such band")
 	// ErrOptions reports invalid write or read options.
 	ErrOptions = errors.New("raster: invalid options")
+	// ErrSize reports a raster whose declared size (width × height ×
+	// bands × bytes per pixel) overflows or exceeds MaxRasterBytes: a
+	// malformed or hostile file, refused before anything plans on it.
+	ErrSize = errors.New("raster: declared size too large")
 )
+
+// MaxRasterBytes is the largest raster (all bands, decoded) Open and Lazy
+// accept: 2^50 bytes (1 PiB), far beyond real rasters and far below a
+// size whose plan could not be described.
+const MaxRasterBytes = 1 << 50
+
+// checkSize reports ErrSize, naming path and the dimensions, when w × h ×
+// bands pixels of es bytes overflow an int64 or exceed MaxRasterBytes.
+func checkSize(path string, w, h, bands, es int) error {
+	if w < 0 || h < 0 || bands < 0 || es <= 0 {
+		return fmt.Errorf("%w: %s is %dx%d with %d band(s) of %d bytes", ErrSize, path, w, h, bands, es)
+	}
+	n := int64(1)
+	for _, f := range []int{w, h, bands, es} {
+		if f != 0 && n > MaxRasterBytes/int64(f) {
+			return fmt.Errorf("%w: %s is %dx%d with %d band(s) of %d bytes, over %d bytes", ErrSize, path, w, h, bands, es, int64(MaxRasterBytes))
+		}
+		n *= int64(f)
+	}
+	return nil
+}
 
 var registerOnce sync.Once
 

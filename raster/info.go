@@ -138,6 +138,11 @@ func describe(path string, ds *godal.Dataset) (*Info, error) {
 		info.Bands = append(info.Bands, Band{DType: dt, NoData: nd, HasNoData: ok, Scale: bs.Scale, Offset: bs.Offset,
 			Description: b.Description(), Metadata: b.Metadatas(quiet())})
 	}
+	if len(bands) > 0 {
+		if err := checkSize(path, info.Width, info.Height, len(bands), info.DType.Size()); err != nil {
+			return nil, err
+		}
+	}
 	return info, nil
 }
 

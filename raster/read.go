@@ -200,8 +200,15 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
 	}
-	sizes := [][]int{fg.AxisChunks(0), clipChunks(fg.AxisChunks(1), op.Y, op.H), clipChunks(fg.AxisChunks(2), op.X, op.W)}
-	grid, err := chunk.NewGrid(sizes)
+	ay, err := clipAxis(fg.Axis(1), op.Y, op.H)
+	if err != nil {
+		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
+	}
+	ax, err := clipAxis(fg.Axis(2), op.X, op.W)
+	if err != nil {
+		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
+	}
+	grid, err := chunk.NewGridAxes([]chunk.Axis{fg.Axis(0), ay, ax})
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("raster %s: %w", i.Path, err))
 	}
@@ -209,19 +216,13 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 	return ndarray.NewArray(op.Out, grid, tok, readLayer{base: *op})
 }
 
-// clipChunks cuts the chunk sizes of a whole axis to [off, off+n).
-func clipChunks(sizes []int, off, n int) []int {
-	var out []int
-	lo := 0
-	for _, c := range sizes {
-		hi := lo + c
-		a, b := max(lo, off), min(hi, off+n)
-		if b > a {
-			out = append(out, b-a)
-		}
-		lo = hi
+// clipAxis cuts a whole axis's chunking to the window [off, off+n),
+// keeping the file-aligned boundaries (O(1), never per chunk).
+func clipAxis(a chunk.Axis, off, n int) (chunk.Axis, error) {
+	if n == 0 {
+		return chunk.Axis{}, nil
 	}
-	return out
+	return a.Slice(off, 1, n)
 }
 
 // fingerprint identifies the file's content as far as the description
@@ -268,9 +269,15 @@ func (i *Info) plan(o ReadOptions) (*ReadOp, []int, error) {
 	w := Window{0, 0, i.Width, i.Height}
 	if o.Window != nil {
 		w = *o.Window
-		if w.W <= 0 || w.H <= 0 || w.X < 0 || w.Y < 0 || w.X+w.W > i.Width || w.Y+w.H > i.Height {
+		if w.W <= 0 || w.H <= 0 || w.X < 0 || w.Y < 0 || w.W > i.Width-w.X || w.H > i.Height-w.Y {
 			return nil, nil, fmt.Errorf("%w: %s window %+v of a %dx%d raster", ErrWindow, i.Path, w, i.Width, i.Height)
 		}
+	}
+	if err := checkSize(i.Path, i.Width, i.Height, len(i.Bands), max(i.DType.Size(), 1)); err != nil {
+		return nil, nil, err
+	}
+	if err := checkSize(i.Path, w.W, w.H, len(bands), 8); err != nil {
+		return nil, nil, err
 	}
 	op := &ReadOp{Path: i.Path, Bands: bands, X: w.X, Y: w.Y, W: w.W, H: w.H, Mask: o.MaskNoData, Scale: o.ApplyScale}
 	var stored ndarray.DType

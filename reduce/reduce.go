@@ -289,19 +289,20 @@ func build(k kind, a *ndarray.Array, opts []Option) *ndarray.Array {
 		cur = next
 	}
 	// Output grid: kept axes keep their chunks; reduced ones become 1 or go.
-	var chunks [][]int
+	var outAxes []chunk.Axis
+	one, _ := chunk.RegularAxis(1, 1)
 	shape := a.Shape()
 	for i := range rank {
 		switch {
 		case !p.reduced[i]:
-			chunks = append(chunks, a.Grid().AxisChunks(i))
+			outAxes = append(outAxes, a.Grid().Axis(i))
 			p.outShape = append(p.outShape, shape[i])
 		case cfg.keepDims:
-			chunks = append(chunks, []int{1})
+			outAxes = append(outAxes, one)
 			p.outShape = append(p.outShape, 1)
 		}
 	}
-	grid, err := chunk.NewGrid(chunks)
+	grid, err := chunk.NewGridAxes(outAxes)
 	if err != nil {
 		return ndarray.Errored(err)
 	}
@@ -322,6 +323,22 @@ func (p *plan) BlockTask(b *ndarray.Builder, out *ndarray.Array, oidx []int) (cl
 		} else if p.cfg.keepDims {
 			j++
 		}
+	}
+	// The combine tree of this output block reads every input block along
+	// the reduced axes: refuse a tree larger than the builder's room before
+	// building any of it.
+	need := 1
+	for i, n := range p.levels[0] {
+		if p.reduced[i] {
+			if need > math.MaxInt/n {
+				need = math.MaxInt
+				break
+			}
+			need *= n
+		}
+	}
+	if err := b.Reserve(need, fmt.Sprintf("reduce.%s of %s (shape %v)", p.k, p.src.Name(), p.src.Shape())); err != nil {
+		return cluster.Task{}, err
 	}
 	last := len(p.levels) - 1
 	key, err := p.levelKey(b, last, top)
@@ -363,7 +380,7 @@ func (p *plan) partialShape(idx []int) []int {
 		if p.reduced[i] {
 			s[i] = 1
 		} else {
-			s[i] = g.AxisChunks(i)[idx[i]]
+			s[i] = g.AxisChunkSize(i, idx[i])
 		}
 	}
 	return s

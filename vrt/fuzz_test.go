@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tessera-array/tessera/raster"
 	"github.com/tessera-array/tessera/vrt"
 )
 
@@ -38,6 +42,12 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(`<VRTDataset rasterXSize="1" rasterYSize="1"><VRTRasterBand dataType="Byte" band="1"/></VRTDataset>`))
 	f.Add([]byte(`<VRTDataset rasterXSize="-1" rasterYSize="1">`))
+	adv, _ := filepath.Glob("testdata/adversarial/*.vrt")
+	for _, p := range adv {
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	f.Add([]byte(`<VRTDataset rasterXSize="9223372036854775807" rasterYSize="9223372036854775807"><VRTRasterBand dataType="Byte" band="1"/></VRTDataset>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<16 {
 			return
@@ -45,6 +55,11 @@ func FuzzParse(f *testing.F) {
 		d, err := vrt.Parse(b)
 		if err != nil {
 			return
+		}
+		// What parses has a declared size within raster's limit.
+		px := int64(d.RasterXSize) * int64(d.RasterYSize)
+		if d.RasterXSize > raster.MaxRasterBytes || d.RasterYSize > raster.MaxRasterBytes || px > raster.MaxRasterBytes {
+			t.Fatalf("parsed a VRT of %dx%d", d.RasterXSize, d.RasterYSize)
 		}
 		out, err := d.Marshal()
 		if err != nil {
@@ -58,4 +73,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the VRT")
 		}
 	})
+}
+
+// TestParseRefusesHugeDeclaredSize: a VRT whose declared pixels x bands x
+// type size overflow or exceed raster.MaxRasterBytes is ErrFormat and
+// raster.ErrSize at Parse.
+func TestParseRefusesHugeDeclaredSize(t *testing.T) {
+	files, _ := filepath.Glob("testdata/adversarial/*.vrt")
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		_, err = vrt.Parse(b)
+		assert.ErrorIs(t, err, vrt.ErrFormat, f)
+		assert.ErrorIs(t, err, raster.ErrSize, f)
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/tessera-array/tessera/raster"
 )
 
 // ErrFormat reports VRT XML that Parse cannot read or that describes an
@@ -153,6 +155,10 @@ func (d *Dataset) Marshal() ([]byte, error) {
 // maxVRTBytes bounds what Parse accepts.
 const maxVRTBytes = 64 << 20
 
+// gdalTypeBytes is the bytes per pixel of each GDAL type name.
+var gdalTypeBytes = map[string]int{"Byte": 1, "Int8": 1, "UInt16": 2, "Int16": 2, "UInt32": 4, "Int32": 4,
+	"Float32": 4, "Float64": 8, "CInt16": 4, "CInt32": 8, "CFloat32": 8, "CFloat64": 16, "Int64": 8, "UInt64": 8}
+
 var gdalTypeNames = map[string]bool{"Byte": true, "Int8": true, "UInt16": true, "Int16": true, "UInt32": true, "Int32": true,
 	"Float32": true, "Float64": true, "CInt16": true, "CInt32": true, "CFloat32": true, "CFloat64": true, "Int64": true, "UInt64": true}
 
@@ -205,6 +211,20 @@ func Parse(b []byte) (*Dataset, error) {
 			srcs = append(srcs, s)
 		}
 		d.Bands[i].Sources = srcs
+	}
+	// Declared size: checked arithmetic against raster's stated limit.
+	total := int64(0)
+	for _, bd := range d.Bands {
+		px := int64(d.RasterXSize)
+		if px > raster.MaxRasterBytes/int64(d.RasterYSize) {
+			return nil, fmt.Errorf("%w: %w: raster size %dx%d", ErrFormat, raster.ErrSize, d.RasterXSize, d.RasterYSize)
+		}
+		px *= int64(d.RasterYSize)
+		es := int64(gdalTypeBytes[bd.DataType])
+		if px > (raster.MaxRasterBytes-total)/es {
+			return nil, fmt.Errorf("%w: %w: raster size %dx%d with %d band(s) is over %d bytes", ErrFormat, raster.ErrSize, d.RasterXSize, d.RasterYSize, len(d.Bands), int64(raster.MaxRasterBytes))
+		}
+		total += px * es
 	}
 	return &d, nil
 }

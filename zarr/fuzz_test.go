@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/codec"
 	"github.com/tessera-array/tessera/ndarray"
@@ -23,6 +26,27 @@ func FuzzParseMetadata(f *testing.F) {
 		`{"zarr_format":3,"node_type":"array","shape":[8],"data_type":"float32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"fill_value":"0x7fc00000","codecs":[{"name":"sharding_indexed","configuration":{"chunk_shape":[2],"codecs":[{"name":"bytes"}],"index_codecs":[{"name":"bytes"},{"name":"crc32c"}],"index_location":"start"}}]}`,
 	}
 	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	// Huge and overflowing shapes and chunks, and shard geometry.
+	adv, err := filepath.Glob(filepath.Join("testdata", "adversarial", "*"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range adv {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`{"zarr_format":2,"shape":[9223372036854775807],"chunks":[1],"dtype":"|u1","compressor":null,"fill_value":0,"order":"C","filters":null}`,
+		`{"zarr_format":2,"shape":[3037000500,3037000500],"chunks":[3037000500,3037000500],"dtype":"<f8","compressor":null,"fill_value":0,"order":"C","filters":null}`,
+		`{"zarr_format":2,"shape":[-1],"chunks":[1],"dtype":"<f8","compressor":null,"fill_value":0,"order":"C","filters":null}`,
+		`{"zarr_format":3,"node_type":"array","shape":[1073741824],"data_type":"uint8","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[1073741824]}},"fill_value":0,"codecs":[{"name":"sharding_indexed","configuration":{"chunk_shape":[2],"codecs":[{"name":"bytes"}]}}]}`,
+		`{"zarr_format":3,"node_type":"array","shape":[16,16],"data_type":"int32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[16,16]}},"fill_value":0,"codecs":[{"name":"sharding_indexed","configuration":{"chunk_shape":[4611686018427387904,2],"codecs":[{"name":"bytes"}]}}]}`,
+	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -43,18 +67,39 @@ func FuzzParseMetadata(f *testing.F) {
 			}
 			return
 		}
+		// Valid metadata has sizes that fit: a chunk is at most one
+		// in-memory block, and the grid's block count fits an int64.
+		if n := prodInts(m.Chunks) * int64(m.DType.Size()); n > ndarray.MaxBlockBytes || n <= 0 {
+			t.Fatalf("parsed chunks %v of %s (%d bytes) are not one in-memory block", m.Chunks, m.DType, n)
+		}
+		// Opening costs O(rank) whatever the shape (no per-chunk list,
+		// no index probe of the declared size): open every valid one.
+		a, err := newArray(NewMemoryStore(), "x", m, nil)
+		if err != nil {
+			if !errors.Is(err, ErrMetadata) {
+				t.Fatalf("open error %v is not ErrMetadata", err)
+			}
+			return
+		}
+		g := a.Grid()
+		_ = g.String()
+		_ = g.MaxChunkShape()
+		_ = g.Len()
 		// keep the fuzzer away from huge allocations: the metadata is
 		// valid, but a test needs small chunks
 		if ndarray.DType(m.DType).Size()*int(prodInts(m.Chunks)) > 1<<20 {
 			return
 		}
-		a, err := newArray(NewMemoryStore(), "x", m, nil)
-		if err != nil {
-			return
-		}
 		if len(m.Shape) > 0 && prodInts(m.Shape) > 0 {
+			// the first and the last chunk, and a read of the last
+			// elements (huge shapes index far-off chunks)
 			idx := make([]int, len(m.Shape))
 			_, _ = a.readChunk(context.Background(), idx)
+			box := chunk.Box{Lo: make([]int, len(m.Shape)), Hi: append([]int(nil), m.Shape...)}
+			for i, n := range m.Shape {
+				box.Lo[i] = max(n-2, 0)
+			}
+			_, _ = a.Read(context.Background(), box)
 		}
 		// encoding must parse back
 		if m.Format == 2 {
@@ -68,13 +113,17 @@ func FuzzParseMetadata(f *testing.F) {
 	})
 }
 
+// prodInts is the product of s, saturating past 2^40 (no overflow).
 func prodInts(s []int) int64 {
 	n := int64(1)
 	for _, x := range s {
-		n *= int64(x)
-		if n > 1<<40 {
-			return n
+		if x < 0 {
+			return -1
 		}
+		if x != 0 && n > (1<<40)/int64(x) {
+			return 1 << 41
+		}
+		n *= int64(x)
 	}
 	return n
 }

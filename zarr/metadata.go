@@ -74,23 +74,59 @@ func (m *ArrayMeta) chunkKey(idx []int) string {
 	return strings.Join(parts, sep)
 }
 
+// MaxRank is the largest number of dimensions an array's metadata may
+// declare (numpy's limit).
+const MaxRank = 64
+
+// chunksField names the metadata field that holds the chunk shape.
+func (m *ArrayMeta) chunksField() string {
+	if m.Format == 3 {
+		return "chunk_grid.configuration.chunk_shape"
+	}
+	return "chunks"
+}
+
+// blockBytes is the byte size of a block of shape for dt, or an error
+// naming field when the element count or the bytes overflow or exceed
+// ndarray.MaxBlockBytes (such a block could never be held in memory).
+func blockBytes(key, field string, shape []int, dt ndarray.DType) (int64, error) {
+	if err := chunk.CheckShape(shape); err != nil {
+		return 0, metaErr(key, "%s %v: %v", field, shape, err)
+	}
+	n, es := chunk.Size(shape), int64(dt.Size())
+	if n > ndarray.MaxBlockBytes/es {
+		return 0, metaErr(key, "%s %v of %s is over %d bytes, more than one in-memory block (%d bytes)", field, shape, dt, int64(ndarray.MaxBlockBytes), int64(ndarray.MaxBlockBytes))
+	}
+	return n * es, nil
+}
+
+// validate checks every size of the metadata with checked arithmetic: the
+// shape (ErrMetadata naming "shape"), the chunk shape and its byte size
+// (naming the chunks field), and the number of chunks of the grid.
 func (m *ArrayMeta) validate(key string) error {
-	if m.DType == 0 {
+	if m.DType == 0 || !m.DType.Valid() {
 		return metaErr(key, "no data type")
+	}
+	if len(m.Shape) > MaxRank {
+		return metaErr(key, "shape has %d dimensions, more than %d", len(m.Shape), MaxRank)
 	}
 	if err := chunk.CheckShape(m.Shape); err != nil {
 		return metaErr(key, "shape %v: %v", m.Shape, err)
 	}
+	field := m.chunksField()
 	if len(m.Chunks) != len(m.Shape) {
-		return metaErr(key, "chunks %v do not match shape %v", m.Chunks, m.Shape)
+		return metaErr(key, "%s %v do not match shape %v", field, m.Chunks, m.Shape)
 	}
 	for i, c := range m.Chunks {
 		if c <= 0 {
-			return metaErr(key, "chunk size %d on axis %d", c, i)
+			return metaErr(key, "%s: size %d on axis %d must be positive", field, c, i)
 		}
 	}
-	if n := chunk.Size(m.Chunks) * int64(m.DType.Size()); n > ndarray.MaxBlockBytes {
-		return metaErr(key, "chunk of %v %s is %d bytes, over %d", m.Chunks, m.DType, n, int64(ndarray.MaxBlockBytes))
+	if _, err := blockBytes(key, field, m.Chunks, m.DType); err != nil {
+		return err
+	}
+	if _, err := chunk.NewRegularGrid(m.Shape, m.Chunks); err != nil {
+		return metaErr(key, "shape %v in %s %v: %v", m.Shape, field, m.Chunks, err)
 	}
 	if m.Separator != "." && m.Separator != "/" {
 		return metaErr(key, "separator %q", m.Separator)

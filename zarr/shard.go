@@ -54,15 +54,29 @@ func parseSharding(raw json.RawMessage, spec codec.ChunkSpec) (*sharding, error)
 		return nil, metaErr("sharding_indexed", "%v", err)
 	}
 	c := entry.Configuration
+	const field = "sharding_indexed.configuration.chunk_shape"
 	if len(c.ChunkShape) != len(spec.Shape) {
 		return nil, metaErr("sharding_indexed", "inner chunk_shape %v for shard %v", c.ChunkShape, spec.Shape)
 	}
 	n := make([]int, len(spec.Shape))
+	inner := int64(1) // inner chunks per shard, checked
 	for i := range n {
 		if c.ChunkShape[i] <= 0 || spec.Shape[i]%c.ChunkShape[i] != 0 {
 			return nil, metaErr("sharding_indexed", "inner chunks %v do not divide shard %v", c.ChunkShape, spec.Shape)
 		}
 		n[i] = spec.Shape[i] / c.ChunkShape[i]
+		if inner > math.MaxInt64/int64(n[i]) {
+			return nil, metaErr("sharding_indexed", "%s %v: shard %v holds more than 2^63 inner chunks", field, c.ChunkShape, spec.Shape)
+		}
+		inner *= int64(n[i])
+	}
+	if _, err := blockBytes("sharding_indexed", field, c.ChunkShape, spec.DType); err != nil {
+		return nil, err
+	}
+	// The index is two uint64 per inner chunk and is decoded as one block.
+	if inner > ndarray.MaxBlockBytes/16 {
+		return nil, metaErr("sharding_indexed", "%s %v: shard %v holds %d inner chunks, an index of %d bytes, over %d (use larger inner chunks)",
+			field, c.ChunkShape, spec.Shape, inner, satMul64(inner, 16), int64(ndarray.MaxBlockBytes))
 	}
 	s := &sharding{shardShape: spec.Shape, inner: c.ChunkShape, atEnd: true}
 	switch c.IndexLocation {
@@ -106,13 +120,66 @@ func parseSharding(raw json.RawMessage, spec codec.ChunkSpec) (*sharding, error)
 	if s.indexPipe, err = build(ic, s.indexSpec, "index_codecs"); err != nil {
 		return nil, err
 	}
-	probe, _ := ndarray.NewDense(ndarray.Uint64, s.indexSpec.Shape...)
-	enc, err := s.indexPipe.Encode(nil, probe)
-	if err != nil {
-		return nil, fmt.Errorf("%w: sharding_indexed index: %w", ErrMetadata, err)
+	if s.indexSize, err = indexSize(ic, s.indexSpec, inner, build); err != nil {
+		return nil, err
 	}
-	s.indexSize = len(enc)
 	return s, nil
+}
+
+// indexProbeMax is the largest index encoded whole to learn its size;
+// larger ones are measured on two small indexes of the same codecs.
+const indexProbeMax = 1 << 20
+
+// indexSize is the encoded size of a shard index of spec (inner chunks),
+// found by encoding an index: the real one when small, else two one- and
+// two-chunk indexes whose difference must be the 16 bytes of a chunk (the
+// spec's fixed-size index codecs) — so opening never allocates a huge probe.
+func indexSize(ic []json.RawMessage, spec codec.ChunkSpec, inner int64, build func([]json.RawMessage, codec.ChunkSpec, string) (*codec.Pipeline, error)) (int, error) {
+	encodedLen := func(sp codec.ChunkSpec) (int, error) {
+		p, err := build(ic, sp, "index_codecs")
+		if err != nil {
+			return 0, err
+		}
+		probe, err := ndarray.NewDense(ndarray.Uint64, sp.Shape...)
+		if err != nil {
+			return 0, fmt.Errorf("%w: sharding_indexed index %v: %w", ErrMetadata, sp.Shape, err)
+		}
+		enc, err := p.Encode(nil, probe)
+		if err != nil {
+			return 0, fmt.Errorf("%w: sharding_indexed index: %w", ErrMetadata, err)
+		}
+		return len(enc), nil
+	}
+	if inner*16 <= indexProbeMax {
+		return encodedLen(spec)
+	}
+	r := len(spec.Shape) - 1
+	one := make([]int, r+1)
+	for i := range one {
+		one[i] = 1
+	}
+	one[r] = 2
+	two := append([]int(nil), one...)
+	two[0] = 2
+	e1, err := encodedLen(codec.ChunkSpec{DType: spec.DType, Shape: one})
+	if err != nil {
+		return 0, err
+	}
+	e2, err := encodedLen(codec.ChunkSpec{DType: spec.DType, Shape: two})
+	if err != nil {
+		return 0, err
+	}
+	if e2-e1 != 16 {
+		return 0, metaErr("sharding_indexed", "index_codecs are not fixed-size (%d and %d bytes for 1 and 2 inner chunks)", e1, e2)
+	}
+	return e1 + int(16*(inner-1)), nil
+}
+
+func satMul64(a, b int64) int64 {
+	if a != 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
+	}
+	return a * b
 }
 
 // ErrCorruptShard reports a shard whose index does not fit its bytes.
@@ -243,7 +310,10 @@ func (s *sharding) decodeRegion(ctx context.Context, rr RangeReader, key string,
 // encodeShard encodes a full shard; it returns nil when every inner chunk
 // holds only the fill value (the shard is then deleted).
 func (s *sharding) encodeShard(a *Array, d *ndarray.Dense) ([]byte, error) {
-	index, _ := ndarray.NewDense(ndarray.Uint64, s.indexSpec.Shape...)
+	index, err := ndarray.NewDense(ndarray.Uint64, s.indexSpec.Shape...)
+	if err != nil {
+		return nil, fmt.Errorf("zarr: shard index: %w", err)
+	}
 	iv := ndarray.Values[uint64](index)
 	var body []byte
 	any := false

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -196,10 +197,33 @@ func zarrInfo(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	return printNode(ctx, w, s, "", 0)
+	bad := 0
+	if err := printNode(ctx, w, s, "", 0, &bad); err != nil {
+		return err
+	}
+	if bad > 0 {
+		return fmt.Errorf("%w: %d array(s) could not be opened (see above)", errBadArrays, bad)
+	}
+	return nil
 }
 
-func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, depth int) error {
+// errBadArrays reports that info listed arrays it could not open; the
+// rest of the tree was still printed.
+var errBadArrays = errors.New("invalid arrays")
+
+// logicalBytes is the byte size of an array of shape, saturating.
+func logicalBytes(shape []int, dt ndarray.DType) int64 {
+	n, es := chunk.Size(shape), int64(dt.Size())
+	if n < 0 || (es != 0 && n > math.MaxInt64/es) {
+		return math.MaxInt64
+	}
+	return n * es
+}
+
+// printNode prints the node at path and, for a group, its members. An
+// array whose metadata cannot be opened is printed with its error and
+// counted in bad, so the rest of the group is still listed.
+func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, depth int, bad *int) error {
 	indent := strings.Repeat("  ", depth)
 	name := path
 	if name == "" {
@@ -209,7 +233,7 @@ func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, dept
 	}
 	if a, err := zarr.OpenArray(ctx, s, path); err == nil {
 		m := a.Meta()
-		logical := chunk.Size(m.Shape) * int64(m.DType.Size())
+		logical := logicalBytes(m.Shape, m.DType)
 		fmt.Fprintf(w, "%s%s  array v%d  %s  shape %v  chunks %v  %s\n", indent, name, m.Format, m.DType, m.Shape, m.Chunks, codecSummary(m))
 		if m.DimensionNames != nil {
 			fmt.Fprintf(w, "%s    dims %v\n", indent, m.DimensionNames)
@@ -223,7 +247,12 @@ func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, dept
 		}
 		return nil
 	} else if !errors.Is(err, zarr.ErrNotFound) {
-		return err
+		if depth == 0 || !errors.Is(err, zarr.ErrMetadata) {
+			return err
+		}
+		fmt.Fprintf(w, "%s%s  array  error: %v\n", indent, name, err)
+		*bad++
+		return nil
 	}
 	g, err := zarr.OpenGroup(ctx, s, path)
 	if err != nil {
@@ -243,7 +272,7 @@ func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, dept
 		return err
 	}
 	for _, m := range ms {
-		if err := printNode(ctx, w, s, m.Path, depth+1); err != nil {
+		if err := printNode(ctx, w, s, m.Path, depth+1, bad); err != nil {
 			return err
 		}
 	}
@@ -330,8 +359,12 @@ func zarrConvert(ctx context.Context, w io.Writer, args []string) error {
 	ex := cluster.NewLocal(cluster.LocalOptions{Workers: *workers})
 	var walk func(path string) error
 	walk = func(path string) error {
-		if a, err := zarr.OpenArray(ctx, src, path); err == nil {
+		a, err := zarr.OpenArray(ctx, src, path)
+		if err == nil {
 			return convertArray(ctx, w, a, dst, path, *format, factor, *comp, ex)
+		}
+		if !errors.Is(err, zarr.ErrNotFound) {
+			return fmt.Errorf("/%s: %w", path, err)
 		}
 		g, err := zarr.OpenGroup(ctx, src, path)
 		if err != nil {
@@ -394,6 +427,9 @@ func convertArray(ctx context.Context, w io.Writer, a *zarr.Array, dst zarr.Stor
 		}
 		o.Shards = make([]int, len(inner))
 		for i := range inner {
+			if factor[i] > math.MaxInt/inner[i] {
+				return fmt.Errorf("%s: -shards %v times chunks %v overflows", path, factor, inner)
+			}
 			o.Shards[i] = inner[i] * factor[i]
 		}
 		lazyChunks = o.Shards
