@@ -11,6 +11,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // num is a Value of declared size.
@@ -444,16 +447,29 @@ func TestPersistSpillsPastBudget(t *testing.T) {
 
 func filepathGlob(dir string) ([]string, error) { return filepath.Glob(filepath.Join(dir, "*")) }
 
+// TestBufferPoolReusesLargerBuffers checks the pool's size rule: a request
+// is served by an idle buffer up to 1.5 times larger, never by one larger
+// than that. Idle buffers live in sync.Pools, which may drop any of them
+// (the race detector drops a quarter of all Puts on purpose), so reuse is
+// asserted over repeated attempts rather than after a single Put.
 func TestBufferPoolReusesLargerBuffers(t *testing.T) {
 	var p BufferPool
-	b := p.Get(1000)
-	b[0] = 7
-	p.Put(b)
-	if c := p.Get(800); len(c) != 800 || cap(c) != 1000 {
-		t.Fatalf("want the 1000-byte buffer for 800 bytes, got len %d cap %d", len(c), cap(c))
+	reused := false
+	for range 64 {
+		b := make([]byte, 1000)
+		p.Put(b)
+		c := p.Get(800)
+		require.Len(t, c, 800)
+		if cap(c) == 1000 {
+			reused = true
+			break
+		}
 	}
-	p.Put(make([]byte, 1000))
-	if c := p.Get(600); cap(c) != 600 {
-		t.Fatalf("a buffer over 1.5x the request must not be used: cap %d", cap(c))
+	assert.True(t, reused, "an idle 1000-byte buffer was never reused for an 800-byte request")
+	for range 64 {
+		p.Put(make([]byte, 1000))
+		c := p.Get(600)
+		require.Len(t, c, 600)
+		require.Equal(t, 600, cap(c), "a buffer over 1.5x the request must not be used")
 	}
 }
