@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 )
@@ -51,7 +52,7 @@ func (a *Admission) Running() int { return a.running }
 
 // Fits reports whether a task that needs need bytes may start now.
 func (a *Admission) Fits(need int64) bool {
-	return a.budget == 0 || a.running == 0 || a.InUse()+need <= a.budget
+	return a.budget == 0 || a.running == 0 || AddBytes(a.InUse(), need) <= a.budget
 }
 
 // Start counts a task that needs need bytes while it runs.
@@ -86,13 +87,24 @@ func (a *Admission) Check(what string, need int64) error {
 		return nil
 	}
 	base := a.held + a.res.Total()
-	if base+need <= a.budget {
+	if AddBytes(base, need) <= a.budget {
 		return nil
 	}
 	if base == 0 {
 		return fmt.Errorf("%w: %s needs %d bytes, budget is %d", ErrOverBudget, what, need, a.budget)
 	}
 	return fmt.Errorf("%w: %s needs %d bytes beside %d already held, budget is %d", ErrOverBudget, what, need, base, a.budget)
+}
+
+// AddBytes adds two sizes as admission does: a negative size counts as 0
+// and the sum saturates at math.MaxInt64 (declared sizes come off the
+// wire and from decoded graphs).
+func AddBytes(a, b int64) int64 {
+	a, b = max(a, 0), max(b, 0)
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // Reservations are memory a process holds outside any value for as long

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"testing"
 
@@ -169,4 +170,16 @@ func TestAdmission(t *testing.T) {
 	assert.ErrorIs(t, a.Check("x", 500), ErrOverBudget)
 	assert.NoError(t, a.Check("x", 400))
 	assert.NoError(t, NewAdmission(0, nil).Check("x", 1<<60))
+}
+
+// Declared sizes from a decoded graph may be anything: a negative one
+// counts as 0 and sums saturate instead of wrapping below the budget.
+func TestHugeDeclarationsRefusedNotWrapped(t *testing.T) {
+	assert.EqualValues(t, int64(math.MaxInt64), AddBytes(math.MaxInt64-1, 2))
+	assert.EqualValues(t, 5, AddBytes(-7, 5))
+	g := NewGraph()
+	require.NoError(t, g.Add(Task{Key: "a", Op: constOp{V: 1}, Bytes: math.MaxInt64 - 10, Scratch: 100}))
+	require.NoError(t, g.Add(Task{Key: "b", Op: sumOp{Name: "b"}, Inputs: []Key{"a"}, Bytes: 100, Scratch: 100}))
+	_, err := runOne(t, NewLocal(LocalOptions{MemoryBudget: 1 << 20}), g, "b")
+	assert.ErrorIs(t, err, ErrOverBudget)
 }

@@ -564,7 +564,7 @@ func (l *Local) run(ctx context.Context, g *Graph, want []Key, spec runSpec) err
 			}
 		}
 	}
-	need := func(t *runTask) int64 { return t.task.Bytes + t.task.Scratch }
+	need := func(t *runTask) int64 { return AddBytes(t.task.Bytes, t.task.Scratch) }
 	progress := func(p Progress) {
 		if l.opts.Progress != nil {
 			l.opts.Progress(p)
@@ -706,13 +706,13 @@ func checkBudget(tasks []runTask, adm *Admission) error {
 		if t.pinned {
 			continue
 		}
-		need := t.task.Bytes + t.task.Scratch
+		need := AddBytes(t.task.Bytes, t.task.Scratch)
 		for _, iid := range t.inputs {
 			if !tasks[iid].pinned {
-				need += tasks[iid].task.Bytes
+				need = AddBytes(need, tasks[iid].task.Bytes)
 			}
 		}
-		if base+need > budget {
+		if AddBytes(base, need) > budget {
 			return adm.Check(fmt.Sprintf("task %s (%s) with its inputs", t.task.Key, t.task.Op.Kind()), need)
 		}
 	}

@@ -150,9 +150,9 @@ func (r *runState) checkFits(s *Scheduler) error {
 		if !t.needed || s.has(t.t.Key) {
 			continue
 		}
-		need := t.t.Bytes + t.t.Scratch
+		need := cluster.AddBytes(t.t.Bytes, t.t.Scratch)
 		for _, j := range t.in {
-			need += r.tasks[j].size(s)
+			need = cluster.AddBytes(need, r.tasks[j].size(s))
 		}
 		if need > most {
 			return fmt.Errorf("%w: task %s (%s) needs %d bytes with its inputs, the largest worker memory limit is %d (%s)",

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -543,15 +542,6 @@ func (w *worker) admit(ctx context.Context, need int64, in []cluster.Key) (done 
 	}, nil
 }
 
-// addBytes adds two non-negative sizes, saturating at math.MaxInt64 (sizes
-// come off the wire).
-func addBytes(a, b int64) int64 {
-	if a > math.MaxInt64-b {
-		return math.MaxInt64
-	}
-	return a + b
-}
-
 // inMemory reports whether k is held here in memory (not spilled).
 func (w *worker) inMemory(k cluster.Key) bool {
 	w.mu.Lock()
@@ -668,11 +658,11 @@ func (w *worker) runTask(ctx context.Context, f *frame) {
 	// Admission: the task's output and scratch, and the inputs it brings
 	// into memory (fetched from a peer or read back from spill), twice
 	// over: their encoded bytes and the decoded value exist at once.
-	need := addBytes(max(t.Bytes, 0), max(t.Scratch, 0))
+	need := cluster.AddBytes(t.Bytes, t.Scratch)
 	for _, k := range t.Inputs {
 		if !w.inMemory(k) {
-			nb := max(where[k].Nbytes, 0)
-			need = addBytes(need, addBytes(nb, nb))
+			nb := where[k].Nbytes
+			need = cluster.AddBytes(need, cluster.AddBytes(nb, nb))
 		}
 	}
 	admitted, err := w.admit(tctx, need, t.Inputs)
