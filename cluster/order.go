@@ -42,57 +42,50 @@ type OrderGraph interface {
 func Order(g OrderGraph, roots []int32) []int32 {
 	n := g.Len()
 	prio := make([]int32, n)
-	// Depth-first post-order over the whole graph, for ties and the order
-	// of sources and held nodes.
+	// Depth-first post-order from the roots, not through held nodes: the
+	// nodes that run (and the held ones), for ties and the order of
+	// sources.
 	dfs := make([]int32, n)
-	post := make([]int32, 0, n)
 	for i := range dfs {
 		dfs[i] = -1
 	}
-	PostOrder(n, roots, g.Inputs, func(i int32) {
+	post := make([]int32, 0, n)
+	PostOrder(n, roots, func(i int32) []int32 {
+		if g.Held(i) {
+			return nil
+		}
+		return g.Inputs(i)
+	}, func(i int32) {
 		dfs[i] = int32(len(post))
 		post = append(post, i)
 	})
-	// The nodes that run: reachable from the roots without passing through
-	// a held node.
-	need := make([]bool, n)
-	stack := make([]int32, 0, 64)
-	for _, r := range roots {
-		if !need[r] {
-			need[r] = true
-			stack = append(stack, r)
-		}
+	// Held nodes, and nodes needed only through them (visited now, in
+	// post-order over the whole graph), do not run: they come first.
+	done := make([]bool, n)
+	seq := int32(0)
+	first := func(i int32) {
+		prio[i] = seq
+		seq++
+		done[i] = true
 	}
-	toRun := 0
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if g.Held(i) {
-			continue
-		}
-		toRun++
-		for _, j := range g.Inputs(i) {
-			if !need[j] {
-				need[j] = true
-				stack = append(stack, j)
+	if len(post) < n {
+		PostOrder(n, roots, g.Inputs, func(i int32) {
+			if dfs[i] < 0 {
+				first(i)
+			}
+		})
+		for i := range n {
+			if dfs[i] < 0 && !done[i] { // unreachable: never runs
+				first(int32(i))
 			}
 		}
 	}
-	// Nodes that do not run come first, in post-order.
-	done := make([]bool, n)
-	seq := int32(0)
+	toRun := 0
 	for _, i := range post {
-		if !need[i] || g.Held(i) {
-			prio[i] = seq
-			seq++
-			done[i] = true
-		}
-	}
-	for i := range n {
-		if dfs[i] < 0 { // unreachable: never runs
-			prio[i] = seq
-			seq++
-			done[i] = true
+		if g.Held(i) {
+			first(i)
+		} else {
+			toRun++
 		}
 	}
 	waiting := make([]int32, n)
@@ -126,7 +119,7 @@ func Order(g OrderGraph, roots []int32) []int32 {
 				continue
 			}
 			waiting[c]--
-			hostage[c] += b
+			hostage[c] = AddBytes(hostage[c], b)
 			if waiting[c] == 0 {
 				hot.push(c)
 			} else {
