@@ -5,14 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // num is a Value of declared size.
@@ -446,13 +447,17 @@ func TestPersistSpillsPastBudget(t *testing.T) {
 
 func filepathGlob(dir string) ([]string, error) { return filepath.Glob(filepath.Join(dir, "*")) }
 
+// TestBufferPoolReusesLargerBuffers checks the pool's size rule: a request
+// is served by an idle buffer up to 1.5 times larger, never by one larger
+// than that. Idle buffers live in sync.Pools, which may drop any of them
+// (the race detector drops a quarter of all Puts on purpose), so reuse is
+// asserted over repeated attempts rather than after a single Put.
 func TestBufferPoolReusesLargerBuffers(t *testing.T) {
-	// sync.Pool may drop what was put (the race detector drops at random),
-	// so reuse is asked for until it happens, a bounded number of times.
 	var p BufferPool
 	reused := false
 	for range 64 {
-		p.Put(make([]byte, 1000))
+		b := make([]byte, 1000)
+		p.Put(b)
 		c := p.Get(800)
 		require.Len(t, c, 800)
 		if cap(c) == 1000 {

@@ -14,19 +14,27 @@ type ComputeOption func(*computeConfig)
 
 type computeConfig struct {
 	exec     cluster.Executor
+	own      bool // exec was made here
 	progress func(cluster.Progress)
 	budget   int64
 }
 
 // WithExecutor runs the graph on e instead of a fresh local executor.
+// WithMemoryBudget and WithProgress then apply to e's runs: e must take
+// them (cluster.OptionRunner, as cluster.Local does; the remote scheduler
+// takes WithProgress only), else Compute and Store fail with an error
+// wrapping cluster.ErrUnsupportedOption before anything runs.
 func WithExecutor(e cluster.Executor) ComputeOption { return func(c *computeConfig) { c.exec = e } }
 
-// WithProgress reports progress when Compute makes its own local executor.
+// WithProgress reports progress after each task of the run, from the
+// executor's scheduling goroutine (see cluster.LocalOptions.Progress).
 func WithProgress(fn func(cluster.Progress)) ComputeOption {
 	return func(c *computeConfig) { c.progress = fn }
 }
 
-// WithMemoryBudget bounds the local executor Compute makes (bytes).
+// WithMemoryBudget bounds the run's memory (bytes): what the executor
+// holds and produces at once plus the result Compute assembles. With
+// WithExecutor it can lower the executor's own budget, not raise it.
 func WithMemoryBudget(n int64) ComputeOption { return func(c *computeConfig) { c.budget = n } }
 
 func configure(opts []ComputeOption) *computeConfig {
@@ -35,9 +43,30 @@ func configure(opts []ComputeOption) *computeConfig {
 		o(c)
 	}
 	if c.exec == nil {
-		c.exec = cluster.NewLocal(cluster.LocalOptions{Progress: c.progress, MemoryBudget: c.budget})
+		c.exec = cluster.NewLocal(cluster.LocalOptions{MemoryBudget: c.budget})
+		c.own = true
 	}
 	return c
+}
+
+// run runs the graph on the configured executor with the per-run options
+// it needs: reserved is what emit keeps (Compute's result), copies says
+// emit keeps no value. An option the executor cannot take is an error.
+func (c *computeConfig) run(ctx context.Context, g *cluster.Graph, want []cluster.Key, reserved int64, copies bool, emit func(cluster.Key, cluster.Value) error) error {
+	ro := cluster.RunOptions{Reserved: reserved, EmitCopies: copies, Progress: c.progress}
+	if !c.own {
+		ro.MemoryBudget = c.budget
+	}
+	if or, ok := c.exec.(cluster.OptionRunner); ok {
+		return or.RunWith(ctx, g, want, emit, ro)
+	}
+	switch {
+	case c.budget > 0:
+		return fmt.Errorf("%w: WithMemoryBudget with an executor of type %T", cluster.ErrUnsupportedOption, c.exec)
+	case c.progress != nil:
+		return fmt.Errorf("%w: WithProgress with an executor of type %T", cluster.ErrUnsupportedOption, c.exec)
+	}
+	return c.exec.Run(ctx, g, want, emit)
 }
 
 // ErrTooLarge reports a Compute whose result would not fit in one
@@ -45,7 +74,12 @@ func configure(opts []ComputeOption) *computeConfig {
 var ErrTooLarge = errors.New("ndarray: result too large to compute into memory")
 
 // Compute evaluates the arrays in one pass over one graph, so work they
-// share runs once, and returns each as a dense block.
+// share runs once, and returns each as a dense block. The results count
+// against the memory budget for the whole run (the executor's, or
+// WithMemoryBudget): a Compute whose results alone exceed it is refused
+// before any task runs with an error wrapping cluster.ErrOverBudget that
+// names the sizes. Each block is copied into its result as it arrives and
+// its memory is reused at once.
 func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*Dense, error) {
 	cfg := configure(opts)
 	b := NewBuilder()
@@ -56,7 +90,8 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 	targets := map[cluster.Key][]target{}
 	outs := make([]*Dense, len(arrays))
 	var want []cluster.Key
-	for i, a := range arrays {
+	var reserved int64
+	for _, a := range arrays {
 		if a == nil {
 			return nil, fmt.Errorf("%w: nil *Array", ErrOperand)
 		}
@@ -69,6 +104,12 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		if err := b.Reserve(a.grid.Len(), fmt.Sprintf("computing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
 			return nil, err
 		}
+		reserved += a.Nbytes()
+	}
+	if cfg.budget > 0 && reserved > cfg.budget {
+		return nil, fmt.Errorf("ndarray.Compute: %w: the results of %d arrays need %d bytes, budget is %d", cluster.ErrOverBudget, len(arrays), reserved, cfg.budget)
+	}
+	for i, a := range arrays {
 		out, err := NewDense(a.dtype, a.grid.Shape()...)
 		if err != nil {
 			return nil, err
@@ -85,7 +126,7 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 			targets[k] = append(targets[k], target{out: i, box: a.grid.BlockBox(idx)})
 		}
 	}
-	err := cfg.exec.Run(ctx, b.Graph(), want, func(k cluster.Key, v cluster.Value) error {
+	err := cfg.run(ctx, b.Graph(), want, reserved, true, func(k cluster.Key, v cluster.Value) error {
 		d, ok := v.(*Dense)
 		if !ok {
 			return fmt.Errorf("ndarray: task %s produced %T, not a block", k, v)
@@ -98,6 +139,9 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		return nil
 	})
 	if err != nil {
+		if errors.Is(err, cluster.ErrOverBudget) {
+			return nil, fmt.Errorf("ndarray.Compute: %d arrays, results of %d bytes: %w", len(arrays), reserved, err)
+		}
 		return nil, err
 	}
 	return outs, nil

@@ -63,7 +63,7 @@ func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int
 		want = append(want, wk)
 	}
 	var total int64
-	err := cfg.exec.Run(ctx, b.Graph(), want, func(k cluster.Key, v cluster.Value) error {
+	err := cfg.run(ctx, b.Graph(), want, 0, true, func(k cluster.Key, v cluster.Value) error {
 		w, ok := v.(Written)
 		if !ok {
 			if p, ok2 := v.(*Written); ok2 {

@@ -19,6 +19,20 @@
 // order before it returns. All exported functions and methods are safe for
 // concurrent use.
 //
+// # Memory
+//
+// GDAL keeps a block cache per process, by default about 5 % of the RAM
+// (1.2 GB on a 24 GB machine), which no tessera budget would see. A read
+// task run by an executor with a memory budget (cluster.LocalOptions.
+// MemoryBudget, a remote worker's MemoryLimit) bounds that cache to
+// budget/GDALCacheShare (1/16) before it reads, never raising a bound
+// already lower (a smaller budget's, or GDAL_CACHEMAX), and reserves the
+// bound in the executor's accounting (cluster.Memory.Reserve): the
+// executor counts it as in use, so the cache and the blocks together stay
+// within the budget. GDALCacheMax reports the bound in force. GDAL calls
+// outside a budgeted executor's tasks (ReadInto, and Write, whose GDAL
+// writes run in the caller) leave GDAL's setting as it is.
+//
 // # Errors
 //
 // GDAL's messages are captured per call and returned as Go errors (wrapping

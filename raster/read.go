@@ -69,11 +69,13 @@ type ReadOp struct {
 
 func (*ReadOp) Kind() string { return "raster.read" }
 
-// Run reads the window.
+// Run reads the window. Under an executor with a memory budget it first
+// bounds GDAL's block cache from that budget (see the package doc).
 func (o *ReadOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	boundGDALCache(ctx)
 	if o.W <= 0 || o.H <= 0 || len(o.Bands) == 0 {
 		return nil, fmt.Errorf("%w: %s window %+v of %d bands is empty", ErrWindow, o.Path, Window{o.X, o.Y, o.W, o.H}, len(o.Bands))
 	}

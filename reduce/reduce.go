@@ -225,6 +225,9 @@ type plan struct {
 	token    string
 	outDT    ndarray.DType
 	outShape []int
+	// elemBytes is what one partial element holds (Partial.Nbytes of a
+	// one-element partial), declared for the memory budget.
+	elemBytes int64
 }
 
 func build(k kind, a *ndarray.Array, opts []Option) *ndarray.Array {
@@ -249,7 +252,8 @@ func build(k kind, a *ndarray.Array, opts []Option) *ndarray.Array {
 	if err != nil {
 		return ndarray.Errored(err)
 	}
-	p := &plan{k: k, src: a, axes: axes, reduced: make([]bool, rank), cfg: cfg, outDT: outDType(k, a.DType())}
+	p := &plan{k: k, src: a, axes: axes, reduced: make([]bool, rank), cfg: cfg, outDT: outDType(k, a.DType()),
+		elemBytes: newPartial(k, []int{1}, a.DType()).Nbytes()}
 	for _, ax := range axes {
 		p.reduced[ax] = true
 	}
@@ -402,7 +406,7 @@ func (p *plan) levelKey(b *ndarray.Builder, level int, idx []int) (cluster.Key, 
 		return key, nil
 	}
 	pshape := p.partialShape(idx)
-	pbytes := int64(prod(pshape)) * partialBytesPerElem
+	pbytes := int64(prod(pshape)) * p.elemBytes
 	if level == 0 {
 		kern, inputs, err := b.KernelFor(p.src, idx)
 		if err != nil {
@@ -450,7 +454,3 @@ func (p *plan) levelKey(b *ndarray.Builder, level int, idx []int) (cluster.Key, 
 	t := cluster.Task{Key: key, Op: &CombineOp{Reduction: string(p.k)}, Inputs: inputs, Bytes: pbytes}
 	return key, g.Add(t)
 }
-
-// partialBytesPerElem is the declared size of one partial element (its
-// widest form: count, mean, M2, compensation, index).
-const partialBytesPerElem = 40

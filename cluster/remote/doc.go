@@ -13,8 +13,17 @@
 // of its input bytes (a task with large inputs on a busy worker waits for
 // it). Workers fetch inputs directly from the peer the scheduler names;
 // only wanted results travel to the client. A value is released on its
-// worker as soon as its last consumer has run. Workers hold values in
-// memory up to their limit and spill the oldest to a local directory.
+// worker as soon as its last consumer has run. The order is cluster.Order,
+// as on the local executor.
+//
+// Memory: each worker admits tasks within its MemoryLimit by the same
+// accounting as the local executor (cluster.Admission: values held, tasks
+// running with the inputs they bring in, reservations such as GDAL's block
+// cache), spilling its oldest values not in use to a local directory to
+// make room; the scheduler refuses before any task runs a graph with a
+// task that cannot fit the largest worker's limit (cluster.ErrOverBudget).
+// Worker processes started by WorkerMain also set the Go runtime's memory
+// limit from their MemoryLimit (cluster.SetGoMemoryLimit).
 //
 // Failures: a worker that disconnects or misses heartbeats for
 // SchedulerOptions.HeartbeatTimeout (10 s by default; a frozen process

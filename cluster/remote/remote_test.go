@@ -365,8 +365,24 @@ func TestWorkerSpillsPastMemoryLimit(t *testing.T) {
 	for _, k := range keys {
 		g2.Add(cluster.Task{Key: k, Op: sumOp{Fail: true}})
 	}
+	// One task reading all 64 KB of them cannot fit the 4 KB limit: it is
+	// refused before it runs, as the local executor would.
 	g2.Add(cluster.Task{Key: "top", Op: sumOp{}, Inputs: keys})
-	if got, err := runOne(context.Background(), c, g2, "top"); err != nil || got != 64*63/2 {
+	if _, err := runOne(context.Background(), c, g2, "top"); !errors.Is(err, cluster.ErrOverBudget) {
+		t.Fatalf("a task needing 16x the worker's limit: err = %v, want ErrOverBudget", err)
+	}
+	// Pairwise sums read them back from spill within the limit.
+	level := keys
+	for d := 0; len(level) > 1; d++ {
+		var next []cluster.Key
+		for i := 0; i < len(level); i += 2 {
+			k := cluster.Key(fmt.Sprintf("back%d-%d", d, i/2))
+			g2.Add(cluster.Task{Key: k, Op: sumOp{}, Inputs: level[i : i+2]})
+			next = append(next, k)
+		}
+		level = next
+	}
+	if got, err := runOne(context.Background(), c, g2, level[0]); err != nil || got != 64*63/2 {
 		t.Fatalf("from spilled blocks: %v %v", got, err)
 	}
 }

@@ -24,6 +24,7 @@ type rtask struct {
 	losses   int
 	lostOn   []string
 	enc      []byte // encoded task, made once
+	nbytes   int64  // the value's size as reported by the worker (0: not yet)
 }
 
 type runState struct {
@@ -36,11 +37,14 @@ type runState struct {
 	err     error
 	persist bool
 	max     int
+	checked bool // the plan was checked against the workers' memory
 	// for progress reports
-	start   time.Time
-	started map[int32]time.Time
-	total   int
-	done    int
+	progress func(cluster.Progress) // the run's own (RunOptions.Progress)
+	peak     int64
+	start    time.Time
+	started  map[int32]time.Time
+	total    int
+	done     int
 }
 
 type prioHeap struct {
@@ -78,20 +82,84 @@ func newRun(sub *cluster.Graph, want []cluster.Key, maxLosses int) *runState {
 	for _, k := range want {
 		r.tasks[r.ids[k]].wanted = true
 	}
-	// Depth-first post-order priorities from the wanted keys, as the local
-	// executor: finish branches before starting new ones.
-	roots := make([]int32, len(want))
-	for i, k := range want {
-		roots[i] = r.ids[k]
-	}
-	next := int32(0)
-	cluster.PostOrder(len(r.tasks), roots, func(i int32) []int32 { return r.tasks[i].in }, func(i int32) {
-		r.tasks[i].prio = next
-		next++
-	})
 	r.ready.tasks = r.tasks
 	r.start, r.started = time.Now(), map[int32]time.Time{}
 	return r
+}
+
+// order numbers the tasks with cluster.Order, as the local executor
+// does: values already held on workers are the held nodes. The caller
+// holds s.mu.
+func (r *runState) order(s *Scheduler) {
+	roots := make([]int32, len(r.want))
+	for i, k := range r.want {
+		roots[i] = r.ids[k]
+	}
+	for i, p := range cluster.Order(remotePlan{r, s}, roots) {
+		r.tasks[i].prio = p
+	}
+}
+
+// remotePlan is the cluster.OrderGraph of a remote run.
+type remotePlan struct {
+	r *runState
+	s *Scheduler
+}
+
+func (p remotePlan) Len() int                  { return len(p.r.tasks) }
+func (p remotePlan) Inputs(i int32) []int32    { return p.r.tasks[i].in }
+func (p remotePlan) Consumers(i int32) []int32 { return p.r.tasks[i].deps }
+func (p remotePlan) Bytes(i int32) int64       { return p.r.tasks[i].t.Bytes }
+func (p remotePlan) Held(i int32) bool         { return p.s.has(p.r.tasks[i].t.Key) }
+
+// size is what a value takes in memory: as reported (in this run or when
+// an earlier one produced it), else as declared.
+func (t *rtask) size(s *Scheduler) int64 {
+	if t.nbytes > 0 {
+		return t.nbytes
+	}
+	if n := s.sizes[t.t.Key]; n > 0 {
+		return n
+	}
+	return t.t.Bytes
+}
+
+// checkFits refuses, before any task runs, a task that cannot run within
+// the memory limit of any connected worker even alone: its declared
+// output, scratch and inputs over the largest limit. It is the remote form
+// of the local executor's plan-time check and gives the same sentinel,
+// cluster.ErrOverBudget. A worker without a limit fits everything. The
+// caller holds s.mu; it returns nil until a worker is connected.
+func (r *runState) checkFits(s *Scheduler) error {
+	if r.checked || len(s.workers) == 0 {
+		return nil
+	}
+	r.checked = true
+	var most int64
+	var who string
+	for _, w := range s.workers {
+		if w.memory <= 0 {
+			return nil
+		}
+		if w.memory > most {
+			most, who = w.memory, w.id
+		}
+	}
+	for i := range r.tasks {
+		t := &r.tasks[i]
+		if !t.needed || s.has(t.t.Key) {
+			continue
+		}
+		need := cluster.AddBytes(t.t.Bytes, t.t.Scratch)
+		for _, j := range t.in {
+			need = cluster.AddBytes(need, r.tasks[j].size(s))
+		}
+		if need > most {
+			return fmt.Errorf("%w: task %s (%s) needs %d bytes with its inputs, the largest worker memory limit is %d (%s)",
+				cluster.ErrOverBudget, t.t.Key, t.t.Op.Kind(), need, most, who)
+		}
+	}
+	return nil
 }
 
 // replan recomputes, from what workers hold now, which tasks are needed,
@@ -163,7 +231,7 @@ func (r *runState) stillNeeded(k cluster.Key) bool {
 	return ok && r.tasks[i].refs > 0
 }
 
-func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key) bool {
+func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key, nbytes int64) bool {
 	i, ok := r.ids[k]
 	if !ok {
 		return false
@@ -174,6 +242,10 @@ func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key) bool {
 		return false // a duplicate or no longer needed
 	}
 	s.addWhere(k, w)
+	t.nbytes = nbytes
+	if nbytes > 0 {
+		s.sizes[k] = nbytes
+	}
 	r.pending--
 	for _, j := range t.in {
 		in := &r.tasks[j]
@@ -193,7 +265,7 @@ func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key) bool {
 		r.toEmit = append(r.toEmit, i)
 	}
 	r.done++
-	if s.o.Progress != nil {
+	if s.o.Progress != nil || r.progress != nil {
 		now := time.Now()
 		var dur time.Duration
 		if st, ok := r.started[i]; ok {
@@ -206,8 +278,15 @@ func (r *runState) onDone(s *Scheduler, w *wstate, k cluster.Key) bool {
 			held += ws.held
 			running += len(ws.running)
 		}
-		s.o.Progress(w.id, cluster.Progress{Done: r.done, Total: r.total, Running: running, HeldBytes: held,
-			Key: k, Kind: t.t.Op.Kind(), Elapsed: now.Sub(r.start), TaskTime: dur})
+		r.peak = max(r.peak, held)
+		p := cluster.Progress{Done: r.done, Total: r.total, Running: running, HeldBytes: held, PeakBytes: r.peak,
+			Key: k, Kind: t.t.Op.Kind(), Elapsed: now.Sub(r.start), TaskTime: dur}
+		if s.o.Progress != nil {
+			s.o.Progress(w.id, p)
+		}
+		if r.progress != nil {
+			r.progress(p)
+		}
 	}
 	return true
 }
@@ -336,11 +415,11 @@ func (r *runState) dispatch(s *Scheduler) {
 					break
 				}
 			}
-			where = append(where, location{Key: k, Addr: addr})
+			where = append(where, location{Key: k, Addr: addr, Nbytes: r.tasks[j].size(s)})
 		}
 		t.running, t.worker = true, best
 		best.running[t.t.Key] = true
-		if s.o.Progress != nil {
+		if s.o.Progress != nil || r.progress != nil {
 			r.started[i] = time.Now()
 		}
 		best.post(&frame{H: header{Op: opRun, Key: t.t.Key, Task: t.enc, Where: where}})
@@ -348,14 +427,35 @@ func (r *runState) dispatch(s *Scheduler) {
 }
 
 // Run implements cluster.Executor: the same graphs as cluster.Local, placed
-// on the connected workers. Wanted values are fetched from the worker that
-// holds them and passed to emit from the calling goroutine. Lost workers are
-// survived by recomputing from the graph; a task lost more than MaxLosses
-// times fails the run with a *WorkerLostError. A failing op gives a
-// *cluster.TaskError whose Err carries the remote error's text. With no
-// workers connected, Run waits for some (bounded by ctx).
+// on the connected workers in the order cluster.Order gives. Wanted values
+// are fetched from the worker that holds them and passed to emit from the
+// calling goroutine. Lost workers are survived by recomputing from the
+// graph; a task lost more than MaxLosses times fails the run with a
+// *WorkerLostError. A failing op gives a *cluster.TaskError whose Err
+// carries the remote error's text. With no workers connected, Run waits
+// for some (bounded by ctx).
+//
+// Memory: each worker admits tasks only within its MemoryLimit (the
+// declared bytes of the values it holds, of the tasks it runs and of the
+// inputs they bring in), and a graph with a task that cannot fit the
+// largest connected worker's limit even alone is refused before any task
+// runs (cluster.ErrOverBudget, as on the local executor).
 func (s *Scheduler) Run(ctx context.Context, g *cluster.Graph, want []cluster.Key, emit func(cluster.Key, cluster.Value) error) error {
-	return s.run1(ctx, g, want, emit, false)
+	return s.run1(ctx, g, want, emit, false, nil)
+}
+
+// RunWith implements cluster.OptionRunner. It honours Progress (called
+// like SchedulerOptions.Progress, with the scheduler's lock held: quick,
+// and never calling the scheduler). Reserved and EmitCopies concern the
+// client's memory, which holds only the wanted values and none of the
+// workers' budgets, and need nothing. A MemoryBudget is refused
+// (cluster.ErrUnsupportedOption): memory is bounded per worker, by
+// WorkerOptions.MemoryLimit.
+func (s *Scheduler) RunWith(ctx context.Context, g *cluster.Graph, want []cluster.Key, emit func(cluster.Key, cluster.Value) error, o cluster.RunOptions) error {
+	if o.MemoryBudget > 0 {
+		return fmt.Errorf("%w: remote: a per-run memory budget (%d bytes); the workers' MemoryLimit bounds their memory", cluster.ErrUnsupportedOption, o.MemoryBudget)
+	}
+	return s.run1(ctx, g, want, emit, false, o.Progress)
 }
 
 // Persist computes keys and keeps their values in worker memory (spilling
@@ -363,7 +463,7 @@ func (s *Scheduler) Run(ctx context.Context, g *cluster.Graph, want []cluster.Ke
 // contains a persisted key reuse it. A persisted block lost with its worker
 // is recomputed from the later graph's lineage when needed.
 func (s *Scheduler) Persist(ctx context.Context, g *cluster.Graph, keys []cluster.Key) error {
-	return s.run1(ctx, g, keys, nil, true)
+	return s.run1(ctx, g, keys, nil, true, nil)
 }
 
 // Release forgets persisted values on the workers.
@@ -378,7 +478,7 @@ func (s *Scheduler) Release(keys ...cluster.Key) {
 	}
 }
 
-func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.Key, emit func(cluster.Key, cluster.Value) error, persist bool) error {
+func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.Key, emit func(cluster.Key, cluster.Value) error, persist bool, progress func(cluster.Progress)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -389,7 +489,7 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 		return err
 	}
 	r := newRun(sub, want, s.o.MaxLosses)
-	r.persist = persist
+	r.persist, r.progress = persist, progress
 	if s.rec != nil {
 		s.rec.Plan(sub) // per-kind totals for the dashboard's progress bars
 	}
@@ -399,6 +499,7 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 		return ErrClosed
 	}
 	s.run = r
+	r.order(s)
 	r.replan(s)
 	r.total = r.pending
 	for _, k := range want { // wanted keys already held (persisted)
@@ -438,6 +539,9 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 	defer tick.Stop()
 	for remaining > 0 {
 		s.mu.Lock()
+		if r.err == nil {
+			r.err = r.checkFits(s)
+		}
 		if r.err != nil {
 			s.mu.Unlock()
 			return r.err

@@ -98,6 +98,7 @@ type Scheduler struct {
 	mu      sync.Mutex
 	workers map[string]*wstate
 	where   map[cluster.Key]map[*wstate]bool
+	sizes   map[cluster.Key]int64 // reported sizes of held values
 	pinned  map[cluster.Key]bool
 
 	run       *runState
@@ -162,8 +163,8 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	}
 	s := &Scheduler{o: o, creds: creds, lis: lis, srv: grpc.NewServer(sopts...),
 		workers: map[string]*wstate{}, where: map[cluster.Key]map[*wstate]bool{},
-		pinned: map[cluster.Key]bool{},
-		wake:   make(chan struct{}, 1), joined: make(chan struct{})}
+		sizes: map[cluster.Key]int64{}, pinned: map[cluster.Key]bool{},
+		wake: make(chan struct{}, 1), joined: make(chan struct{})}
 	if o.DashboardAddress != "" {
 		rec := dashboard.NewRecorder(dashboard.Options{Workers: s.dashboardWorkers})
 		user := o.Progress
@@ -371,6 +372,9 @@ func (s *Scheduler) handle(w *wstate, f *frame) {
 	case opDone:
 		if f.H.Addr == "copy" {
 			s.addWhere(f.H.Key, w)
+			if f.H.Nbytes > 0 {
+				s.sizes[f.H.Key] = f.H.Nbytes
+			}
 			if ch, ok := w.copies[f.H.Key]; ok {
 				ch <- nil
 				delete(w.copies, f.H.Key)
@@ -381,7 +385,7 @@ func (s *Scheduler) handle(w *wstate, f *frame) {
 		w.done++
 		s.totalDone++
 		r := s.run
-		if r == nil || !r.onDone(s, w, f.H.Key) {
+		if r == nil || !r.onDone(s, w, f.H.Key, f.H.Nbytes) {
 			// Not part of the current run (a leftover from a failed run).
 			if !s.pinned[f.H.Key] {
 				w.post(&frame{H: header{Op: opRelease, Keys: []cluster.Key{f.H.Key}}})
@@ -421,6 +425,7 @@ func (s *Scheduler) releaseKey(k cluster.Key) {
 		w.post(&frame{H: header{Op: opRelease, Keys: []cluster.Key{k}}})
 	}
 	delete(s.where, k)
+	delete(s.sizes, k)
 }
 
 // lost removes a worker that died or disconnected; the current run

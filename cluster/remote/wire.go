@@ -54,6 +54,10 @@ type header struct {
 type location struct {
 	Key  cluster.Key `json:"key"`
 	Addr string      `json:"addr"`
+	// Nbytes is the input's size (as reported when it was produced, else
+	// as declared): the worker admits the task with the inputs it must
+	// bring into memory.
+	Nbytes int64 `json:"nbytes,omitempty"`
 }
 
 // Frame ops.

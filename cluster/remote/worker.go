@@ -26,10 +26,24 @@ type WorkerOptions struct {
 	Credentials *Credentials // the cluster's credentials (required)
 	Name        string       // worker name; host-pid when empty
 	Threads     int          // tasks at once; GOMAXPROCS when 0
-	// MemoryLimit bounds the bytes of values held in memory; past it the
-	// oldest values spill to LocalDir. 0 means no limit.
+	// MemoryLimit bounds the worker's memory (0: no limit), with the same
+	// accounting as the local executor's budget (cluster.Admission): the
+	// values it holds in memory, the declared output and scratch of the
+	// tasks it runs and the inputs they bring in (fetched from peers or
+	// read back from spill: counted twice, encoded and decoded), and
+	// process-wide reservations such as GDAL's
+	// block cache. Tasks start in the order they arrive, each only when it
+	// fits, or when nothing else runs; to make room, and whenever the
+	// total passes the limit, the oldest held values not in use spill to
+	// LocalDir.
 	MemoryLimit int64
-	LocalDir    string // spill directory; os.TempDir() when empty
+	// GoMemoryLimit, with a MemoryLimit, sets the Go runtime's soft memory
+	// limit of this process from it (cluster.SetGoMemoryLimit), so that
+	// uncollected garbage does not carry the process past its limit. It
+	// is process-wide: leave it off when Serve runs inside a process that
+	// does other work. WorkerMain turns it on (-go-memory-limit=true).
+	GoMemoryLimit bool
+	LocalDir      string // spill directory; os.TempDir() when empty
 	// Listen is the address the worker serves peers on; ":0" style
 	// addresses pick a port. When empty the worker listens on Interface's
 	// first IPv4 address, or on the address it uses to reach the scheduler.
@@ -86,6 +100,7 @@ func WorkerMain(args []string) int {
 	fs.StringVar(&o.Listen, "listen", "", "listen address")
 	fs.DurationVar(&o.DeathTimeout, "death-timeout", 60*time.Second, "exit when the scheduler is unreachable this long")
 	fs.DurationVar(&o.Lifetime, "lifetime", 0, "drain and exit after this long (0: never)")
+	fs.BoolVar(&o.GoMemoryLimit, "go-memory-limit", true, "set the Go runtime's memory limit from -memory-limit")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -114,18 +129,24 @@ type entry struct {
 }
 
 type worker struct {
-	o       WorkerOptions
-	addr    string
-	mu      sync.Mutex
-	store   map[cluster.Key]*entry
-	held    int64 // in memory
-	spill   int64 // on disk
-	seq     uint64
-	peers   map[string]*grpc.ClientConn
-	run     int
-	cancels map[cluster.Key]context.CancelFunc
-	send    chan *frame
-	dir     string
+	o     WorkerOptions
+	addr  string
+	mu    sync.Mutex
+	store map[cluster.Key]*entry
+	// adm counts values held in memory, tasks running and reservations
+	// against MemoryLimit; admitted wakes tasks waiting in queue.
+	adm      *cluster.Admission
+	res      cluster.Reservations
+	admitted *sync.Cond
+	queue    []*admitReq
+	inUse    map[cluster.Key]int // inputs of running tasks: never spilled
+	spill    int64               // on disk
+	seq      uint64
+	peers    map[string]*grpc.ClientConn
+	run      int
+	cancels  map[cluster.Key]context.CancelFunc
+	send     chan *frame
+	dir      string
 }
 
 // Serve runs a worker until the scheduler stops it (nil), the connection to
@@ -164,7 +185,13 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 		return fmt.Errorf("remote: spill directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	w := &worker{o: o, addr: lis.Addr().String(), store: map[cluster.Key]*entry{}, peers: map[string]*grpc.ClientConn{}, dir: dir, cancels: map[cluster.Key]context.CancelFunc{}}
+	w := &worker{o: o, addr: lis.Addr().String(), store: map[cluster.Key]*entry{}, peers: map[string]*grpc.ClientConn{}, dir: dir,
+		cancels: map[cluster.Key]context.CancelFunc{}, inUse: map[cluster.Key]int{}}
+	w.adm = cluster.NewAdmission(o.MemoryLimit, &w.res)
+	w.admitted = sync.NewCond(&w.mu)
+	if o.GoMemoryLimit && o.MemoryLimit > 0 {
+		cluster.SetGoMemoryLimit(o.MemoryLimit)
+	}
 	sopts, err := serverOptions(o.Credentials)
 	if err != nil {
 		return err
@@ -242,7 +269,7 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 			select {
 			case <-t.C:
 				w.mu.Lock()
-				h := header{Op: opHeartbeat, Held: w.held, Spilled: w.spill, Running: w.run}
+				h := header{Op: opHeartbeat, Held: w.adm.Held() + w.res.Total(), Spilled: w.spill, Running: w.run}
 				w.mu.Unlock()
 				w.post(ctx, &frame{H: h})
 			case <-ctx.Done():
@@ -385,7 +412,8 @@ func (w *worker) post(ctx context.Context, f *frame) {
 	}
 }
 
-// put stores a value and spills the oldest in-memory values past the limit.
+// put stores a value and, past the memory limit, spills the oldest
+// values not in use.
 func (w *worker) put(k cluster.Key, v cluster.Value) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -395,17 +423,25 @@ func (w *worker) put(k cluster.Key, v cluster.Value) {
 	w.seq++
 	e := &entry{val: v, nbytes: v.Nbytes(), seq: w.seq}
 	w.store[k] = e
-	w.held += e.nbytes
-	for w.o.MemoryLimit > 0 && w.held > w.o.MemoryLimit {
+	w.adm.Hold(e.nbytes)
+	w.makeRoomLocked(0)
+	w.admitted.Broadcast()
+}
+
+// makeRoomLocked spills the oldest held values that no running task reads
+// until need more bytes fit the memory limit, or nothing is left to spill.
+func (w *worker) makeRoomLocked(need int64) {
+	limit := w.o.MemoryLimit
+	for limit > 0 && w.adm.InUse()+need > limit {
 		var oldest *entry
 		var ok cluster.Key
 		for kk, ee := range w.store {
-			if ee.val != nil && (oldest == nil || ee.seq < oldest.seq) {
+			if ee.val != nil && w.inUse[kk] == 0 && (oldest == nil || ee.seq < oldest.seq) {
 				oldest, ok = ee, kk
 			}
 		}
 		if oldest == nil || !w.spillLocked(ok, oldest) {
-			break
+			return
 		}
 	}
 }
@@ -421,14 +457,14 @@ func (w *worker) spillLocked(k cluster.Key, e *entry) bool {
 		return false
 	}
 	e.val, e.path = nil, p
-	w.held -= e.nbytes
+	w.adm.Release(e.nbytes)
 	w.spill += e.nbytes
 	return true
 }
 
 func (w *worker) drop(e *entry) {
 	if e.val != nil {
-		w.held -= e.nbytes
+		w.adm.Release(e.nbytes)
 	} else {
 		w.spill -= e.nbytes
 		os.Remove(e.path)
@@ -444,6 +480,73 @@ func (w *worker) release(keys []cluster.Key) {
 			delete(w.store, k)
 		}
 	}
+	w.admitted.Broadcast()
+}
+
+type admitReq struct{}
+
+// admit waits until the worker's memory admits a task that needs need
+// bytes: tasks are admitted in the order they arrive, each when it fits
+// the limit beside everything in use (after spilling what can be spilled)
+// or when nothing else runs. It fails only when ctx ends first. in are the
+// task's inputs, protected from spilling while it runs; done undoes both.
+func (w *worker) admit(ctx context.Context, need int64, in []cluster.Key) (done func(), err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	q := &admitReq{}
+	w.queue = append(w.queue, q)
+	stop := context.AfterFunc(ctx, func() {
+		w.mu.Lock()
+		w.admitted.Broadcast()
+		w.mu.Unlock()
+	})
+	defer stop()
+	for {
+		if err := ctx.Err(); err != nil {
+			for i, x := range w.queue {
+				if x == q {
+					w.queue = append(w.queue[:i], w.queue[i+1:]...)
+					break
+				}
+			}
+			w.admitted.Broadcast()
+			return nil, err
+		}
+		if w.queue[0] == q {
+			if !w.adm.Fits(need) {
+				w.makeRoomLocked(need)
+			}
+			if w.adm.Fits(need) {
+				break
+			}
+		}
+		w.admitted.Wait()
+	}
+	w.queue = w.queue[1:]
+	w.adm.Start(need)
+	for _, k := range in {
+		w.inUse[k]++
+	}
+	w.admitted.Broadcast()
+	return func() {
+		w.mu.Lock()
+		w.adm.Finish(need)
+		for _, k := range in {
+			if w.inUse[k]--; w.inUse[k] <= 0 {
+				delete(w.inUse, k)
+			}
+		}
+		w.admitted.Broadcast()
+		w.mu.Unlock()
+	}, nil
+}
+
+// inMemory reports whether k is held here in memory (not spilled).
+func (w *worker) inMemory(k cluster.Key) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e, ok := w.store[k]
+	return ok && e.val != nil
 }
 
 // get returns a held value, reading it back from the spill directory when
@@ -547,20 +650,38 @@ func (w *worker) runTask(ctx context.Context, f *frame) {
 		fail(err, false)
 		return
 	}
-	where := map[cluster.Key]string{}
+	where := map[cluster.Key]location{}
 	for _, l := range f.H.Where {
-		where[l.Key] = l.Addr
+		where[l.Key] = l
+	}
+	// Admission: the task's output and scratch, and the inputs it brings
+	// into memory (fetched from a peer or read back from spill), twice
+	// over: their encoded bytes and the decoded value exist at once.
+	need := cluster.AddBytes(t.Bytes, t.Scratch)
+	for _, k := range t.Inputs {
+		if !w.inMemory(k) {
+			nb := where[k].Nbytes
+			need = cluster.AddBytes(need, cluster.AddBytes(nb, nb))
+		}
+	}
+	admitted, err := w.admit(tctx, need, t.Inputs)
+	if err != nil {
+		fail(err, false)
+		return
 	}
 	in := make([]cluster.Value, len(t.Inputs))
 	for i, k := range t.Inputs {
-		v, err := w.input(tctx, k, where[k])
+		v, err := w.input(tctx, k, where[k].Addr)
 		if err != nil {
+			admitted()
 			fail(err, errors.Is(err, errInputLost))
 			return
 		}
 		in[i] = v
 	}
-	v, err := runOp(tctx, t.Op, in)
+	mctx := cluster.WithMemory(tctx, cluster.BudgetMemory{Bytes: w.o.MemoryLimit, Res: &w.res})
+	v, err := runOp(mctx, t.Op, in)
+	admitted()
 	if err == nil && v == nil {
 		err = errors.New("op returned a nil value")
 	}
