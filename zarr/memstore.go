@@ -32,7 +32,9 @@ type MemoryStore struct {
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore() *MemoryStore { return &MemoryStore{m: map[string][]byte{}} }
 
-func (s *MemoryStore) Get(ctx context.Context, key string) ([]byte, error) {
+// value returns the stored slice of key (never modified in place; callers
+// copy before handing it out).
+func (s *MemoryStore) value(key string) ([]byte, error) {
 	if err := ValidKey(key); err != nil {
 		return nil, err
 	}
@@ -41,19 +43,22 @@ func (s *MemoryStore) Get(ctx context.Context, key string) ([]byte, error) {
 	s.mu.RUnlock()
 	if !ok {
 		return nil, notExist(key)
+	}
+	return v, nil
+}
+
+func (s *MemoryStore) Get(ctx context.Context, key string) ([]byte, error) {
+	v, err := s.value(key)
+	if err != nil {
+		return nil, err
 	}
 	return append([]byte(nil), v...), nil
 }
 
 func (s *MemoryStore) GetRange(ctx context.Context, key string, off, n int64) ([]byte, error) {
-	if err := ValidKey(key); err != nil {
+	v, err := s.value(key)
+	if err != nil {
 		return nil, err
-	}
-	s.mu.RLock()
-	v, ok := s.m[key]
-	s.mu.RUnlock()
-	if !ok {
-		return nil, notExist(key)
 	}
 	b, err := sliceRange(v, key, off, n)
 	if err != nil {
@@ -66,14 +71,9 @@ func (s *MemoryStore) GetRange(ctx context.Context, key string, off, n int64) ([
 // modified in place (Set stores a copy under a new slice), so every
 // ReadRange reads that one generation.
 func (s *MemoryStore) OpenRanges(ctx context.Context, key string) (RangeReader, error) {
-	if err := ValidKey(key); err != nil {
+	v, err := s.value(key)
+	if err != nil {
 		return nil, err
-	}
-	s.mu.RLock()
-	v, ok := s.m[key]
-	s.mu.RUnlock()
-	if !ok {
-		return nil, notExist(key)
 	}
 	return &copyRanges{wholeRanges{key: key, b: v}}, nil
 }
