@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tessera-array/tessera/benchmarks/internal/source"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/cluster/remote"
@@ -112,26 +113,8 @@ var workloads = map[string]workload{
 }
 
 func init() {
-	// memory.random fills a block with values hashed from their index: a
-	// materialised source (a lazy tessera generator would rechunk for
-	// free, without moving any block).
-	ndarray.RegisterFunc("memory.random", func(ctx context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
-		d, err := ndarray.Alloc(ctx, ndarray.Float64, info.Box.Shape()...)
-		if err != nil {
-			return nil, err
-		}
-		seed := uint64(0)
-		for _, i := range info.Index {
-			seed = seed*1_000_003 + uint64(i)
-		}
-		v := ndarray.Values[float64](d)
-		for i := range v {
-			x := (seed + uint64(i)) * 0x9e3779b97f4a7c15
-			x ^= x >> 31
-			v[i] = float64(x>>11) / (1 << 53)
-		}
-		return d, nil
-	})
+	// memory.random: materialised random blocks (benchmarks/internal/source).
+	ndarray.RegisterFunc("memory.random", source.RandomBlock)
 }
 
 func stack(timeFirst bool) workload {

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"github.com/tessera-array/tessera/benchmarks/internal/child"
-	"math/rand/v2"
 	"time"
 
+	"github.com/tessera-array/tessera/benchmarks/internal/source"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -16,25 +16,9 @@ import (
 // and a 3x3 focal mean with map_overlap.
 
 func init() {
-	// sidebyside.random fills a block with uniform values from a PCG
-	// seeded by the block index: a materialised source, as dask's
-	// da.random.random is (a tessera generator would rechunk for free).
-	ndarray.RegisterFunc("sidebyside.random", func(ctx context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
-		d, err := ndarray.Alloc(ctx, ndarray.Float64, info.Box.Shape()...)
-		if err != nil {
-			return nil, err
-		}
-		seed := uint64(0)
-		for _, i := range info.Index {
-			seed = seed*1_000_003 + uint64(i)
-		}
-		r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-		v := ndarray.Values[float64](d)
-		for i := range v {
-			v[i] = r.Float64()
-		}
-		return d, nil
-	})
+	// sidebyside.random: materialised random blocks, as dask's
+	// da.random.random is (benchmarks/internal/source).
+	ndarray.RegisterFunc("sidebyside.random", source.RandomBlock)
 	// sidebyside.mean3 is the 3x3 mean of a block with a halo of one on
 	// every side, written only for the core (MapOverlap's NoTrim):
 	// vertical sums of three rows, then horizontal sums of three.
