@@ -3,7 +3,6 @@ package zarr
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/codec"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // FuzzResolveRange checks the range arithmetic every store shares against
@@ -184,23 +182,7 @@ func FuzzHTTPRangeAnswers(f *testing.F) {
 // bounds.
 func FuzzShardRegions(f *testing.F) {
 	ctx := context.Background()
-	s := NewMemoryStore()
-	a, err := Create(ctx, s, "a", CreateOptions{Shape: []int{8, 8}, Chunks: []int{2, 4}, Shards: []int{4, 8}, DType: ndarray.Int16,
-		Codecs: []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"zstd","configuration":{"level":1,"checksum":false}}`)}})
-	if err != nil {
-		f.Fatal(err)
-	}
-	d := ndarray.MustDense(ndarray.Int16, 8, 8)
-	for i, v := 0, ndarray.Values[int16](d); i < len(v); i++ {
-		v[i] = int16(i + 1)
-	}
-	if _, err := a.WriteAll(ctx, d); err != nil {
-		f.Fatal(err)
-	}
-	good, err := s.Get(ctx, a.ChunkKey([]int{0, 0}))
-	if err != nil {
-		f.Fatal(err)
-	}
+	s, a, d, good := shardFixture(f, 1)
 	f.Add(good, 0, 0, 2, 4)
 	f.Add(good, 1, 1, 3, 7)
 	f.Add(good[:len(good)-5], 0, 0, 4, 8)

@@ -128,10 +128,11 @@ func prodInts(s []int) int64 {
 	return n
 }
 
-// FuzzShard decodes arbitrary bytes as a shard of a small sharded array:
-// corrupt indexes and inner chunks are errors, never panics or reads out
-// of bounds.
-func FuzzShard(f *testing.F) {
+// shardFixture makes a small sharded int16 array (8×8, shards 4×8 of
+// 2×4 inner chunks, zstd) holding base+i at element i, and returns its
+// store, the array, the data written and the stored bytes of its first
+// shard: the seeds of the shard fuzzers.
+func shardFixture(f *testing.F, base int16) (*MemoryStore, *Array, *ndarray.Dense, []byte) {
 	ctx := context.Background()
 	s := NewMemoryStore()
 	a, err := Create(ctx, s, "a", CreateOptions{Shape: []int{8, 8}, Chunks: []int{2, 4}, Shards: []int{4, 8}, DType: ndarray.Int16,
@@ -141,12 +142,24 @@ func FuzzShard(f *testing.F) {
 	}
 	d := ndarray.MustDense(ndarray.Int16, 8, 8)
 	for i, v := 0, ndarray.Values[int16](d); i < len(v); i++ {
-		v[i] = int16(i)
+		v[i] = base + int16(i)
 	}
 	if _, err := a.WriteAll(ctx, d); err != nil {
 		f.Fatal(err)
 	}
-	good, _ := s.Get(ctx, a.ChunkKey([]int{0, 0}))
+	good, err := s.Get(ctx, a.ChunkKey([]int{0, 0}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return s, a, d, good
+}
+
+// FuzzShard decodes arbitrary bytes as a shard of a small sharded array:
+// corrupt indexes and inner chunks are errors, never panics or reads out
+// of bounds.
+func FuzzShard(f *testing.F) {
+	ctx := context.Background()
+	s, a, _, good := shardFixture(f, 0)
 	f.Add(good)
 	f.Add(good[:len(good)-3])
 	f.Add([]byte{})
