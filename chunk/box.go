@@ -172,6 +172,19 @@ func Size(shape []int) int64 {
 	return n
 }
 
+// Unravel converts a C-order linear element index into an n-d index of
+// shape (numpy's unravel_index). Axes of length 0 give index 0.
+func Unravel(lin int, shape []int) []int {
+	idx := make([]int, len(shape))
+	for a := len(shape) - 1; a >= 0; a-- {
+		if shape[a] > 0 {
+			idx[a] = lin % shape[a]
+			lin /= shape[a]
+		}
+	}
+	return idx
+}
+
 // Strides returns C-order element strides for shape.
 func Strides(shape []int) []int {
 	st := make([]int, len(shape))

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 // benchField is a smooth float32 field plus noise, 512×512 (1 MiB): the
@@ -51,9 +51,9 @@ var benchConfigs = []struct{ name, cfg string }{
 func benchCodecs(b *testing.B, decode bool) {
 	for _, ds := range []struct {
 		name string
-		dt   ndarray.DType
+		dt   block.DType
 		data []byte
-	}{{"field_f4", ndarray.Float32, benchField()}, {"refl_i2", ndarray.Int16, benchRefl()}} {
+	}{{"field_f4", block.Float32, benchField()}, {"refl_i2", block.Int16, benchRefl()}} {
 		for _, c := range benchConfigs {
 			cd, err := Parse([]byte(c.cfg))
 			if err != nil {

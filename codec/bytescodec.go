@@ -3,7 +3,7 @@ package codec
 import (
 	"encoding/json"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 // Endian is a byte order for the bytes codec.
@@ -46,7 +46,7 @@ type Bytes struct{ Endian Endian }
 func (Bytes) Name() string { return "bytes" }
 
 // EncodeArray appends a's elements to dst.
-func (b Bytes) EncodeArray(dst []byte, a *ndarray.Dense) ([]byte, error) {
+func (b Bytes) EncodeArray(dst []byte, a *block.Dense) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, a.Bytes()...)
 	if b.Endian == Big {
@@ -56,11 +56,11 @@ func (b Bytes) EncodeArray(dst []byte, a *ndarray.Dense) ([]byte, error) {
 }
 
 // DecodeArray reads a chunk of spec from src (exactly spec.Nbytes() bytes).
-func (b Bytes) DecodeArray(src []byte, spec ChunkSpec) (*ndarray.Dense, error) {
+func (b Bytes) DecodeArray(src []byte, spec ChunkSpec) (*block.Dense, error) {
 	if int64(len(src)) != spec.Nbytes() {
 		return nil, errf("bytes", "decode", ErrCorrupt, "%d bytes for chunk %s of %d bytes", len(src), spec, spec.Nbytes())
 	}
-	d, err := ndarray.FromBytes(spec.DType, src, spec.Shape...)
+	d, err := block.FromBytes(spec.DType, src, spec.Shape...)
 	if err != nil {
 		return nil, errf("bytes", "decode", ErrSpec, "%v", err)
 	}

@@ -3,8 +3,8 @@ package codec
 import (
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // Codec is any codec: it has a registry name. Every Codec is also exactly one
@@ -38,7 +38,7 @@ type Bounder interface {
 // ChunkSpec is what a codec needs to know about the array it encodes: the
 // element type and the chunk shape.
 type ChunkSpec struct {
-	DType ndarray.DType
+	DType block.DType
 	Shape []int
 }
 
@@ -57,10 +57,10 @@ type ArrayCodec interface {
 	EncodedSpec(in ChunkSpec) (ChunkSpec, error)
 	// EncodeArray encodes a. The result may share a's buffer only when the
 	// codec is the identity for it.
-	EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error)
+	EncodeArray(a *block.Dense) (*block.Dense, error)
 	// DecodeArray decodes a into an array of spec out (the decoded spec,
 	// which the pipeline knows from the chunk).
-	DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error)
+	DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error)
 }
 
 // ArrayBytesCodec serialises an array to bytes (the Zarr v3 "bytes" codec).
@@ -68,10 +68,10 @@ type ArrayCodec interface {
 type ArrayBytesCodec interface {
 	Codec
 	// EncodeArray appends the serialised a to dst.
-	EncodeArray(dst []byte, a *ndarray.Dense) ([]byte, error)
+	EncodeArray(dst []byte, a *block.Dense) ([]byte, error)
 	// DecodeArray reads an array of the given spec from src, which must be
 	// exactly spec.Nbytes() long.
-	DecodeArray(src []byte, spec ChunkSpec) (*ndarray.Dense, error)
+	DecodeArray(src []byte, spec ChunkSpec) (*block.Dense, error)
 }
 
 // SpecAware is implemented by codecs whose encoding depends on the array

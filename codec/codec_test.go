@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 // testField is a smooth float32 field plus noise, the shape of real data.
@@ -29,7 +29,7 @@ func mustBytes(t testing.TB, cfg string) BytesCodec {
 		t.Fatal(err)
 	}
 	if sa, ok := c.(SpecAware); ok {
-		c = sa.ForSpec(ChunkSpec{DType: ndarray.Float32})
+		c = sa.ForSpec(ChunkSpec{DType: block.Float32})
 	}
 	return c.(BytesCodec)
 }
@@ -226,12 +226,12 @@ func TestPipelineV3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := ndarray.MustDense(ndarray.Float64, 30, 40)
-	v := ndarray.Values[float64](a)
+	a := block.Must(block.Float64, 30, 40)
+	v := block.Values[float64](a)
 	for i := range v {
 		v[i] = float64(i%1000) / 10000
 	}
-	p, err := NewPipeline(ChunkSpec{DType: ndarray.Float64, Shape: []int{30, 40}}, codecs...)
+	p, err := NewPipeline(ChunkSpec{DType: block.Float64, Shape: []int{30, 40}}, codecs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,13 +243,13 @@ func TestPipelineV3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, x := range ndarray.Values[float64](back) {
+	for i, x := range block.Values[float64](back) {
 		if math.Abs(x-v[i]) > 0.5e-4 {
 			t.Fatalf("element %d: %v, want %v", i, x, v[i])
 		}
 	}
 	v[7] = 5 // 50000 does not fit int16
-	if _, err := p.Encode(nil, a); !errors.Is(err, ndarray.ErrOverflow) {
+	if _, err := p.Encode(nil, a); !errors.Is(err, block.ErrOverflow) {
 		t.Fatalf("overflow: %v", err)
 	}
 	enc[len(enc)-1] ^= 1
@@ -259,8 +259,8 @@ func TestPipelineV3(t *testing.T) {
 }
 
 func TestTranspose3D(t *testing.T) {
-	a := ndarray.MustDense(ndarray.Int16, 2, 3, 4)
-	v := ndarray.Values[int16](a)
+	a := block.Must(block.Int16, 2, 3, 4)
+	v := block.Values[int16](a)
 	for i := range v {
 		v[i] = int16(i)
 	}
@@ -272,7 +272,7 @@ func TestTranspose3D(t *testing.T) {
 	if got := e.At(3, 1, 2); got != a.At(1, 2, 3) {
 		t.Fatalf("transposed (3,1,2) = %v, want %v", got, a.At(1, 2, 3))
 	}
-	d, err := tr.DecodeArray(e, ChunkSpec{DType: ndarray.Int16, Shape: []int{2, 3, 4}})
+	d, err := tr.DecodeArray(e, ChunkSpec{DType: block.Int16, Shape: []int{2, 3, 4}})
 	if err != nil || !d.Equal(a) {
 		t.Fatalf("decode: %v", err)
 	}

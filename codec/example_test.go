@@ -3,8 +3,8 @@ package codec_test
 import (
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/codec"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // A Zarr v2 compressor entry, parsed once into a ready codec.
@@ -13,7 +13,7 @@ func ExampleParseNumcodecs() {
 	if err != nil {
 		panic(err)
 	}
-	b := c.(codec.SpecAware).ForSpec(codec.ChunkSpec{DType: ndarray.Float32}).(codec.BytesCodec)
+	b := c.(codec.SpecAware).ForSpec(codec.ChunkSpec{DType: block.Float32}).(codec.BytesCodec)
 	data := make([]byte, 4096)
 	enc, _ := b.Encode(nil, data)
 	dec, err := b.Decode(nil, enc, len(data)) // maxLen: the chunk's size
@@ -32,11 +32,11 @@ func ExamplePipeline() {
 	if err != nil {
 		panic(err)
 	}
-	p, err := codec.NewPipeline(codec.ChunkSpec{DType: ndarray.Float64, Shape: []int{2, 3}}, codecs...)
+	p, err := codec.NewPipeline(codec.ChunkSpec{DType: block.Float64, Shape: []int{2, 3}}, codecs...)
 	if err != nil {
 		panic(err)
 	}
-	a, _ := ndarray.FromSlice([]float64{0.1234, 0.5, 0.0001, 1, 0.25, 0.33333}, 2, 3)
+	a, _ := block.FromSlice([]float64{0.1234, 0.5, 0.0001, 1, 0.25, 0.33333}, 2, 3)
 	stored, err := p.Encode(nil, a)
 	if err != nil {
 		panic(err)

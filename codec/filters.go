@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 func init() {
@@ -121,21 +121,21 @@ func specErr(name, format string, args ...any) error {
 }
 
 // flatSpec checks in.DType == want and returns the encoded spec with dtype at.
-func flatSpec(name string, in ChunkSpec, want, at ndarray.DType) (ChunkSpec, error) {
+func flatSpec(name string, in ChunkSpec, want, at block.DType) (ChunkSpec, error) {
 	if in.DType != want {
 		return ChunkSpec{}, specErr(name, "array is %s, codec is configured for %s", in.DType, want)
 	}
 	return ChunkSpec{DType: at, Shape: append([]int(nil), in.Shape...)}, nil
 }
 
-func checkIn(name string, a *ndarray.Dense, want ndarray.DType) error {
+func checkIn(name string, a *block.Dense, want block.DType) error {
 	if a.DType() != want {
 		return specErr(name, "array is %s, codec is configured for %s", a.DType(), want)
 	}
 	return nil
 }
 
-func checkOut(name string, a *ndarray.Dense, want ndarray.DType, out ChunkSpec) error {
+func checkOut(name string, a *block.Dense, want block.DType, out ChunkSpec) error {
 	if a.DType() != want {
 		return errf(name, "decode", ErrSpec, "encoded array is %s, codec expects %s", a.DType(), want)
 	}
@@ -154,10 +154,10 @@ func checkOut(name string, a *ndarray.Dense, want ndarray.DType, out ChunkSpec) 
 //
 // Arithmetic follows numpy's types (float32 data is computed in float32).
 // Unlike numcodecs, encoding refuses values AsType cannot hold (a
-// *ndarray.CastError, errors.Is ndarray.ErrOverflow) instead of wrapping.
+// *block.CastError, errors.Is block.ErrOverflow) instead of wrapping.
 type FixedScaleOffset struct {
 	Offset, Scale float64
-	DType, AsType ndarray.DType
+	DType, AsType block.DType
 }
 
 func (FixedScaleOffset) Name() string { return "fixedscaleoffset" }
@@ -166,12 +166,12 @@ func (f FixedScaleOffset) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("fixedscaleoffset", in, f.DType, f.AsType)
 }
 
-func (f FixedScaleOffset) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (f FixedScaleOffset) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("fixedscaleoffset", a, f.DType); err != nil {
 		return nil, err
 	}
 	v := floatsOf(a)
-	if a.DType() == ndarray.Float32 {
+	if a.DType() == block.Float32 {
 		off, sc := float32(f.Offset), float32(f.Scale)
 		for i, x := range v {
 			v[i] = float64(float32(math.RoundToEven(float64((float32(x) - off) * sc))))
@@ -181,19 +181,19 @@ func (f FixedScaleOffset) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) 
 			v[i] = math.RoundToEven((x - f.Offset) * f.Scale)
 		}
 	}
-	out, err := denseFloats(v, a.Shape()).AsType(f.AsType, ndarray.CastOptions{Overflow: ndarray.OverflowError})
+	out, err := denseFloats(v, a.Shape()).AsType(f.AsType, block.CastOptions{Overflow: block.OverflowError})
 	if err != nil {
 		return nil, &Error{Codec: "fixedscaleoffset", Op: "encode", Err: err}
 	}
 	return out, nil
 }
 
-func (f FixedScaleOffset) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (f FixedScaleOffset) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("fixedscaleoffset", a, f.AsType, out); err != nil {
 		return nil, err
 	}
 	v := floatsOf(a)
-	if f.AsType == ndarray.Float32 {
+	if f.AsType == block.Float32 {
 		off, sc := float32(f.Offset), float32(f.Scale)
 		for i, x := range v {
 			v[i] = float64(float32(x)/sc + off)
@@ -203,7 +203,7 @@ func (f FixedScaleOffset) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray
 			v[i] = x/f.Scale + f.Offset
 		}
 	}
-	d, err := castNumpy(denseFloats(v, out.Shape), f.DType, ndarray.OverflowWrap)
+	d, err := castNumpy(denseFloats(v, out.Shape), f.DType, block.OverflowWrap)
 	if err != nil {
 		return nil, &Error{Codec: "fixedscaleoffset", Op: "decode", Err: err}
 	}
@@ -214,10 +214,10 @@ func (f FixedScaleOffset) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray
 
 // AsType is numcodecs' astype filter: a numpy cast to EncodeDType on encode
 // (floats to integers truncate toward zero) and back to DecodeDType on
-// decode. Encoding refuses out-of-range values (ndarray.ErrOverflow) instead
+// decode. Encoding refuses out-of-range values (block.ErrOverflow) instead
 // of wrapping as numpy does.
 type AsType struct {
-	EncodeDType, DecodeDType ndarray.DType
+	EncodeDType, DecodeDType block.DType
 }
 
 func (AsType) Name() string { return "astype" }
@@ -226,18 +226,18 @@ func (c AsType) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("astype", in, c.DecodeDType, c.EncodeDType)
 }
 
-func (c AsType) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (c AsType) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("astype", a, c.DecodeDType); err != nil {
 		return nil, err
 	}
-	d, err := castNumpy(a, c.EncodeDType, ndarray.OverflowError)
+	d, err := castNumpy(a, c.EncodeDType, block.OverflowError)
 	if err != nil {
 		return nil, &Error{Codec: "astype", Op: "encode", Err: err}
 	}
 	return d, nil
 }
 
-func (c AsType) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (c AsType) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("astype", a, c.EncodeDType, out); err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func (c AsType) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, er
 	if err != nil {
 		return nil, errf("astype", "decode", ErrSpec, "%v", err)
 	}
-	d, err := castNumpy(r, c.DecodeDType, ndarray.OverflowWrap)
+	d, err := castNumpy(r, c.DecodeDType, block.OverflowWrap)
 	if err != nil {
 		return nil, &Error{Codec: "astype", Op: "decode", Err: err}
 	}
@@ -258,7 +258,7 @@ func (c AsType) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, er
 // element, then differences of neighbours computed in DType (integers wrap),
 // stored as AsType. Decoding is the running sum in DType.
 type Delta struct {
-	DType, AsType ndarray.DType
+	DType, AsType block.DType
 }
 
 func (Delta) Name() string { return "delta" }
@@ -267,7 +267,7 @@ func (c Delta) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("delta", in, c.DType, c.AsType)
 }
 
-func (c Delta) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (c Delta) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("delta", a, c.DType); err != nil {
 		return nil, err
 	}
@@ -297,14 +297,14 @@ func (c Delta) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
 	if c.AsType == c.DType {
 		return d, nil
 	}
-	out, err := castNumpy(d, c.AsType, ndarray.OverflowWrap)
+	out, err := castNumpy(d, c.AsType, block.OverflowWrap)
 	if err != nil {
 		return nil, &Error{Codec: "delta", Op: "encode", Err: err}
 	}
 	return out, nil
 }
 
-func (c Delta) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (c Delta) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("delta", a, c.AsType, out); err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ func (c Delta) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, err
 	if err != nil {
 		return nil, errf("delta", "decode", ErrSpec, "%v", err)
 	}
-	d, err := castNumpy(r, c.DType, ndarray.OverflowWrap)
+	d, err := castNumpy(r, c.DType, block.OverflowWrap)
 	if err != nil {
 		return nil, &Error{Codec: "delta", Op: "decode", Err: err}
 	}
@@ -365,7 +365,7 @@ func cumsum[T number](v []T) {
 // 10^Digits, computed in DType's precision and stored as AsType.
 type Quantize struct {
 	Digits        int
-	DType, AsType ndarray.DType
+	DType, AsType block.DType
 }
 
 func (Quantize) Name() string { return "quantize" }
@@ -388,13 +388,13 @@ func quantizeScale(digits int) float64 {
 	return math.Pow(2, bits)
 }
 
-func (c Quantize) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (c Quantize) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("quantize", a, c.DType); err != nil {
 		return nil, err
 	}
 	scale := quantizeScale(c.Digits)
 	v := floatsOf(a)
-	if c.DType == ndarray.Float32 {
+	if c.DType == block.Float32 {
 		s := float32(scale)
 		for i, x := range v {
 			v[i] = float64(float32(math.RoundToEven(float64(s*float32(x)))) / s)
@@ -404,14 +404,14 @@ func (c Quantize) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
 			v[i] = math.RoundToEven(scale*x) / scale
 		}
 	}
-	out, err := denseFloats(v, a.Shape()).AsType(c.AsType, ndarray.CastOptions{Overflow: ndarray.OverflowWrap})
+	out, err := denseFloats(v, a.Shape()).AsType(c.AsType, block.CastOptions{Overflow: block.OverflowWrap})
 	if err != nil {
 		return nil, &Error{Codec: "quantize", Op: "encode", Err: err}
 	}
 	return out, nil
 }
 
-func (c Quantize) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (c Quantize) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("quantize", a, c.AsType, out); err != nil {
 		return nil, err
 	}
@@ -419,7 +419,7 @@ func (c Quantize) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, 
 	if err != nil {
 		return nil, errf("quantize", "decode", ErrSpec, "%v", err)
 	}
-	return r.AsType(c.DType, ndarray.CastOptions{Overflow: ndarray.OverflowWrap})
+	return r.AsType(c.DType, block.CastOptions{Overflow: block.OverflowWrap})
 }
 
 // ---- bitround ----
@@ -435,13 +435,13 @@ func (c BitRound) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	if !in.DType.IsFloat() {
 		return ChunkSpec{}, specErr("bitround", "array is %s, bitround needs floats", in.DType)
 	}
-	if in.DType == ndarray.Float32 && c.Keepbits > 23 {
+	if in.DType == block.Float32 && c.Keepbits > 23 {
 		return ChunkSpec{}, specErr("bitround", "keepbits %d > 23 for float32", c.Keepbits)
 	}
 	return ChunkSpec{DType: in.DType, Shape: append([]int(nil), in.Shape...)}, nil
 }
 
-func (c BitRound) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (c BitRound) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if _, err := c.EncodedSpec(ChunkSpec{DType: a.DType()}); err != nil {
 		return nil, err
 	}
@@ -475,7 +475,7 @@ func (c BitRound) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
 	return d, nil
 }
 
-func (c BitRound) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (c BitRound) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("bitround", a, out.DType, out); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 // Fuzz tests: every decoder and the configuration parser, seeded from the
@@ -107,7 +107,7 @@ func FuzzArrayDecode(f *testing.F) {
 			t.Fatal(err)
 		}
 		ac := c.(ArrayCodec)
-		dt := ndarray.Float32
+		dt := block.Float32
 		if fs, ok := ac.(FixedScaleOffset); ok {
 			dt = fs.DType
 		} else if at, ok := ac.(AsType); ok {
@@ -127,7 +127,7 @@ func FuzzArrayDecode(f *testing.F) {
 		if len(data) < need {
 			return
 		}
-		a, err := ndarray.FromBytes(es.DType, data[:need], es.Shape...)
+		a, err := block.FromBytes(es.DType, data[:need], es.Shape...)
 		if err != nil {
 			t.Fatal(err)
 		}

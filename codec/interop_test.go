@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 // Interop with the real numcodecs: committed fixtures made by
@@ -67,7 +67,7 @@ func readFixtures(t testing.TB) *fixtureSet {
 }
 
 func (a fixtureArray) spec(t testing.TB) ChunkSpec {
-	dt, err := ndarray.ParseDType(a.DType)
+	dt, err := block.ParseDType(a.DType)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +89,13 @@ func interopCodec(t testing.TB, cfg json.RawMessage, spec ChunkSpec) Codec {
 
 // encodeCase encodes data (of spec) with c and returns the bytes and the
 // dtype of the encoded elements.
-func encodeCase(c Codec, spec ChunkSpec, data []byte) ([]byte, ndarray.DType, error) {
+func encodeCase(c Codec, spec ChunkSpec, data []byte) ([]byte, block.DType, error) {
 	switch c := c.(type) {
 	case BytesCodec:
 		b, err := c.Encode(nil, data)
 		return b, spec.DType, err
 	case ArrayCodec:
-		a, err := ndarray.FromBytes(spec.DType, data, spec.Shape...)
+		a, err := block.FromBytes(spec.DType, data, spec.Shape...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -117,7 +117,7 @@ func decodeCase(c Codec, spec ChunkSpec, enc []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := ndarray.FromBytes(es.DType, enc, es.Shape...)
+		a, err := block.FromBytes(es.DType, enc, es.Shape...)
 		if err != nil {
 			return nil, err
 		}

@@ -3,8 +3,8 @@ package codec
 import (
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // Pipeline is an ordered codec chain for chunks of one spec: zero or more
@@ -86,7 +86,7 @@ func (p *Pipeline) Spec() ChunkSpec { return p.spec }
 
 // Encode appends the encoding of a (which must match the pipeline's spec) to
 // dst.
-func (p *Pipeline) Encode(dst []byte, a *ndarray.Dense) ([]byte, error) {
+func (p *Pipeline) Encode(dst []byte, a *block.Dense) ([]byte, error) {
 	if a.DType() != p.spec.DType || !chunk.EqualShape(a.Shape(), p.spec.Shape) {
 		return nil, errf("pipeline", "encode", ErrSpec, "chunk %s%v, pipeline for %s", a.DType(), a.Shape(), p.spec)
 	}
@@ -106,7 +106,7 @@ func (p *Pipeline) Encode(dst []byte, a *ndarray.Dense) ([]byte, error) {
 		}
 	}()
 	var cur []byte
-	if bc, ok := p.ab.(Bytes); ok && (bc.Endian == Little || a.DType().Size() == 1) && a.DType() != ndarray.Bool {
+	if bc, ok := p.ab.(Bytes); ok && (bc.Endian == Little || a.DType().Size() == 1) && a.DType() != block.Bool {
 		// the block's memory is already the little-endian serialisation
 		cur = a.Bytes()
 	} else {
@@ -135,7 +135,7 @@ func (p *Pipeline) Encode(dst []byte, a *ndarray.Dense) ([]byte, error) {
 // Decode decodes one stored chunk into a new block of the pipeline's spec.
 // The serialised size bounds every stage (see BytesCodec.Decode's maxLen):
 // no stage allocates more than the chunk needs plus its codec's overhead.
-func (p *Pipeline) Decode(src []byte) (*ndarray.Dense, error) {
+func (p *Pipeline) Decode(src []byte) (*block.Dense, error) {
 	ser := p.specs[len(p.specs)-1]
 	n := int(ser.Nbytes())
 	// bounds[i]: the largest input of bytes codec i, so the largest output
@@ -182,7 +182,7 @@ func (p *Pipeline) Decode(src []byte) (*ndarray.Dense, error) {
 // little-endian "bytes" serialisation, the last stage writes straight into
 // dst's memory (no intermediate block); otherwise it decodes and copies.
 // dst is unspecified after an error.
-func (p *Pipeline) DecodeInto(dst *ndarray.Dense, src []byte) error {
+func (p *Pipeline) DecodeInto(dst *block.Dense, src []byte) error {
 	if dst.DType() != p.spec.DType || !chunk.EqualShape(dst.Shape(), p.spec.Shape) {
 		return errf("pipeline", "decode", ErrSpec, "destination %s%v, pipeline for %s", dst.DType(), dst.Shape(), p.spec)
 	}
@@ -233,7 +233,7 @@ func (p *Pipeline) DecodeInto(dst *ndarray.Dense, src []byte) error {
 	if &cur[0] != &out[0] {
 		copy(out, cur) // the codec did not decode in place
 	}
-	if dst.DType() == ndarray.Bool {
+	if dst.DType() == block.Bool {
 		for i, c := range out {
 			if c > 1 {
 				out[i] = 1

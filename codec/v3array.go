@@ -5,8 +5,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 func init() {
@@ -74,7 +74,7 @@ func init() {
 		if err := decodeConfig("cast_value", c, &cfg, "data_type", "rounding", "out_of_range"); err != nil {
 			return nil, err
 		}
-		dt, err := ndarray.ParseDType(cfg.DataType)
+		dt, err := block.ParseDType(cfg.DataType)
 		if err != nil || dt.ZarrV3() != cfg.DataType {
 			return nil, configErr("cast_value", "data_type %q", cfg.DataType)
 		}
@@ -95,11 +95,11 @@ func init() {
 		}
 		switch cfg.OutOfRange {
 		case "", "error":
-			cv.OutOfRange = ndarray.OverflowError
+			cv.OutOfRange = block.OverflowError
 		case "clamp":
-			cv.OutOfRange = ndarray.OverflowClip
+			cv.OutOfRange = block.OverflowClip
 		case "wrap":
-			cv.OutOfRange = ndarray.OverflowWrap
+			cv.OutOfRange = block.OverflowWrap
 		default:
 			return nil, configErr("cast_value", "out_of_range %q", cfg.OutOfRange)
 		}
@@ -180,7 +180,7 @@ func (t Transpose) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return ChunkSpec{DType: in.DType, Shape: out}, nil
 }
 
-func (t Transpose) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (t Transpose) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	p, err := t.perm(a.Rank())
 	if err != nil {
 		return nil, err
@@ -188,7 +188,7 @@ func (t Transpose) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
 	return permute(a, p), nil
 }
 
-func (t Transpose) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (t Transpose) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	p, err := t.perm(len(out.Shape))
 	if err != nil {
 		return nil, err
@@ -205,20 +205,20 @@ func (t Transpose) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense,
 }
 
 // permute returns the block whose axis i is a's axis p[i].
-func permute(a *ndarray.Dense, p []int) *ndarray.Dense {
+func permute(a *block.Dense, p []int) *block.Dense {
 	shape := a.Shape()
 	rank := len(shape)
 	oshape := make([]int, rank)
 	for i, o := range p {
 		oshape[i] = shape[o]
 	}
-	out := ndarray.MustDense(a.DType(), oshape...)
+	out := block.Must(a.DType(), oshape...)
 	es := a.DType().Size()
 	src, dst := a.Bytes(), out.Bytes()
 	if len(dst) == 0 {
 		return out
 	}
-	if a.DType() == ndarray.Bool { // Bytes views of bool blocks are 0/1 bytes
+	if a.DType() == block.Bool { // Bytes views of bool blocks are 0/1 bytes
 		es = 1
 	}
 	// stride (in elements) of a's axis p[i], walked in out's C order
@@ -272,44 +272,44 @@ func (ScaleOffset) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return ChunkSpec{DType: in.DType, Shape: append([]int(nil), in.Shape...)}, nil
 }
 
-func (c ScaleOffset) apply(op string, a *ndarray.Dense, f32 func(float32) float32, f64 func(float64) float64) (*ndarray.Dense, error) {
+func (c ScaleOffset) apply(op string, a *block.Dense, f32 func(float32) float32, f64 func(float64) float64) (*block.Dense, error) {
 	switch a.DType() {
-	case ndarray.Float32:
+	case block.Float32:
 		d := a.Clone()
-		v := ndarray.Values[float32](d)
+		v := block.Values[float32](d)
 		for i, x := range v {
 			v[i] = f32(x)
 		}
 		return d, nil
-	case ndarray.Float64:
+	case block.Float64:
 		d := a.Clone()
-		v := ndarray.Values[float64](d)
+		v := block.Values[float64](d)
 		for i, x := range v {
 			v[i] = f64(x)
 		}
 		return d, nil
-	case ndarray.Bool:
+	case block.Bool:
 		return nil, errf("scale_offset", op, ErrSpec, "bool array")
 	}
 	v := a.Float64s()
 	for i, x := range v {
 		v[i] = f64(x)
 	}
-	d, err := denseFloats(v, a.Shape()).AsType(a.DType(), ndarray.CastOptions{Overflow: ndarray.OverflowError})
+	d, err := denseFloats(v, a.Shape()).AsType(a.DType(), block.CastOptions{Overflow: block.OverflowError})
 	if err != nil {
 		return nil, &Error{Codec: "scale_offset", Op: op, Err: err}
 	}
 	return d, nil
 }
 
-func (c ScaleOffset) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (c ScaleOffset) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	o32, s32 := float32(c.Offset), float32(c.Scale)
 	return c.apply("encode", a,
 		func(x float32) float32 { return (x - o32) * s32 },
 		func(x float64) float64 { return (x - c.Offset) * c.Scale })
 }
 
-func (c ScaleOffset) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (c ScaleOffset) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("scale_offset", a, out.DType, out); err != nil {
 		return nil, err
 	}
@@ -355,9 +355,9 @@ func (r Rounding) apply(x float64) float64 {
 // range by OutOfRange: error, clamp or wrap; NaN into an integer type is
 // always an error) and back to the array's dtype on decode.
 type CastValue struct {
-	DType      ndarray.DType
+	DType      block.DType
 	Rounding   Rounding
-	OutOfRange ndarray.Overflow
+	OutOfRange block.Overflow
 }
 
 func (CastValue) Name() string { return "cast_value" }
@@ -366,29 +366,29 @@ func (c CastValue) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return ChunkSpec{DType: c.DType, Shape: append([]int(nil), in.Shape...)}, nil
 }
 
-func (c CastValue) cast(op string, a *ndarray.Dense, dt ndarray.DType) (*ndarray.Dense, error) {
+func (c CastValue) cast(op string, a *block.Dense, dt block.DType) (*block.Dense, error) {
 	if a.DType().IsFloat() && (dt.IsInt() || dt.IsBool()) {
 		v := floatsOf(a)
 		for i, x := range v {
 			if math.IsNaN(x) {
-				return nil, &Error{Codec: "cast_value", Op: op, Err: &ndarray.CastError{From: a.DType(), To: dt, Index: unravel(i, a.Shape()), Value: x}}
+				return nil, &Error{Codec: "cast_value", Op: op, Err: &block.CastError{From: a.DType(), To: dt, Index: unravel(i, a.Shape()), Value: x}}
 			}
 			v[i] = c.Rounding.apply(x)
 		}
 		a = denseFloats(v, a.Shape())
 	}
-	d, err := a.AsType(dt, ndarray.CastOptions{Overflow: c.OutOfRange})
+	d, err := a.AsType(dt, block.CastOptions{Overflow: c.OutOfRange})
 	if err != nil {
 		return nil, &Error{Codec: "cast_value", Op: op, Err: err}
 	}
 	return d, nil
 }
 
-func (c CastValue) EncodeArray(a *ndarray.Dense) (*ndarray.Dense, error) {
+func (c CastValue) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return c.cast("encode", a, c.DType)
 }
 
-func (c CastValue) DecodeArray(a *ndarray.Dense, out ChunkSpec) (*ndarray.Dense, error) {
+func (c CastValue) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("cast_value", a, c.DType, out); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -22,7 +23,7 @@ import (
 // Compute returns it, so expressions chain without checks at every step.
 // Err reports it early.
 type Array struct {
-	dtype DType
+	dtype block.DType
 	grid  *chunk.Grid
 	name  string // deterministic token: equal names compute equal blocks
 	expr  *node  // elementwise recipe (fused at graph build time), or
@@ -41,9 +42,9 @@ type Layer interface {
 // NewArray returns an opaque array whose blocks come from layer. token must
 // identify the computation (kind, params and input names): arrays with equal
 // tokens and grids share keys and are computed once.
-func NewArray(dt DType, grid *chunk.Grid, token string, layer Layer) *Array {
+func NewArray(dt block.DType, grid *chunk.Grid, token string, layer Layer) *Array {
 	if !dt.Valid() {
-		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
 	}
 	if grid == nil || layer == nil {
 		return Errored(errors.New("ndarray.NewArray: nil grid or layer"))
@@ -58,7 +59,7 @@ func Errored(err error) *Array { return &Array{err: err} }
 func (a *Array) Err() error { return a.err }
 
 // DType is the element type.
-func (a *Array) DType() DType { return a.dtype }
+func (a *Array) DType() block.DType { return a.dtype }
 
 // Shape returns the array shape (a copy); nil for an errored array.
 func (a *Array) Shape() []int {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -34,8 +35,8 @@ func BenchmarkRechunk(b *testing.B) {
 			}
 		})
 	}
-	full := MustDense(Float64, 2000, 1500)
-	dst := MustDense(Float64, 2000, 1500)
+	full := block.Must(block.Float64, 2000, 1500)
+	dst := block.Must(block.Float64, 2000, 1500)
 	b.Run("baseline/memcpy", func(b *testing.B) {
 		b.SetBytes(src.Nbytes())
 		for b.Loop() {
@@ -54,7 +55,7 @@ func BenchmarkMapOverlap3x3(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer src.Release(ex)
-	m := MapOverlap("test.windowsum.core", src, Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect, NoTrim: true}, []byte{1})
+	m := MapOverlap("test.windowsum.core", src, block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect, NoTrim: true}, []byte{1})
 	b.Run("mapoverlap", func(b *testing.B) {
 		b.SetBytes(src.Nbytes())
 		for b.Loop() {

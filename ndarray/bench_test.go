@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 )
 
@@ -15,14 +16,14 @@ func BenchmarkCopyBox(b *testing.B) {
 	for _, rowBytes := range []int{64, 1024, 4096, 32768} {
 		cols := rowBytes / 8
 		rows := (8 << 20) / rowBytes // 8 MiB moved per op
-		src := MustDense(Float64, rows, cols+16)
-		dst := MustDense(Float64, rows+2, cols+8)
+		src := block.Must(block.Float64, rows, cols+16)
+		dst := block.Must(block.Float64, rows+2, cols+8)
 		sbox := chunk.Box{Lo: []int{0, 8}, Hi: []int{rows, cols + 8}}
 		dbox := chunk.Box{Lo: []int{1, 4}, Hi: []int{rows + 1, cols + 4}}
 		b.Run(fmt.Sprintf("row=%dB/copybox", rowBytes), func(b *testing.B) {
 			b.SetBytes(int64(rows * rowBytes))
 			for b.Loop() {
-				if err := CopyBox(dst, dbox, src, sbox); err != nil {
+				if err := block.CopyBox(dst, dbox, src, sbox); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -47,20 +48,20 @@ func BenchmarkAsTypeFloat64Int16(b *testing.B) {
 	for i := range v {
 		v[i] = r.Float64() * 10000
 	}
-	src, _ := FromSlice(v, n)
-	dst := MustDense(Int16, n)
-	for _, pol := range []Overflow{OverflowError, OverflowClip} {
+	src, _ := block.FromSlice(v, n)
+	dst := block.Must(block.Int16, n)
+	for _, pol := range []block.Overflow{block.OverflowError, block.OverflowClip} {
 		b.Run("policy="+pol.String(), func(b *testing.B) {
 			b.SetBytes(n * 8)
 			for b.Loop() {
-				if err := CastInto(dst, src, CastOptions{Overflow: pol}); err != nil {
+				if err := block.CastInto(dst, src, block.CastOptions{Overflow: pol}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
 	b.Run("naive-truncating-loop", func(b *testing.B) {
-		out := Values[int16](dst)
+		out := block.Values[int16](dst)
 		b.SetBytes(n * 8)
 		for b.Loop() {
 			for i, x := range v {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -38,7 +39,7 @@ func arangeArray(shape []int, chunks ...[]int) *Array {
 	for i := range v {
 		v[i] = float64(i)
 	}
-	d, _ := FromSlice(v, shape...)
+	d, _ := block.FromSlice(v, shape...)
 	return FromDense(d, chunk.Explicit(chunks...))
 }
 
@@ -47,7 +48,7 @@ func wArray(chunks ...[]int) *Array {
 	for i := range v {
 		v[i] = math.Mod(math.Pow(float64(i), 1.5), 17)
 	}
-	d, _ := FromSlice(v, 9, 11)
+	d, _ := block.FromSlice(v, 9, 11)
 	return FromDense(d, chunk.Explicit(chunks...))
 }
 
@@ -61,7 +62,7 @@ func checkGolden(t *testing.T, want golden, a *Array) {
 	}
 	// Twice on one executor: the second run reuses pooled buffers that
 	// hold stale data, so any element an op fails to write shows.
-	var d *Dense
+	var d *block.Dense
 	for range 2 {
 		var err error
 		d, err = a.Compute(context.Background(), WithExecutor(sharedEx))
@@ -96,7 +97,7 @@ func checkGolden(t *testing.T, want golden, a *Array) {
 
 var sharedEx = cluster.NewLocal(cluster.LocalOptions{})
 
-func checkValues(t *testing.T, d *Dense, want golden) {
+func checkValues(t *testing.T, d *block.Dense, want golden) {
 	t.Helper()
 	got := d.Float64s()
 	if len(got) != len(want.Values) {
@@ -149,10 +150,10 @@ func TestBreadthAgainstNumpy(t *testing.T) {
 	}
 	bounds := map[string]Boundary{"reflect": BoundaryReflect, "periodic": BoundaryPeriodic, "nearest": BoundaryNearest, "constant": BoundaryConstant, "none": BoundaryNone}
 	for name, bd := range bounds {
-		cases["focal1_"+name] = MapOverlap("test.windowsum", wArray([]int{4, 5}, []int{3, 3, 5}), Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3}, []byte{1})
+		cases["focal1_"+name] = MapOverlap("test.windowsum", wArray([]int{4, 5}, []int{3, 3, 5}), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3}, []byte{1})
 		// depth 2 over chunks of 1: the halo spans several neighbours.
-		cases["focal2_"+name] = MapOverlap("test.windowsum", wArray([]int{3, 1, 4, 1}, []int{5, 6}), Float64, Overlap{Depth: []int{2, 2}, Boundary: bd, Value: 3}, []byte{2})
-		cases["focal1_"+name+"#notrim"] = MapOverlap("test.windowsum.core", wArray([]int{2, 7}, []int{11}), Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3, NoTrim: true}, []byte{1})
+		cases["focal2_"+name] = MapOverlap("test.windowsum", wArray([]int{3, 1, 4, 1}, []int{5, 6}), block.Float64, Overlap{Depth: []int{2, 2}, Boundary: bd, Value: 3}, []byte{2})
+		cases["focal1_"+name+"#notrim"] = MapOverlap("test.windowsum.core", wArray([]int{2, 7}, []int{11}), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3, NoTrim: true}, []byte{1})
 	}
 	for name, a := range cases {
 		key := name
@@ -169,11 +170,11 @@ func TestBreadthAgainstNumpy(t *testing.T) {
 
 // windowSum sums the (2r+1)^2 window over the cells present in the block
 // (params[0] = r); with trim the halo part of the result is dropped.
-func windowSum(in *Dense, r int, lo, hi [2]int) *Dense {
+func windowSum(in *block.Dense, r int, lo, hi [2]int) *block.Dense {
 	s := in.Shape()
-	v := Values[float64](in)
-	out := MustDense(Float64, hi[0]-lo[0], hi[1]-lo[1])
-	o := Values[float64](out)
+	v := block.Values[float64](in)
+	out := block.Must(block.Float64, hi[0]-lo[0], hi[1]-lo[1])
+	o := block.Values[float64](out)
 	for i := lo[0]; i < hi[0]; i++ {
 		for j := lo[1]; j < hi[1]; j++ {
 			sum := 0.0
@@ -192,18 +193,18 @@ func windowSum(in *Dense, r int, lo, hi [2]int) *Dense {
 }
 
 func init() {
-	RegisterFunc("test.windowsum", func(_ context.Context, in []*Dense, info BlockInfo) (*Dense, error) {
+	RegisterFunc("test.windowsum", func(_ context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
 		s := in[0].Shape()
 		return windowSum(in[0], int(info.Params[0]), [2]int{0, 0}, [2]int{s[0], s[1]}), nil
 	})
-	RegisterFunc("test.windowsum.core", func(_ context.Context, in []*Dense, info BlockInfo) (*Dense, error) {
+	RegisterFunc("test.windowsum.core", func(_ context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
 		s := in[0].Shape()
 		h := info.Halo
 		return windowSum(in[0], int(info.Params[0]), [2]int{h[0][0], h[1][0]}, [2]int{s[0] - h[0][1], s[1] - h[1][1]}), nil
 	})
-	RegisterFunc("test.affine", func(_ context.Context, in []*Dense, info BlockInfo) (*Dense, error) {
-		out := MustDense(Float32, in[0].Shape()...)
-		o := Values[float32](out)
+	RegisterFunc("test.affine", func(_ context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
+		out := block.Must(block.Float32, in[0].Shape()...)
+		o := block.Values[float32](out)
 		for i := range o {
 			o[i] = float32(in[0].Float64(i)*2 + in[1].Float64(i) + float64(info.Index[0]))
 		}
@@ -301,11 +302,11 @@ func pySlice(n, start, stop, step int) []int {
 
 func TestMapBlocks(t *testing.T) {
 	a := arangeArray([]int{10}, []int{4, 4, 2})
-	b := Arange(0, 10, 1, chunk.Uniform(3)).AsType(Float64, OverflowWrap) // other chunks: unified
-	m := MapBlocks("test.affine", []*Array{a, b}, Float32, nil, nil)
+	b := Arange(0, 10, 1, chunk.Uniform(3)).AsType(block.Float64, block.OverflowWrap) // other chunks: unified
+	m := MapBlocks("test.affine", []*Array{a, b}, block.Float32, nil, nil)
 	d := mustCompute(t, m)
 	want := []float32{0, 3, 6, 9, 13, 16, 19, 22, 26, 29}
-	got := Values[float32](d)
+	got := block.Values[float32](d)
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("got %v want %v", got, want)
@@ -374,7 +375,7 @@ func TestUnifyChunks(t *testing.T) {
 		}
 	}
 	// A generator operand adapts without a rechunk.
-	r := Add(a, Ones(Float64, []int{10, 6}, chunk.Uniform(4)))
+	r := Add(a, Ones(block.Float64, []int{10, 6}, chunk.Uniform(4)))
 	if !chunk.EqualShape(r.Chunks()[0], []int{3, 7}) {
 		t.Fatalf("chunks %v", r.Chunks())
 	}
@@ -382,7 +383,7 @@ func TestUnifyChunks(t *testing.T) {
 
 func TestBreadthBadInput(t *testing.T) {
 	x := arangeArray([]int{4, 5}, []int{2, 2}, []int{5})
-	y32 := x.AsType(Float32, OverflowWrap)
+	y32 := x.AsType(block.Float32, block.OverflowWrap)
 	for _, tc := range []struct {
 		name string
 		a    *Array
@@ -396,19 +397,19 @@ func TestBreadthBadInput(t *testing.T) {
 		{"two lists", x.Index(List(0), List(1)), ErrIndex},
 		{"bad axis", x.Take([]int{0}, 2), ErrAxis},
 		{"transpose repeat", x.Transpose(0, 0), ErrAxis},
-		{"reshape size", x.Reshape([]int{3, 7}), ErrShape},
-		{"reshape two -1", x.Reshape([]int{-1, -1}), ErrShape},
-		{"squeeze non-1", x.Squeeze(0), ErrShape},
-		{"concat shapes", Concatenate([]*Array{x, x.Index(All(), Sl(0, 2, 1))}, 0), ErrShape},
-		{"concat dtypes", Concatenate([]*Array{x, y32}, 0), ErrDTypeMismatch},
-		{"stack shapes", Stack([]*Array{x, x.Index(Sl(0, 2, 1))}, 0), ErrShape},
-		{"pad widths", x.Pad([][2]int{{1, 1}}, PadEdge, 0), ErrShape},
+		{"reshape size", x.Reshape([]int{3, 7}), block.ErrShape},
+		{"reshape two -1", x.Reshape([]int{-1, -1}), block.ErrShape},
+		{"squeeze non-1", x.Squeeze(0), block.ErrShape},
+		{"concat shapes", Concatenate([]*Array{x, x.Index(All(), Sl(0, 2, 1))}, 0), block.ErrShape},
+		{"concat dtypes", Concatenate([]*Array{x, y32}, 0), block.ErrDTypeMismatch},
+		{"stack shapes", Stack([]*Array{x, x.Index(Sl(0, 2, 1))}, 0), block.ErrShape},
+		{"pad widths", x.Pad([][2]int{{1, 1}}, PadEdge, 0), block.ErrShape},
 		{"pad empty", x.Index(Sl(0, 0, 1)).Pad([][2]int{{1, 1}, {0, 0}}, PadReflect, 0), ErrIndex},
-		{"pad value", x.AsType(Uint8, OverflowWrap).Pad([][2]int{{1, 1}, {0, 0}}, PadConstant, 300), ErrOverflow},
-		{"unknown func", MapBlocks("no.such", []*Array{x}, Float64, nil, nil), ErrUnknownFunc},
-		{"unknown overlap func", MapOverlap("no.such", x, Float64, Overlap{Depth: []int{1, 1}}, nil), ErrUnknownFunc},
-		{"overlap depth rank", MapOverlap("test.windowsum", x, Float64, Overlap{Depth: []int{1}}, nil), ErrShape},
-		{"mapblocks chunks", MapBlocks("test.windowsum", []*Array{x}, Float64, [][]int{{4}, {5}}, nil), ErrChunks},
+		{"pad value", x.AsType(block.Uint8, block.OverflowWrap).Pad([][2]int{{1, 1}, {0, 0}}, PadConstant, 300), block.ErrOverflow},
+		{"unknown func", MapBlocks("no.such", []*Array{x}, block.Float64, nil, nil), ErrUnknownFunc},
+		{"unknown overlap func", MapOverlap("no.such", x, block.Float64, Overlap{Depth: []int{1, 1}}, nil), ErrUnknownFunc},
+		{"overlap depth rank", MapOverlap("test.windowsum", x, block.Float64, Overlap{Depth: []int{1}}, nil), block.ErrShape},
+		{"mapblocks chunks", MapBlocks("test.windowsum", []*Array{x}, block.Float64, [][]int{{4}, {5}}, nil), ErrChunks},
 		{"rechunk budget", x.Rechunk(chunk.PerAxis(1, 5), RechunkMemory(8)), ErrRechunkMemory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -418,8 +419,8 @@ func TestBreadthBadInput(t *testing.T) {
 		})
 	}
 	// A function that breaks its contract fails the computation.
-	m := MapBlocks("test.affine", []*Array{x, x}, Float64, nil, nil) // returns float32
-	if _, err := m.Compute(ctx); !errors.Is(err, ErrDTypeMismatch) {
+	m := MapBlocks("test.affine", []*Array{x, x}, block.Float64, nil, nil) // returns float32
+	if _, err := m.Compute(ctx); !errors.Is(err, block.ErrDTypeMismatch) {
 		t.Fatalf("want ErrDTypeMismatch, got %v", err)
 	}
 	// An unregistered name in a serialized graph fails at decode time.
@@ -434,7 +435,7 @@ func TestRegisterFuncDuplicatePanics(t *testing.T) {
 			t.Fatal("no panic")
 		}
 	}()
-	RegisterFunc("test.affine", func(context.Context, []*Dense, BlockInfo) (*Dense, error) { return nil, nil })
+	RegisterFunc("test.affine", func(context.Context, []*block.Dense, BlockInfo) (*block.Dense, error) { return nil, nil })
 }
 
 func TestIndexDTypesAndEdges(t *testing.T) {
@@ -443,13 +444,13 @@ func TestIndexDTypesAndEdges(t *testing.T) {
 	b := Greater(x, 6).Index(Sl(None, None, -1), List(2, 0))
 	d := mustCompute(t, b)
 	want := []bool{true, true, true, true, true, false, false, false, false, false}
-	for i, v := range Values[bool](d) {
+	for i, v := range block.Values[bool](d) {
 		if v != want[i] {
-			t.Fatalf("bool gather %v", Values[bool](d))
+			t.Fatalf("bool gather %v", block.Values[bool](d))
 		}
 	}
-	i16 := x.AsType(Int16, OverflowWrap).Transpose().Index(At(1))
-	if got := Values[int16](mustCompute(t, i16)); got[4] != 13 {
+	i16 := x.AsType(block.Int16, block.OverflowWrap).Transpose().Index(At(1))
+	if got := block.Values[int16](mustCompute(t, i16)); got[4] != 13 {
 		t.Fatalf("int16 transpose %v", got)
 	}
 	// Scalars: integer indices on every axis.
@@ -460,25 +461,25 @@ func TestIndexDTypesAndEdges(t *testing.T) {
 }
 
 func TestMapBlocksSource(t *testing.T) {
-	m := MapBlocks("test.iota", nil, Int32, [][]int{{2, 3}, {4}}, nil)
+	m := MapBlocks("test.iota", nil, block.Int32, [][]int{{2, 3}, {4}}, nil)
 	d := mustCompute(t, m)
 	want := []int32{0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
-	for i, v := range Values[int32](d) {
+	for i, v := range block.Values[int32](d) {
 		if v != want[i] {
-			t.Fatalf("got %v", Values[int32](d))
+			t.Fatalf("got %v", block.Values[int32](d))
 		}
 	}
-	if e := MapBlocks("test.iota", nil, Int32, nil, nil).Err(); !errors.Is(e, ErrOperand) {
+	if e := MapBlocks("test.iota", nil, block.Int32, nil, nil).Err(); !errors.Is(e, ErrOperand) {
 		t.Fatalf("no chunks: %v", e)
 	}
 }
 
 func init() {
 	// test.iota numbers the elements of each block from zero.
-	RegisterFunc("test.iota", func(_ context.Context, _ []*Dense, info BlockInfo) (*Dense, error) {
-		d := MustDense(Int32, info.Box.Shape()...)
-		for i := range Values[int32](d) {
-			Values[int32](d)[i] = int32(i)
+	RegisterFunc("test.iota", func(_ context.Context, _ []*block.Dense, info BlockInfo) (*block.Dense, error) {
+		d := block.Must(block.Int32, info.Box.Shape()...)
+		for i := range block.Values[int32](d) {
+			block.Values[int32](d)[i] = int32(i)
 		}
 		return d, nil
 	})
@@ -513,7 +514,7 @@ func TestRechunkUnevenAllPlans(t *testing.T) {
 					t.Fatalf("rechunk to %v within %d: values differ", spec, mem)
 				}
 			}
-			i := mustCompute(t, r.AsType(Int32, OverflowWrap).Rechunk(chunk.PerAxis(7, 2)))
+			i := mustCompute(t, r.AsType(block.Int32, block.OverflowWrap).Rechunk(chunk.PerAxis(7, 2)))
 			b := mustCompute(t, Greater(r, 100).Rechunk(chunk.PerAxis(7, 2)))
 			for k := range ref.Len() {
 				if i.Float64(k) != ref.Float64(k) || (b.Float64(k) == 1) != (ref.Float64(k) > 100) {
@@ -541,14 +542,14 @@ func TestRechunkUnevenAllPlans(t *testing.T) {
 }
 
 func TestEmptyAxes(t *testing.T) {
-	e := Zeros(Float64, []int{0, 3}, chunk.Uniform(2)).Add(arangeArray([]int{0, 3}, []int{0}, []int{3}))
+	e := Zeros(block.Float64, []int{0, 3}, chunk.Uniform(2)).Add(arangeArray([]int{0, 3}, []int{0}, []int{3}))
 	for name, a := range map[string]*Array{
 		"transpose": e.Transpose(),
 		"slice":     e.Index(Sl(None, None, -1), List(2, 0)),
 		"pad":       e.Pad([][2]int{{1, 2}, {0, 0}}, PadConstant, 4),
 		"concat":    Concatenate([]*Array{e, arangeArray([]int{2, 3}, []int{2}, []int{3})}, 0),
 		"reshape":   e.Reshape([]int{3, 0}),
-		"overlap":   MapOverlap("test.windowsum", e, Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect}, []byte{1}),
+		"overlap":   MapOverlap("test.windowsum", e, block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect}, []byte{1}),
 		"rechunk":   e.Rechunk(chunk.PerAxis(1, 1)),
 	} {
 		d, err := a.Compute(ctx)
@@ -576,7 +577,7 @@ func TestRecycleStress(t *testing.T) {
 	ref := mustCompute(t, src)
 	for i := range 20 {
 		there := src.Rechunk(chunk.PerAxis(60, 2)).Rechunk(chunk.PerAxis(20, 20))
-		ov := MapOverlap("test.windowsum.core", src.Rechunk(chunk.PerAxis(7, 9)), Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryPeriodic, NoTrim: true}, []byte{1})
+		ov := MapOverlap("test.windowsum.core", src.Rechunk(chunk.PerAxis(7, 9)), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryPeriodic, NoTrim: true}, []byte{1})
 		outs, err := Compute(ctx, []*Array{there, ov, Concatenate([]*Array{there, src.Index(Sl(None, None, -1))}, 0)}, WithExecutor(ex))
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -69,7 +70,7 @@ func TestOptionsWithExecutorHonouredOrRefused(t *testing.T) {
 // discard is a Sink whose write op drops the block.
 type discard struct{}
 
-func (discard) WriteOp(chunk.Box, DType) (cluster.Op, error) { return &discardOp{}, nil }
+func (discard) WriteOp(chunk.Box, block.DType) (cluster.Op, error) { return &discardOp{}, nil }
 
 type discardOp struct{}
 

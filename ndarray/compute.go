@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -80,7 +81,7 @@ var ErrTooLarge = errors.New("ndarray: result too large to compute into memory")
 // before any task runs with an error wrapping cluster.ErrOverBudget that
 // names the sizes. Each block is copied into its result as it arrives and
 // its memory is reused at once.
-func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*Dense, error) {
+func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*block.Dense, error) {
 	cfg := configure(opts)
 	b := NewBuilder()
 	type target struct {
@@ -88,7 +89,7 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		box chunk.Box
 	}
 	targets := map[cluster.Key][]target{}
-	outs := make([]*Dense, len(arrays))
+	outs := make([]*block.Dense, len(arrays))
 	var want []cluster.Key
 	var reserved int64
 	for _, a := range arrays {
@@ -98,7 +99,7 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		if a.err != nil {
 			return nil, a.err
 		}
-		if a.Nbytes() > MaxBlockBytes {
+		if a.Nbytes() > block.MaxBlockBytes {
 			return nil, fmt.Errorf("%w: %s is %d bytes", ErrTooLarge, a, a.Nbytes())
 		}
 		if err := b.Reserve(a.grid.Len(), fmt.Sprintf("computing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
@@ -110,7 +111,7 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		return nil, fmt.Errorf("ndarray.Compute: %w: the results of %d arrays need %d bytes, budget is %d", cluster.ErrOverBudget, len(arrays), reserved, cfg.budget)
 	}
 	for i, a := range arrays {
-		out, err := NewDense(a.dtype, a.grid.Shape()...)
+		out, err := block.New(a.dtype, a.grid.Shape()...)
 		if err != nil {
 			return nil, err
 		}
@@ -127,12 +128,12 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 		}
 	}
 	err := cfg.run(ctx, b.Graph(), want, reserved, true, func(k cluster.Key, v cluster.Value) error {
-		d, ok := v.(*Dense)
+		d, ok := v.(*block.Dense)
 		if !ok {
 			return fmt.Errorf("ndarray: task %s produced %T, not a block", k, v)
 		}
 		for _, t := range targets[k] {
-			if err := CopyBox(outs[t.out], t.box, d, chunk.BoxOf(d.shape)); err != nil {
+			if err := block.CopyBox(outs[t.out], t.box, d, chunk.BoxOf(d.Shape())); err != nil {
 				return fmt.Errorf("ndarray: block %s: %w", k, err)
 			}
 		}
@@ -148,7 +149,7 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*De
 }
 
 // Compute evaluates the array into one dense block.
-func (a *Array) Compute(ctx context.Context, opts ...ComputeOption) (*Dense, error) {
+func (a *Array) Compute(ctx context.Context, opts ...ComputeOption) (*block.Dense, error) {
 	out, err := Compute(ctx, []*Array{a}, opts...)
 	if err != nil {
 		return nil, err

@@ -1,12 +1,5 @@
-// Package ndarray holds tessera's element types, in-memory dense blocks and
-// their kernels, and (built on package cluster) the lazy chunked Array.
-//
-// A [Dense] is a shape and a C-order contiguous typed buffer. Its byte view
-// ([Dense.Bytes]) is zero-copy and little-endian (tessera supports
-// little-endian hosts only, which every platform Go targets in practice for
-// this work is). [CopyBox] copies a sub-box of one block into another and is
-// the kernel every chunk assembly uses. [Dense.AsType] converts with
-// explicit rounding (nearest-even) and an overflow policy.
+// Package ndarray is tessera's lazy chunked Array, built on package cluster's
+// task graphs, with the dense blocks of package block as its values.
 //
 // Lazy arrays ([Array]) cover dask.array's everyday operations. Elementwise
 // expressions fuse into one task per block; operands chunked differently
@@ -27,6 +20,6 @@
 // 10^9 tasks can be described, and a small slice of it computed, without
 // building the rest. A [Builder] refuses a graph past [DefaultMaxTasks]
 // with [ErrTooManyTasks] (checked up front by Compute, Store, Persist and
-// reductions); Compute refuses a result over [MaxBlockBytes] with
+// reductions); Compute refuses a result over [block.MaxBlockBytes] with
 // [ErrTooLarge].
 package ndarray

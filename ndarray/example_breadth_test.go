@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -17,9 +18,9 @@ func ExampleArray_Index() {
 	b := x.Index(ndarray.At(1))
 	c := x.Index(ndarray.All(), ndarray.NewAxis, ndarray.At(-1))
 	outs, _ := ndarray.Compute(context.Background(), []*ndarray.Array{a, b, c})
-	fmt.Println(ndarray.Values[int64](outs[0]), a.Shape())
-	fmt.Println(ndarray.Values[int64](outs[1]), b.Shape())
-	fmt.Println(ndarray.Values[int64](outs[2]), c.Shape())
+	fmt.Println(block.Values[int64](outs[0]), a.Shape())
+	fmt.Println(block.Values[int64](outs[1]), b.Shape())
+	fmt.Println(block.Values[int64](outs[2]), c.Shape())
 	_, err := x.Index(ndarray.At(3)).Compute(context.Background())
 	fmt.Println(errors.Is(err, ndarray.ErrIndex))
 	// Output:
@@ -58,20 +59,20 @@ func mustGrid(r, c int) *chunk.Grid {
 func init() {
 	// A block function is registered by name at init, so graphs that name
 	// it run on any process of this binary.
-	ndarray.RegisterFunc("example.offset-by-row", func(_ context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
+	ndarray.RegisterFunc("example.offset-by-row", func(_ context.Context, in []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
 		out := in[0].Clone()
-		v := ndarray.Values[float64](out)
+		v := block.Values[float64](out)
 		for i := range v {
 			v[i] += float64(info.Box.Lo[0] + i/out.Shape()[1])
 		}
 		return out, nil
 	})
-	ndarray.RegisterFunc("example.sum3", func(_ context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
+	ndarray.RegisterFunc("example.sum3", func(_ context.Context, in []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
 		// The input is the block with one element of halo each side; the
 		// result is the halo'd shape, trimmed afterwards.
-		v := ndarray.Values[float64](in[0])
-		out := ndarray.MustDense(ndarray.Float64, len(v))
-		o := ndarray.Values[float64](out)
+		v := block.Values[float64](in[0])
+		out := block.Must(block.Float64, len(v))
+		o := block.Values[float64](out)
 		for i := 1; i < len(v)-1; i++ {
 			o[i] = v[i-1] + v[i] + v[i+1]
 		}
@@ -80,11 +81,11 @@ func init() {
 }
 
 func ExampleMapBlocks() {
-	x := ndarray.Zeros(ndarray.Float64, []int{4, 2}, chunk.PerAxis(3, 2))
-	y := ndarray.MapBlocks("example.offset-by-row", []*ndarray.Array{x}, ndarray.Float64, nil, nil)
+	x := ndarray.Zeros(block.Float64, []int{4, 2}, chunk.PerAxis(3, 2))
+	y := ndarray.MapBlocks("example.offset-by-row", []*ndarray.Array{x}, block.Float64, nil, nil)
 	d, _ := y.Compute(context.Background())
-	fmt.Println(ndarray.Values[float64](d))
-	_, err := ndarray.MapBlocks("example.missing", []*ndarray.Array{x}, ndarray.Float64, nil, nil).Compute(context.Background())
+	fmt.Println(block.Values[float64](d))
+	_, err := ndarray.MapBlocks("example.missing", []*ndarray.Array{x}, block.Float64, nil, nil).Compute(context.Background())
 	fmt.Println(errors.Is(err, ndarray.ErrUnknownFunc))
 	// Output:
 	// [0 0 1 1 2 2 3 3]
@@ -92,11 +93,11 @@ func ExampleMapBlocks() {
 }
 
 func ExampleMapOverlap() {
-	x := ndarray.Arange(0, 8, 1, chunk.Uniform(3)).AsType(ndarray.Float64, ndarray.OverflowWrap)
+	x := ndarray.Arange(0, 8, 1, chunk.Uniform(3)).AsType(block.Float64, block.OverflowWrap)
 	for _, b := range []ndarray.Boundary{ndarray.BoundaryReflect, ndarray.BoundaryPeriodic, ndarray.BoundaryNearest, ndarray.BoundaryConstant, ndarray.BoundaryNone} {
-		y := ndarray.MapOverlap("example.sum3", x, ndarray.Float64, ndarray.Overlap{Depth: []int{1}, Boundary: b, Value: 100}, nil)
+		y := ndarray.MapOverlap("example.sum3", x, block.Float64, ndarray.Overlap{Depth: []int{1}, Boundary: b, Value: 100}, nil)
 		d, err := y.Compute(context.Background())
-		fmt.Println(b, ndarray.Values[float64](d), err)
+		fmt.Println(b, block.Values[float64](d), err)
 	}
 	// Output:
 	// reflect [1 3 6 9 12 15 18 20] <nil>
@@ -111,9 +112,9 @@ func ExampleConcatenate() {
 	b := ndarray.Arange(10, 12, 1, chunk.Uniform(1))
 	c := ndarray.Concatenate([]*ndarray.Array{a, b}, 0)
 	d, _ := c.Compute(context.Background())
-	fmt.Println(ndarray.Values[int64](d), c.Chunks())
+	fmt.Println(block.Values[int64](d), c.Chunks())
 	p, _ := a.Pad([][2]int{{2, 1}}, ndarray.PadReflect, 0).Compute(context.Background())
-	fmt.Println(ndarray.Values[int64](p))
+	fmt.Println(block.Values[int64](p))
 	// Output:
 	// [0 1 2 10 11] [[2 1 1 1]]
 	// [2 1 0 1 2 1]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -23,9 +24,9 @@ func ExampleArray_Pack() {
 	// Lazy scale-and-round of reflectance to int16, fused with the
 	// arithmetic before it: no float64 block is materialised.
 	refl := ndarray.Linspace(0, 0.9999, 5, true, chunk.Uniform(2))
-	packed := refl.Pack(ndarray.ScaleOffset{Scale: 1e-4}, ndarray.Int16, ndarray.OverflowError)
+	packed := refl.Pack(block.ScaleOffset{Scale: 1e-4}, block.Int16, block.OverflowError)
 	d, err := packed.Compute(context.Background())
-	fmt.Println(ndarray.Values[int16](d), err)
+	fmt.Println(block.Values[int16](d), err)
 	// Output: [0 2500 5000 7499 9999] <nil>
 }
 
@@ -33,7 +34,7 @@ func ExampleCompute() {
 	x := ndarray.Arange(0, 6, 1, chunk.Uniform(4)) // int64 0..5
 	y := ndarray.Where(ndarray.Greater(x, 2), x.Mul(10), ndarray.Neg(x))
 	outs, err := ndarray.Compute(context.Background(), []*ndarray.Array{x, y})
-	fmt.Println(ndarray.Values[int64](outs[0]), ndarray.Values[int64](outs[1]), err)
+	fmt.Println(block.Values[int64](outs[0]), block.Values[int64](outs[1]), err)
 	// Output: [0 1 2 3 4 5] [0 -1 -2 30 40 50] <nil>
 }
 

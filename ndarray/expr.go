@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 )
 
@@ -16,12 +18,12 @@ import (
 // tree for one output block becomes a Kernel run in cache-sized tiles.
 type node struct {
 	op    string
-	dtype DType
+	dtype block.DType
 	shape []int
 	args  []*node
 	f     []float64
 	seed  uint64
-	pol   Overflow
+	pol   block.Overflow
 	src   *Array // for op "input"
 	rigid bool   // contains an input leaf: its chunking is binding
 	tok   string
@@ -29,8 +31,8 @@ type node struct {
 
 func (n *node) token() string { return n.tok }
 
-func newNode(op string, dt DType, shape []int, args []*node, f []float64, seed uint64, pol Overflow, src *Array) *node {
-	n := &node{op: op, dtype: dt, shape: cloneInts(shape), args: args, f: f, seed: seed, pol: pol, src: src}
+func newNode(op string, dt block.DType, shape []int, args []*node, f []float64, seed uint64, pol block.Overflow, src *Array) *node {
+	n := &node{op: op, dtype: dt, shape: slices.Clone(shape), args: args, f: f, seed: seed, pol: pol, src: src}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%s %s %v %v %d %d", op, dt, shape, f, seed, pol)
 	for _, a := range args {
@@ -158,8 +160,8 @@ func toOperand(x any) (operand, error) {
 }
 
 // resultDType is the numpy result type of arrays and weak scalars together.
-func resultDType(ops []operand) DType {
-	var dt DType
+func resultDType(ops []operand) block.DType {
+	var dt block.DType
 	anyFloatScalar, anyIntScalar, anyBoolScalar := false, false, false
 	for _, o := range ops {
 		switch {
@@ -167,7 +169,7 @@ func resultDType(ops []operand) DType {
 			if dt == 0 {
 				dt = o.arr.dtype
 			} else {
-				dt = Promote(dt, o.arr.dtype)
+				dt = block.Promote(dt, o.arr.dtype)
 			}
 		case o.isFloat:
 			anyFloatScalar = true
@@ -180,17 +182,17 @@ func resultDType(ops []operand) DType {
 	if dt == 0 { // only scalars
 		switch {
 		case anyFloatScalar:
-			return Float64
+			return block.Float64
 		case anyIntScalar:
-			return Int64
+			return block.Int64
 		default:
-			return Bool
+			return block.Bool
 		}
 	}
 	if anyFloatScalar {
-		dt = PromoteScalar(dt, true)
+		dt = block.PromoteScalar(dt, true)
 	} else if anyIntScalar {
-		dt = PromoteScalar(dt, false)
+		dt = block.PromoteScalar(dt, false)
 	}
 	_ = anyBoolScalar
 	return dt
@@ -198,7 +200,7 @@ func resultDType(ops []operand) DType {
 
 // combine resolves operands into nodes of dtype dt (casting where needed),
 // the broadcast shape and the output grid.
-func combine(ops []operand, dt DType) ([]*node, []int, *chunk.Grid, error) {
+func combine(ops []operand, dt block.DType) ([]*node, []int, *chunk.Grid, error) {
 	var shapes [][]int
 	for _, o := range ops {
 		if o.arr != nil {
@@ -226,7 +228,7 @@ func combine(ops []operand, dt DType) ([]*node, []int, *chunk.Grid, error) {
 			n = newNode("full", dt, nil, nil, []float64{o.scalar}, 0, 0, nil)
 		}
 		if dt != 0 && n.dtype != dt {
-			n = newNode("astype", dt, n.shape, []*node{n}, nil, 0, OverflowWrap, nil)
+			n = newNode("astype", dt, n.shape, []*node{n}, nil, 0, block.OverflowWrap, nil)
 		}
 		nodes[i] = n
 	}
@@ -317,23 +319,23 @@ func binop(op string, x, y any) *Array {
 	switch op {
 	case opDiv:
 		if !in.IsFloat() {
-			in, out = Float64, Float64
+			in, out = block.Float64, block.Float64
 		}
 	case opSub:
-		if in == Bool {
+		if in == block.Bool {
 			return Errored(fmt.Errorf("%w: subtract on bool (use Xor)", ErrOpDType))
 		}
 	case opEq, opNe, opLt, opLe, opGt, opGe:
-		out = Bool
-		if in == Bool {
-			in = Uint8
+		out = block.Bool
+		if in == block.Bool {
+			in = block.Uint8
 		}
 	case opPow:
-		if in == Bool {
-			in, out = Int8, Int8
+		if in == block.Bool {
+			in, out = block.Int8, block.Int8
 		}
 	case opAnd, opOr, opXor:
-		in, out = Bool, Bool
+		in, out = block.Bool, block.Bool
 	}
 	nodes, shape, grid, err := combine(ops, in)
 	if err != nil {
@@ -380,14 +382,14 @@ func LogicalXor(x, y any) *Array { return binop(opXor, x, y) }
 // unaryFloatDType is the dtype of sqrt/exp/log results: floats keep theirs;
 // bool and 8/16-bit integers give float32 (numpy would give float16, which
 // tessera lacks), wider integers float64.
-func unaryFloatDType(d DType) DType {
+func unaryFloatDType(d block.DType) block.DType {
 	switch {
 	case d.IsFloat():
 		return d
 	case d.Size() <= 2:
-		return Float32
+		return block.Float32
 	}
-	return Float64
+	return block.Float64
 }
 
 func unary(op string, x *Array) *Array {
@@ -403,17 +405,17 @@ func unary(op string, x *Array) *Array {
 	case "sqrt", "exp", "log", "log10", "log1p", "expm1", "sin", "cos", "tan":
 		out = unaryFloatDType(x.dtype)
 	case "isnan", "isfinite", "not":
-		out = Bool
+		out = block.Bool
 	case "neg":
-		if x.dtype == Bool {
+		if x.dtype == block.Bool {
 			return Errored(fmt.Errorf("%w: negative on bool (use LogicalNot)", ErrOpDType))
 		}
 	case "abs":
-		if x.dtype == Bool || x.dtype.IsUnsigned() {
+		if x.dtype == block.Bool || x.dtype.IsUnsigned() {
 			return x
 		}
 	case "floor", "ceil", "round":
-		if x.dtype.IsInt() || x.dtype == Bool {
+		if x.dtype.IsInt() || x.dtype == block.Bool {
 			return x // exact already (numpy's floor of an integer is the integer)
 		}
 	}
@@ -422,10 +424,10 @@ func unary(op string, x *Array) *Array {
 		in = x.dtype
 	}
 	if op == "not" {
-		in = Bool
+		in = block.Bool
 	}
 	if n.dtype != in {
-		n = newNode("astype", in, n.shape, []*node{n}, nil, 0, OverflowWrap, nil)
+		n = newNode("astype", in, n.shape, []*node{n}, nil, 0, block.OverflowWrap, nil)
 	}
 	return exprArray(newNode(op, out, n.shape, []*node{n}, nil, 0, 0, nil), x.grid)
 }
@@ -474,14 +476,14 @@ func Where(cond *Array, x, y any) *Array {
 	if err != nil {
 		return Errored(fmt.Errorf("ndarray.Where: %w", err))
 	}
-	if nodes[0].dtype != Bool {
-		nodes[0] = newNode("astype", Bool, nodes[0].shape, []*node{nodes[0]}, nil, 0, OverflowWrap, nil)
+	if nodes[0].dtype != block.Bool {
+		nodes[0] = newNode("astype", block.Bool, nodes[0].shape, []*node{nodes[0]}, nil, 0, block.OverflowWrap, nil)
 	}
 	for i := 1; i < 3; i++ {
 		if nodes[i].op == "full" && nodes[i].args == nil && nodes[i].dtype != dt {
 			nodes[i] = newNode("full", dt, nil, nil, nodes[i].f, 0, 0, nil)
 		} else if nodes[i].dtype != dt {
-			nodes[i] = newNode("astype", dt, nodes[i].shape, []*node{nodes[i]}, nil, 0, OverflowWrap, nil)
+			nodes[i] = newNode("astype", dt, nodes[i].shape, []*node{nodes[i]}, nil, 0, block.OverflowWrap, nil)
 		}
 	}
 	return exprArray(newNode("where", dt, shape, nodes, nil, 0, 0, nil), grid)
@@ -502,14 +504,14 @@ func Clip(x *Array, lo, hi float64) *Array {
 // AsType converts lazily to dt: floats round half to even into integers and
 // out-of-range values follow pol (OverflowError fails the computation with
 // a *CastError naming the global index).
-func (a *Array) AsType(dt DType, pol Overflow) *Array {
+func (a *Array) AsType(dt block.DType, pol block.Overflow) *Array {
 	if a.err != nil {
 		return a
 	}
 	if !dt.Valid() {
-		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
 	}
-	if pol > OverflowWrap {
+	if pol > block.OverflowWrap {
 		return Errored(fmt.Errorf("ndarray.AsType: unknown overflow policy %d", pol))
 	}
 	if dt == a.dtype {
@@ -520,14 +522,14 @@ func (a *Array) AsType(dt DType, pol Overflow) *Array {
 
 // Pack is the lazy form of ScaleOffset.Pack: stored = round((x-Offset)/Scale)
 // converted to dt under pol.
-func (a *Array) Pack(so ScaleOffset, dt DType, pol Overflow) *Array {
+func (a *Array) Pack(so block.ScaleOffset, dt block.DType, pol block.Overflow) *Array {
 	if a.err != nil {
 		return a
 	}
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
 		return Errored(fmt.Errorf("ndarray.Pack: invalid scale %v / offset %v", so.Scale, so.Offset))
 	}
-	f := a.AsType(Float64, OverflowWrap)
+	f := a.AsType(block.Float64, block.OverflowWrap)
 	if so.Offset != 0 {
 		f = Sub(f, so.Offset)
 	}
@@ -535,15 +537,15 @@ func (a *Array) Pack(so ScaleOffset, dt DType, pol Overflow) *Array {
 }
 
 // Unpack is the lazy form of ScaleOffset.Unpack: stored*Scale + Offset as dt.
-func (a *Array) Unpack(so ScaleOffset, dt DType) *Array {
+func (a *Array) Unpack(so block.ScaleOffset, dt block.DType) *Array {
 	if a.err != nil {
 		return a
 	}
-	f := Mul(a.AsType(Float64, OverflowWrap), so.Scale)
+	f := Mul(a.AsType(block.Float64, block.OverflowWrap), so.Scale)
 	if so.Offset != 0 {
 		f = Add(f, so.Offset)
 	}
-	return f.AsType(dt, OverflowError)
+	return f.AsType(dt, block.OverflowError)
 }
 
 // Method forms for chaining: a.Add(b).Mul(2).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -17,15 +18,15 @@ const TileElems = 2048
 // In); the other ops combine earlier steps named by Args. Shape is a leaf's
 // own shape, right-aligned against the block for broadcasting.
 type Instr struct {
-	Op         string    `json:"op"`
-	DType      DType     `json:"dtype"`
-	Args       []int     `json:"args,omitempty"`
-	F          []float64 `json:"f,omitempty"`
-	Seed       uint64    `json:"seed,omitempty"`
-	Pol        Overflow  `json:"pol,omitempty"`
-	In         int       `json:"in,omitempty"`
-	Shape      []int     `json:"shape,omitempty"`
-	BlockShape []int     `json:"block_shape,omitempty"`
+	Op         string         `json:"op"`
+	DType      block.DType    `json:"dtype"`
+	Args       []int          `json:"args,omitempty"`
+	F          []float64      `json:"f,omitempty"`
+	Seed       uint64         `json:"seed,omitempty"`
+	Pol        block.Overflow `json:"pol,omitempty"`
+	In         int            `json:"in,omitempty"`
+	Shape      []int          `json:"shape,omitempty"`
+	BlockShape []int          `json:"block_shape,omitempty"`
 }
 
 // Kernel is a fused elementwise program for one output block: plain data
@@ -37,7 +38,7 @@ type Kernel struct {
 }
 
 // DType is the dtype of the kernel's result.
-func (k *Kernel) DType() DType { return k.Prog[len(k.Prog)-1].DType }
+func (k *Kernel) DType() block.DType { return k.Prog[len(k.Prog)-1].DType }
 
 // Box is the output block's region.
 func (k *Kernel) Box() chunk.Box { return chunk.Box{Lo: k.Lo, Hi: k.Hi} }
@@ -72,7 +73,7 @@ func (o *FusedOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 		return nil, err
 	}
 	err = k.Eval(ctx, in, func(t *Tile) error {
-		copyAny(out.data, t.Start, t.Data, t.N)
+		copyAny(out.Data(), t.Start, t.Data, t.N)
 		return nil
 	})
 	if err != nil {
@@ -147,18 +148,18 @@ func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) 
 			if ins.In < 0 || ins.In >= len(in) {
 				return fmt.Errorf("ndarray.fused: step %d reads input %d of %d", i, ins.In, len(in))
 			}
-			d, ok := in[ins.In].(*Dense)
+			d, ok := in[ins.In].(*block.Dense)
 			if !ok {
 				return fmt.Errorf("ndarray.fused: input %d is %T, not a block", ins.In, in[ins.In])
 			}
-			if d.dtype != ins.DType || !chunk.EqualShape(d.shape, ins.BlockShape) {
-				return fmt.Errorf("ndarray.fused: input %d is %s %v, program expects %s %v", ins.In, d.dtype, d.shape, ins.DType, ins.BlockShape)
+			if d.DType() != ins.DType || !chunk.EqualShape(d.Shape(), ins.BlockShape) {
+				return fmt.Errorf("ndarray.fused: input %d is %s %v, program expects %s %v", ins.In, d.DType(), d.Shape(), ins.DType, ins.BlockShape)
 			}
 			s, err := leafStrides(ins.BlockShape, shape)
 			if err != nil {
 				return fmt.Errorf("ndarray.fused: input %d: %w", ins.In, err)
 			}
-			st[i].stride, st[i].data = s, d.data
+			st[i].stride, st[i].data = s, d.Data()
 			st[i].whole = chunk.EqualShape(ins.BlockShape, shape)
 		case "random", "randn", "arange", "linspace", "full":
 			s, err := leafStrides(ins.Shape, shape)
@@ -183,7 +184,7 @@ func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) 
 			}
 		}
 		if !(ins.Op == "input" && st[i].whole) {
-			bufs[i] = makeSlice(ins.DType, min(n, TileElems))
+			bufs[i] = block.MakeSlice(ins.DType, min(n, TileElems))
 		}
 	}
 
@@ -327,7 +328,7 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 	case "full":
 		buf := resize(bufs[i], t.N)
 		if ls.filled < t.N {
-			fillAny(buf, ins.F[0])
+			block.FillSlice(buf, ins.F[0])
 			ls.filled = t.N
 		}
 		return buf, nil
@@ -381,10 +382,10 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 		args[j] = cur[a]
 	}
 	if err := applyOp(ins, buf, args); err != nil {
-		var ce *CastError
+		var ce *block.CastError
 		if asCast(err, &ce) {
 			// Name the element by its index in the whole array.
-			local := unravel(t.Start+ce.Index[0], box.Shape())
+			local := chunk.Unravel(t.Start+ce.Index[0], box.Shape())
 			for a := range local {
 				local[a] += box.Lo[a]
 			}
@@ -395,8 +396,8 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 	return buf, nil
 }
 
-func asCast(err error, ce **CastError) bool {
-	c, ok := err.(*CastError)
+func asCast(err error, ce **block.CastError) bool {
+	c, ok := err.(*block.CastError)
 	if ok {
 		*ce = c
 	}
@@ -433,12 +434,7 @@ func sliceAny(data any, start, n int) any {
 
 func resize(buf any, n int) any { return sliceAny(buf, 0, n) }
 
-func fillAny(buf any, v float64) {
-	d := &Dense{data: buf}
-	d.Fill(v)
-}
-
-func gatherT[T Elem](dst []T, off int, src []T, base, step int64, w int) {
+func gatherT[T block.Elem](dst []T, off int, src []T, base, step int64, w int) {
 	seg := dst[off : off+w]
 	if step == 1 {
 		copy(seg, src[base:base+int64(w)])

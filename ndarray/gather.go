@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -67,7 +68,7 @@ type GatherPiece struct {
 // new axes, transposes, padding and the halos of MapOverlap. Elements that
 // no piece writes hold Fill.
 type GatherOp struct {
-	DType  DType         `json:"dtype"`
+	DType  block.DType   `json:"dtype"`
 	Shape  []int         `json:"shape"`
 	Fill   float64       `json:"fill,omitempty"`
 	Pieces []GatherPiece `json:"pieces"`
@@ -104,7 +105,7 @@ func (o *GatherOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 		if p.In < 0 || p.In >= len(in) {
 			return nil, fmt.Errorf("%w: gather piece %d reads input %d of %d", ErrIndex, i, p.In, len(in))
 		}
-		src, ok := in[p.In].(*Dense)
+		src, ok := in[p.In].(*block.Dense)
 		if !ok {
 			return nil, fmt.Errorf("ndarray.gather: input %d is %T, not a block", p.In, in[p.In])
 		}
@@ -115,15 +116,15 @@ func (o *GatherOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 	return out, nil
 }
 
-func gatherPiece(out, src *Dense, p *GatherPiece) error {
-	if src.dtype != out.dtype {
-		return fmt.Errorf("%w: gather from %s into %s", ErrDTypeMismatch, src.dtype, out.dtype)
+func gatherPiece(out, src *block.Dense, p *GatherPiece) error {
+	if src.DType() != out.DType() {
+		return fmt.Errorf("%w: gather from %s into %s", block.ErrDTypeMismatch, src.DType(), out.DType())
 	}
-	r, sr := len(out.shape), len(src.shape)
+	r, sr := len(out.Shape()), len(src.Shape())
 	if len(p.Dst) != r || len(p.Src) != r || len(p.SrcAxis) != r || (len(p.Fixed) != sr && len(p.Fixed) != 0) {
-		return fmt.Errorf("%w: gather piece ranks do not match blocks %v and %v", ErrIndex, out.shape, src.shape)
+		return fmt.Errorf("%w: gather piece ranks do not match blocks %v and %v", ErrIndex, out.Shape(), src.Shape())
 	}
-	dstr, sstr := chunk.Strides(out.shape), chunk.Strides(src.shape)
+	dstr, sstr := chunk.Strides(out.Shape()), chunk.Strides(src.Shape())
 	mapped := make([]bool, sr)
 	base := 0
 	for d := range r {
@@ -140,8 +141,8 @@ func gatherPiece(out, src *Dense, p *GatherPiece) error {
 			if len(p.Fixed) > 0 {
 				f = p.Fixed[s]
 			}
-			if f < 0 || f >= src.shape[s] {
-				return fmt.Errorf("%w: fixed position %d on axis of length %d", ErrIndex, f, src.shape[s])
+			if f < 0 || f >= src.Shape()[s] {
+				return fmt.Errorf("%w: fixed position %d on axis of length %d", ErrIndex, f, src.Shape()[s])
 			}
 			base += f * sstr[s]
 		}
@@ -159,14 +160,14 @@ func gatherPiece(out, src *Dense, p *GatherPiece) error {
 		soff[d] = make([]int, n[d])
 		for k := range n[d] {
 			x := p.Dst[d].At(k)
-			if x < 0 || x >= out.shape[d] {
-				return fmt.Errorf("%w: gather destination %d on axis of length %d", ErrIndex, x, out.shape[d])
+			if x < 0 || x >= out.Shape()[d] {
+				return fmt.Errorf("%w: gather destination %d on axis of length %d", ErrIndex, x, out.Shape()[d])
 			}
 			doff[d][k] = x * dstr[d]
 			if s := p.SrcAxis[d]; s >= 0 {
 				y := p.Src[d].At(k)
-				if y < 0 || y >= src.shape[s] {
-					return fmt.Errorf("%w: gather source %d on axis of length %d", ErrIndex, y, src.shape[s])
+				if y < 0 || y >= src.Shape()[s] {
+					return fmt.Errorf("%w: gather source %d on axis of length %d", ErrIndex, y, src.Shape()[s])
 				}
 				soff[d][k] = y * sstr[s]
 			}
@@ -179,29 +180,29 @@ func gatherPiece(out, src *Dense, p *GatherPiece) error {
 	// axis walks the last source axis with step 1 on both.
 	contig := r > 0 && p.SrcAxis[r-1] == sr-1 && p.Dst[r-1].List == nil && p.Dst[r-1].Step == 1 &&
 		p.Src[r-1].List == nil && p.Src[r-1].Step == 1
-	switch o := out.data.(type) {
+	switch o := out.Data().(type) {
 	case []bool:
-		gatherND(o, src.data.([]bool), base, doff, soff, contig)
+		gatherND(o, src.Data().([]bool), base, doff, soff, contig)
 	case []int8:
-		gatherND(o, src.data.([]int8), base, doff, soff, contig)
+		gatherND(o, src.Data().([]int8), base, doff, soff, contig)
 	case []int16:
-		gatherND(o, src.data.([]int16), base, doff, soff, contig)
+		gatherND(o, src.Data().([]int16), base, doff, soff, contig)
 	case []int32:
-		gatherND(o, src.data.([]int32), base, doff, soff, contig)
+		gatherND(o, src.Data().([]int32), base, doff, soff, contig)
 	case []int64:
-		gatherND(o, src.data.([]int64), base, doff, soff, contig)
+		gatherND(o, src.Data().([]int64), base, doff, soff, contig)
 	case []uint8:
-		gatherND(o, src.data.([]uint8), base, doff, soff, contig)
+		gatherND(o, src.Data().([]uint8), base, doff, soff, contig)
 	case []uint16:
-		gatherND(o, src.data.([]uint16), base, doff, soff, contig)
+		gatherND(o, src.Data().([]uint16), base, doff, soff, contig)
 	case []uint32:
-		gatherND(o, src.data.([]uint32), base, doff, soff, contig)
+		gatherND(o, src.Data().([]uint32), base, doff, soff, contig)
 	case []uint64:
-		gatherND(o, src.data.([]uint64), base, doff, soff, contig)
+		gatherND(o, src.Data().([]uint64), base, doff, soff, contig)
 	case []float32:
-		gatherND(o, src.data.([]float32), base, doff, soff, contig)
+		gatherND(o, src.Data().([]float32), base, doff, soff, contig)
 	case []float64:
-		gatherND(o, src.data.([]float64), base, doff, soff, contig)
+		gatherND(o, src.Data().([]float64), base, doff, soff, contig)
 	}
 	return nil
 }
@@ -212,7 +213,7 @@ func gatherPiece(out, src *Dense, p *GatherPiece) error {
 //	    dst[sum_d doff[d][k_d]] = src[base + sum_d soff[d][k_d]]
 //
 // with the last axis copied as one run when contig.
-func gatherND[T Elem](dst, src []T, base int, doff, soff [][]int, contig bool) {
+func gatherND[T block.Elem](dst, src []T, base int, doff, soff [][]int, contig bool) {
 	r := len(doff)
 	if r == 0 {
 		dst[0] = src[base]

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 )
 
@@ -135,7 +136,7 @@ func TestTransposeHugeIsOrderRank(t *testing.T) {
 // silently empty array (the float-to-int conversion wrapped).
 func TestArangeTooLongIsAnError(t *testing.T) {
 	a := Arange(0, 1e300, 1, chunk.Auto())
-	assert.ErrorIs(t, a.Err(), ErrShape)
+	assert.ErrorIs(t, a.Err(), block.ErrShape)
 	b := Arange(0, 1e12, 1, chunk.PerAxis(1000))
 	require.NoError(t, b.Err())
 	assert.Equal(t, []int{1e12}, b.Shape())

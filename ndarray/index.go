@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 )
 
@@ -366,7 +367,7 @@ func (a *Array) Squeeze(axes ...int) *Array {
 			return Errored(err)
 		}
 		if shape[p] != 1 {
-			return Errored(fmt.Errorf("%w: cannot squeeze axis %d of length %d", ErrShape, p, shape[p]))
+			return Errored(fmt.Errorf("%w: cannot squeeze axis %d of length %d", block.ErrShape, p, shape[p]))
 		}
 		drop[p] = true
 	}
@@ -461,13 +462,13 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 	}
 	shape := a.grid.Shape()
 	if len(widths) != len(shape) {
-		return Errored(fmt.Errorf("%w: %d pad widths for rank %d", ErrShape, len(widths), len(shape)))
+		return Errored(fmt.Errorf("%w: %d pad widths for rank %d", block.ErrShape, len(widths), len(shape)))
 	}
 	if mode > PadWrap {
 		return Errored(fmt.Errorf("ndarray.Pad: unknown mode %d", mode))
 	}
 	if mode == PadConstant && value != 0 {
-		if err := MustDense(a.dtype, 1).FillChecked(value); err != nil {
+		if err := block.Must(a.dtype, 1).FillChecked(value); err != nil {
 			return Errored(fmt.Errorf("ndarray.Pad: %w", err))
 		}
 	}
@@ -477,14 +478,14 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 	padded := false
 	for i, w := range widths {
 		if w[0] < 0 || w[1] < 0 {
-			return Errored(fmt.Errorf("%w: negative pad width %v on axis %d", ErrShape, w, i))
+			return Errored(fmt.Errorf("%w: negative pad width %v on axis %d", block.ErrShape, w, i))
 		}
 		n := shape[i]
 		if n == 0 && mode != PadConstant && w[0]+w[1] > 0 {
 			return Errored(fmt.Errorf("%w: cannot %s-pad empty axis %d", ErrIndex, mode, i))
 		}
 		if w[0] > math.MaxInt-n || w[1] > math.MaxInt-n-w[0] {
-			return Errored(fmt.Errorf("%w: pad widths %v on axis %d of length %d overflow", ErrShape, w, i, n))
+			return Errored(fmt.Errorf("%w: pad widths %v on axis %d of length %d overflow", block.ErrShape, w, i, n))
 		}
 		padded = padded || w[0] > 0 || w[1] > 0
 		srcAxis[i], fixed[i] = i, -1

@@ -6,12 +6,13 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 )
 
 var ctx = context.Background()
 
-func mustCompute(t *testing.T, a *Array) *Dense {
+func mustCompute(t *testing.T, a *Array) *block.Dense {
 	t.Helper()
 	d, err := a.Compute(ctx)
 	if err != nil {
@@ -22,7 +23,7 @@ func mustCompute(t *testing.T, a *Array) *Dense {
 
 func TestRandomIndependentOfChunking(t *testing.T) {
 	shape := []int{37, 23, 5}
-	var ref *Dense
+	var ref *block.Dense
 	for _, spec := range []chunk.Spec{chunk.PerAxis(37, 23, 5), chunk.PerAxis(10, 7, 2), chunk.Explicit([]int{1, 36}, []int{20, 3}, []int{5})} {
 		for _, mk := range []func(chunk.Spec) *Array{
 			func(s chunk.Spec) *Array { return Random(shape, s, 42) },
@@ -70,8 +71,8 @@ func TestNormalMoments(t *testing.T) {
 }
 
 func TestElementwiseBroadcast(t *testing.T) {
-	a := FromDense(must1(FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)), chunk.PerAxis(1, 2))
-	col := FromDense(must1(FromSlice([]float64{10, 20}, 2, 1)), chunk.PerAxis(1, 1))
+	a := FromDense(must1(block.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)), chunk.PerAxis(1, 2))
+	col := FromDense(must1(block.FromSlice([]float64{10, 20}, 2, 1)), chunk.PerAxis(1, 1))
 	got := mustCompute(t, Add(Mul(a, 2), col))
 	want := []float64{12, 14, 16, 28, 30, 32}
 	for i, x := range got.Float64s() {
@@ -79,7 +80,7 @@ func TestElementwiseBroadcast(t *testing.T) {
 			t.Fatalf("got %v want %v", got.Float64s(), want)
 		}
 	}
-	if _, err := Add(a, Zeros(Float64, []int{4}, chunk.Spec{})).Compute(ctx); !errors.Is(err, ErrBroadcast) {
+	if _, err := Add(a, Zeros(block.Float64, []int{4}, chunk.Spec{})).Compute(ctx); !errors.Is(err, ErrBroadcast) {
 		t.Fatalf("broadcast err = %v", err)
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -37,7 +39,7 @@ type BlockInfo struct {
 // must not modify or retain its inputs, must be safe for concurrent calls,
 // and must return a block of the declared dtype and shape (the output
 // block's shape; for MapOverlap without NoTrim, the input's halo'd shape).
-type BlockFunc func(ctx context.Context, in []*Dense, info BlockInfo) (*Dense, error)
+type BlockFunc func(ctx context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error)
 
 var funcs = struct {
 	sync.RWMutex
@@ -80,7 +82,7 @@ type MapBlocksOp struct {
 	Index      []int     // output block index
 	Box        chunk.Box // output (core) region
 	ArrayShape []int
-	DType      DType
+	DType      block.DType
 	Shape      []int    // the shape the function must return
 	Halo       [][2]int `json:",omitempty"` // MapOverlap: trimmed from the result unless NoTrim
 	Trim       bool     `json:",omitempty"`
@@ -106,9 +108,9 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 	if err != nil {
 		return nil, err
 	}
-	blocks := make([]*Dense, len(in))
+	blocks := make([]*block.Dense, len(in))
 	for i, v := range in {
-		d, ok := v.(*Dense)
+		d, ok := v.(*block.Dense)
 		if !ok {
 			return nil, fmt.Errorf("ndarray.mapblocks: input %d is %T", i, v)
 		}
@@ -122,27 +124,27 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 		return nil, fmt.Errorf("block function %s at %v returned no block", o.Func, o.Box)
 	}
 	for _, b := range blocks {
-		if b == out || overlaps(b, out) {
-			b.share() // the function passed (part of) its input through
+		if b == out || block.Overlaps(b, out) {
+			b.Share() // the function passed (part of) its input through
 		}
 	}
-	if out.dtype != o.DType {
-		return nil, fmt.Errorf("%w: block function %s returned %s, declared %s", ErrDTypeMismatch, o.Func, out.dtype, o.DType)
+	if out.DType() != o.DType {
+		return nil, fmt.Errorf("%w: block function %s returned %s, declared %s", block.ErrDTypeMismatch, o.Func, out.DType(), o.DType)
 	}
-	if !chunk.EqualShape(out.shape, o.Shape) {
-		return nil, fmt.Errorf("%w: block function %s returned shape %v at %v, expected %v", ErrShape, o.Func, out.shape, o.Box, o.Shape)
+	if !chunk.EqualShape(out.Shape(), o.Shape) {
+		return nil, fmt.Errorf("%w: block function %s returned shape %v at %v, expected %v", block.ErrShape, o.Func, out.Shape(), o.Box, o.Shape)
 	}
 	if o.Trim && len(o.Halo) > 0 {
 		box := chunk.Box{Lo: make([]int, len(o.Halo)), Hi: make([]int, len(o.Halo))}
 		for i, h := range o.Halo {
 			box.Lo[i] = h[0]
-			box.Hi[i] = out.shape[i] - h[1]
+			box.Hi[i] = out.Shape()[i] - h[1]
 		}
-		t, _, err := newBlock(ctx, out.dtype, box.Shape())
+		t, _, err := newBlock(ctx, out.DType(), box.Shape())
 		if err != nil {
 			return nil, err
 		}
-		if err := CopyBox(t, chunk.BoxOf(t.shape), out, box); err != nil {
+		if err := block.CopyBox(t, chunk.BoxOf(t.Shape()), out, box); err != nil {
 			return nil, err
 		}
 		out.Recycle() // the untrimmed result is ours alone unless it shares an input
@@ -160,12 +162,12 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 // give the shape, and the function gets an empty input list. params reach
 // the function unchanged (BlockInfo.Params). ErrUnknownFunc when name is
 // not registered.
-func MapBlocks(name string, inputs []*Array, dt DType, chunks [][]int, params []byte) *Array {
+func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, params []byte) *Array {
 	if _, err := LookupFunc(name); err != nil {
 		return Errored(err)
 	}
 	if !dt.Valid() {
-		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
 	}
 	if len(inputs) == 0 {
 		if chunks == nil {
@@ -187,7 +189,7 @@ func MapBlocks(name string, inputs []*Array, dt DType, chunks [][]int, params []
 			return x
 		}
 		if !chunk.EqualShape(x.grid.Shape(), inputs[0].grid.Shape()) {
-			return Errored(fmt.Errorf("%w: MapBlocks inputs of shape %v and %v", ErrShape, inputs[0].grid.Shape(), x.grid.Shape()))
+			return Errored(fmt.Errorf("%w: MapBlocks inputs of shape %v and %v", block.ErrShape, inputs[0].grid.Shape(), x.grid.Shape()))
 		}
 		ins[i] = x.rechunkTo(inputs[0].grid)
 		if ins[i].err != nil {
@@ -228,7 +230,7 @@ func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, err
 		keys[i] = k
 	}
 	box := a.grid.BlockBox(idx)
-	op := &MapBlocksOp{Func: l.name, Params: l.params, Index: cloneInts(idx), Box: box, ArrayShape: a.grid.Shape(), DType: a.dtype, Shape: box.Shape()}
+	op := &MapBlocksOp{Func: l.name, Params: l.params, Index: slices.Clone(idx), Box: box, ArrayShape: a.grid.Shape(), DType: a.dtype, Shape: box.Shape()}
 	bytes := box.Size() * int64(a.dtype.Size())
 	scratch := int64(0)
 	if l.halo != nil {
@@ -290,7 +292,7 @@ type Overlap struct {
 // the focal operation of raster work: a 3x3 mean is depth {1, 1}.
 // Errors: ErrUnknownFunc, ErrShape for a depth list of the wrong rank or a
 // negative depth.
-func MapOverlap(name string, a *Array, dt DType, ov Overlap, params []byte) *Array {
+func MapOverlap(name string, a *Array, dt block.DType, ov Overlap, params []byte) *Array {
 	if _, err := LookupFunc(name); err != nil {
 		return Errored(err)
 	}
@@ -301,18 +303,18 @@ func MapOverlap(name string, a *Array, dt DType, ov Overlap, params []byte) *Arr
 		return a
 	}
 	if !dt.Valid() {
-		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
 	}
 	r := a.Rank()
 	if len(ov.Depth) != r {
-		return Errored(fmt.Errorf("%w: %d depths for rank %d", ErrShape, len(ov.Depth), r))
+		return Errored(fmt.Errorf("%w: %d depths for rank %d", block.ErrShape, len(ov.Depth), r))
 	}
 	if ov.Boundary > BoundaryNone {
 		return Errored(fmt.Errorf("ndarray.MapOverlap: unknown boundary %d", ov.Boundary))
 	}
 	fill := 0.0
 	if ov.Boundary == BoundaryConstant {
-		if err := MustDense(a.dtype, 1).FillChecked(ov.Value); err != nil {
+		if err := block.Must(a.dtype, 1).FillChecked(ov.Value); err != nil {
 			return Errored(fmt.Errorf("ndarray.MapOverlap: %w", err))
 		}
 		fill = ov.Value
@@ -326,10 +328,10 @@ func MapOverlap(name string, a *Array, dt DType, ov Overlap, params []byte) *Arr
 	for d := range r {
 		dep := ov.Depth[d]
 		if dep < 0 {
-			return Errored(fmt.Errorf("%w: negative depth %d on axis %d", ErrShape, dep, d))
+			return Errored(fmt.Errorf("%w: negative depth %d on axis %d", block.ErrShape, dep, d))
 		}
 		if dep > (math.MaxInt-shape[d])/2 {
-			return Errored(fmt.Errorf("%w: depth %d on axis %d of length %d overflows", ErrShape, dep, d, shape[d]))
+			return Errored(fmt.Errorf("%w: depth %d on axis %d of length %d overflows", block.ErrShape, dep, d, shape[d]))
 		}
 		srcAxis[d], fixed[d] = d, -1
 		maps[d] = axisMap{kind: mapHalo, dep: dep, n: shape[d], mode: mode, clip: clip}
@@ -365,7 +367,7 @@ func haloAxis(ax chunk.Axis, dep, n int, clip bool) (chunk.Axis, error) {
 	}
 	list := func(lo, hi int) (chunk.Axis, error) {
 		if hi-lo > chunk.MaxListChunks {
-			return chunk.Axis{}, fmt.Errorf("%w: %d halo chunks to list, more than %d", ErrShape, hi-lo, chunk.MaxListChunks)
+			return chunk.Axis{}, fmt.Errorf("%w: %d halo chunks to list, more than %d", block.ErrShape, hi-lo, chunk.MaxListChunks)
 		}
 		if hi == lo {
 			return chunk.Axis{}, nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/tessera-array/tessera/block"
 )
 
 var opArity = map[string]int{
@@ -24,27 +26,27 @@ func checkOp(ins *Instr, prog []Instr) error {
 	if len(ins.Args) != n {
 		return fmt.Errorf("%s takes %d arguments, got %d", ins.Op, n, len(ins.Args))
 	}
-	arg := func(j int) DType { return prog[ins.Args[j]].DType }
+	arg := func(j int) block.DType { return prog[ins.Args[j]].DType }
 	switch ins.Op {
 	case opEq, opNe, opLt, opLe, opGt, opGe:
-		if arg(0) != arg(1) || ins.DType != Bool || arg(0) == Bool {
+		if arg(0) != arg(1) || ins.DType != block.Bool || arg(0) == block.Bool {
 			return fmt.Errorf("%s on %s and %s into %s", ins.Op, arg(0), arg(1), ins.DType)
 		}
 	case opAnd, opOr, opXor:
-		if arg(0) != Bool || arg(1) != Bool || ins.DType != Bool {
+		if arg(0) != block.Bool || arg(1) != block.Bool || ins.DType != block.Bool {
 			return fmt.Errorf("%s needs bool operands", ins.Op)
 		}
 	case "isnan", "isfinite":
-		if ins.DType != Bool {
+		if ins.DType != block.Bool {
 			return fmt.Errorf("%s gives bool", ins.Op)
 		}
 	case "not":
-		if arg(0) != Bool || ins.DType != Bool {
+		if arg(0) != block.Bool || ins.DType != block.Bool {
 			return fmt.Errorf("not needs bool")
 		}
 	case "astype":
 	case "where":
-		if arg(0) != Bool || arg(1) != ins.DType || arg(2) != ins.DType {
+		if arg(0) != block.Bool || arg(1) != ins.DType || arg(2) != ins.DType {
 			return fmt.Errorf("where(%s, %s, %s) into %s", arg(0), arg(1), arg(2), ins.DType)
 		}
 	case "clip":
@@ -57,7 +59,7 @@ func checkOp(ins *Instr, prog []Instr) error {
 				return fmt.Errorf("%s operand %d is %s, result %s", ins.Op, j, arg(j), ins.DType)
 			}
 		}
-		if ins.DType == Bool && ins.Op != opAdd && ins.Op != opMul && ins.Op != opMax && ins.Op != opMin {
+		if ins.DType == block.Bool && ins.Op != opAdd && ins.Op != opMul && ins.Op != opMax && ins.Op != opMin {
 			return fmt.Errorf("%w: %s on bool", ErrOpDType, ins.Op)
 		}
 		if !ins.DType.IsFloat() {
@@ -77,9 +79,9 @@ var ErrNegativePower = errors.New("ndarray: integers to negative integer powers 
 func applyOp(ins *Instr, buf any, args []any) error {
 	switch ins.Op {
 	case "astype":
-		if bad := castAny(buf, args[0], ins.Pol); bad >= 0 {
-			src := &Dense{data: args[0]}
-			return &CastError{From: dtypeOfSlice(args[0]), To: ins.DType, Index: []int{bad}, Value: src.Float64(bad)}
+		if bad := block.CastSlice(buf, args[0], ins.Pol); bad >= 0 {
+			from, _ := block.SliceDType(args[0])
+			return &block.CastError{From: from, To: ins.DType, Index: []int{bad}, Value: block.SliceFloat64(args[0], bad)}
 		}
 		return nil
 	case opEq, opNe, opLt, opLe, opGt, opGe:
@@ -160,33 +162,7 @@ func applyOp(ins *Instr, buf any, args []any) error {
 	return fmt.Errorf("ndarray: %s on unsupported buffer", ins.Op)
 }
 
-func dtypeOfSlice(s any) DType {
-	switch s.(type) {
-	case []bool:
-		return Bool
-	case []int8:
-		return Int8
-	case []int16:
-		return Int16
-	case []int32:
-		return Int32
-	case []int64:
-		return Int64
-	case []uint8:
-		return Uint8
-	case []uint16:
-		return Uint16
-	case []uint32:
-		return Uint32
-	case []uint64:
-		return Uint64
-	case []float32:
-		return Float32
-	}
-	return Float64
-}
-
-func floatOp[T float](ins *Instr, o []T, args []any) error {
+func floatOp[T block.Float](ins *Instr, o []T, args []any) error {
 	a := args[0].([]T)
 	if len(args) == 2 {
 		b := args[1].([]T)
@@ -288,7 +264,7 @@ func floatOp[T float](ins *Instr, o []T, args []any) error {
 	return nil
 }
 
-func intOp[T integer](ins *Instr, o []T, args []any) error {
+func intOp[T block.Integer](ins *Instr, o []T, args []any) error {
 	a := args[0].([]T)
 	if len(args) == 2 {
 		b := args[1].([]T)
@@ -366,7 +342,7 @@ func intOp[T integer](ins *Instr, o []T, args []any) error {
 	return nil
 }
 
-type ordered interface{ Number }
+type ordered interface{ block.Number }
 
 func compareT[T ordered](op string, o []bool, a, b []T) {
 	switch op {
@@ -425,7 +401,7 @@ func compareAny(op string, o []bool, a, b any) error {
 	return nil
 }
 
-func whereT[T Elem](o []T, c []bool, a, b []T) {
+func whereT[T block.Elem](o []T, c []bool, a, b []T) {
 	for j := range o {
 		if c[j] {
 			o[j] = a[j]

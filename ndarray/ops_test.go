@@ -5,15 +5,16 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 )
 
 // data for the op reference tests: floats with NaN, negatives, zeros.
-func opData(t *testing.T) (*Dense, *Dense) {
+func opData(t *testing.T) (*block.Dense, *block.Dense) {
 	xs := []float64{-2.5, -1, 0, 0.5, 1, 2, 3.5, math.NaN(), 4, -0.5, 7, 9}
 	ys := []float64{1, 2, -3, 0.25, 0, 2, -1, 1, math.NaN(), 3, 0.5, -2}
-	x, _ := FromSlice(xs, 3, 4)
-	y, _ := FromSlice(ys, 3, 4)
+	x, _ := block.FromSlice(xs, 3, 4)
+	y, _ := block.FromSlice(ys, 3, 4)
 	return x, y
 }
 
@@ -135,23 +136,23 @@ func b2f(b bool) float64 {
 }
 
 func TestIntegerOpsAndDTypes(t *testing.T) {
-	a := FromDense(must1(FromSlice([]int16{-3, 5, 7, 32767}, 4)), chunk.Uniform(3))
-	b := FromDense(must1(FromSlice([]uint8{2, 3, 0, 1}, 4)), chunk.Uniform(3))
+	a := FromDense(must1(block.FromSlice([]int16{-3, 5, 7, 32767}, 4)), chunk.Uniform(3))
+	b := FromDense(must1(block.FromSlice([]uint8{2, 3, 0, 1}, 4)), chunk.Uniform(3))
 	cases := []struct {
 		got  *Array
-		dt   DType
+		dt   block.DType
 		want []float64
 	}{
-		{Add(a, b), Int16, []float64{-1, 8, 7, -32768}}, // int16+uint8 -> int16, wraps like numpy
-		{Mul(a, 2), Int16, []float64{-6, 10, 14, -2}},
-		{Div(a, b), Float64, []float64{-1.5, 5.0 / 3, math.Inf(1), 32767}},
-		{Pow(b, 2), Uint8, []float64{4, 9, 0, 1}},
-		{Abs(a), Int16, []float64{3, 5, 7, 32767}},
-		{Sqrt(b), Float32, []float64{math.Sqrt2, float64(float32(math.Sqrt(3))), 0, 1}},
-		{Floor(a), Int16, []float64{-3, 5, 7, 32767}},
-		{Maximum(a, b), Int16, []float64{2, 5, 7, 32767}},
-		{Add(a, 0.5), Float64, []float64{-2.5, 5.5, 7.5, 32767.5}},
-		{Less(a, b), Bool, []float64{1, 0, 0, 0}},
+		{Add(a, b), block.Int16, []float64{-1, 8, 7, -32768}}, // int16+uint8 -> int16, wraps like numpy
+		{Mul(a, 2), block.Int16, []float64{-6, 10, 14, -2}},
+		{Div(a, b), block.Float64, []float64{-1.5, 5.0 / 3, math.Inf(1), 32767}},
+		{Pow(b, 2), block.Uint8, []float64{4, 9, 0, 1}},
+		{Abs(a), block.Int16, []float64{3, 5, 7, 32767}},
+		{Sqrt(b), block.Float32, []float64{math.Sqrt2, float64(float32(math.Sqrt(3))), 0, 1}},
+		{Floor(a), block.Int16, []float64{-3, 5, 7, 32767}},
+		{Maximum(a, b), block.Int16, []float64{2, 5, 7, 32767}},
+		{Add(a, 0.5), block.Float64, []float64{-2.5, 5.5, 7.5, 32767.5}},
+		{Less(a, b), block.Bool, []float64{1, 0, 0, 0}},
 	}
 	for i, c := range cases {
 		d, err := c.got.Compute(ctx)
@@ -162,15 +163,15 @@ func TestIntegerOpsAndDTypes(t *testing.T) {
 			t.Fatalf("case %d: dtype %s, want %s", i, d.DType(), c.dt)
 		}
 		for j, g := range d.Float64s() {
-			if !same(g, c.want[j]) && !(c.dt == Float32 && math.Abs(g-c.want[j]) < 1e-6) {
+			if !same(g, c.want[j]) && !(c.dt == block.Float32 && math.Abs(g-c.want[j]) < 1e-6) {
 				t.Fatalf("case %d element %d: %v want %v", i, j, g, c.want[j])
 			}
 		}
 	}
-	if _, err := Pow(a, Neg(FromDense(must1(FromSlice([]int16{1, 1, 1, 1}, 4)), chunk.Uniform(3)))).Compute(ctx); !errors.Is(err, ErrNegativePower) {
+	if _, err := Pow(a, Neg(FromDense(must1(block.FromSlice([]int16{1, 1, 1, 1}, 4)), chunk.Uniform(3)))).Compute(ctx); !errors.Is(err, ErrNegativePower) {
 		t.Fatalf("negative integer power: %v", err)
 	}
-	if Sub(IsNaN(FromDense(must1(FromSlice([]float64{1}, 1)), chunk.Spec{})), true).Err() == nil {
+	if Sub(IsNaN(FromDense(must1(block.FromSlice([]float64{1}, 1)), chunk.Spec{})), true).Err() == nil {
 		t.Fatal("bool subtraction accepted")
 	}
 	if _, err := Add(a, "x").Compute(ctx); !errors.Is(err, ErrOperand) {
@@ -179,9 +180,9 @@ func TestIntegerOpsAndDTypes(t *testing.T) {
 }
 
 func TestLazyAsTypeErrorNamesGlobalIndex(t *testing.T) {
-	d := must1(FromSlice([]float64{1, 2, 3, 4, 5, 6, 7, 8e9, 9}, 3, 3))
-	_, err := FromDense(d, chunk.Uniform(2)).AsType(Int32, OverflowError).Compute(ctx)
-	var ce *CastError
+	d := must1(block.FromSlice([]float64{1, 2, 3, 4, 5, 6, 7, 8e9, 9}, 3, 3))
+	_, err := FromDense(d, chunk.Uniform(2)).AsType(block.Int32, block.OverflowError).Compute(ctx)
+	var ce *block.CastError
 	if !errors.As(err, &ce) || ce.Index[0] != 2 || ce.Index[1] != 1 || ce.Value != 8e9 {
 		t.Fatalf("err = %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -51,7 +52,7 @@ type RechunkPlan struct {
 // and the largest sum of source chunks one target chunk touches.
 func PlanRechunk(from, to *chunk.Grid, itemSize int, mem int64) (RechunkPlan, error) {
 	if !chunk.EqualShape(from.Shape(), to.Shape()) {
-		return RechunkPlan{}, fmt.Errorf("%w: rechunk from shape %v to %v", ErrShape, from.Shape(), to.Shape())
+		return RechunkPlan{}, fmt.Errorf("%w: rechunk from shape %v to %v", block.ErrShape, from.Shape(), to.Shape())
 	}
 	es := int64(itemSize)
 	direct := stageCost(from, to, es)
@@ -207,7 +208,7 @@ func (l rechunkLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 // assembleTask makes the task building the region box from the blocks of
 // srcs, where source i covers the region starting at origins[i] (in the
 // output's coordinates). Regions of box no source covers are zero.
-func assembleTask(b *Builder, dt DType, box chunk.Box, srcs []*Array, origins [][]int) (cluster.Task, error) {
+func assembleTask(b *Builder, dt block.DType, box chunk.Box, srcs []*Array, origins [][]int) (cluster.Task, error) {
 	op := &AssembleOp{DType: dt, Shape: box.Shape()}
 	var inputs []cluster.Key
 	for i, s := range srcs {
@@ -258,7 +259,7 @@ type BoxPiece struct {
 // blocks (rechunk, concatenate): memmove-speed copies of whole rows.
 // Elements no piece covers are zero.
 type AssembleOp struct {
-	DType  DType
+	DType  block.DType
 	Shape  []int
 	Pieces []BoxPiece
 }
@@ -285,11 +286,11 @@ func (o *AssembleOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value
 		if p.In < 0 || p.In >= len(in) {
 			return nil, fmt.Errorf("%w: assemble piece %d reads input %d of %d", ErrIndex, i, p.In, len(in))
 		}
-		src, ok := in[p.In].(*Dense)
+		src, ok := in[p.In].(*block.Dense)
 		if !ok {
 			return nil, fmt.Errorf("ndarray.assemble: input %d is %T, not a block", p.In, in[p.In])
 		}
-		if err := CopyBox(out, p.Dst, src, p.Src); err != nil {
+		if err := block.CopyBox(out, p.Dst, src, p.Src); err != nil {
 			return nil, err
 		}
 	}

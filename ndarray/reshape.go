@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -31,7 +32,7 @@ func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
 		case n == -1 && neg < 0:
 			neg = i
 		case n < 0:
-			return Errored(fmt.Errorf("%w: reshape %v to %v: bad length %d", ErrShape, in, shape, n))
+			return Errored(fmt.Errorf("%w: reshape %v to %v: bad length %d", block.ErrShape, in, shape, n))
 		default:
 			known *= int64(n)
 		}
@@ -39,12 +40,12 @@ func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
 	size := chunk.Size(in)
 	if neg >= 0 {
 		if known == 0 || size%known != 0 {
-			return Errored(fmt.Errorf("%w: cannot reshape array of size %d into %v", ErrShape, size, shape))
+			return Errored(fmt.Errorf("%w: cannot reshape array of size %d into %v", block.ErrShape, size, shape))
 		}
 		out[neg] = int(size / known)
 	}
 	if chunk.Size(out) != size {
-		return Errored(fmt.Errorf("%w: cannot reshape array of size %d into %v", ErrShape, size, shape))
+		return Errored(fmt.Errorf("%w: cannot reshape array of size %d into %v", block.ErrShape, size, shape))
 	}
 	if chunk.EqualShape(in, out) {
 		return a
@@ -102,13 +103,13 @@ func reshapeChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Ax
 		switch {
 		case ii < 0:
 			if out[oi] != 1 {
-				return nil, nil, fmt.Errorf("%w: reshape %v to %v", ErrShape, in, out)
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v", block.ErrShape, in, out)
 			}
 			ro[oi] = one
 			oi--
 		case oi < 0:
 			if in[ii] != 1 {
-				return nil, nil, fmt.Errorf("%w: reshape %v to %v", ErrShape, in, out)
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v", block.ErrShape, in, out)
 			}
 			ri[ii] = one
 			ii--
@@ -129,7 +130,7 @@ func reshapeChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Ax
 				left--
 			}
 			if left < 0 || prod(in[left:ii+1]) != out[oi] {
-				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", ErrShape, in, out)
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", block.ErrShape, in, out)
 			}
 			for i := left + 1; i <= ii; i++ {
 				ri[i] = whole(in[i])
@@ -147,7 +148,7 @@ func reshapeChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Ax
 				left--
 			}
 			if left < 0 || prod(out[left:oi+1]) != in[ii] {
-				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", ErrShape, in, out)
+				return nil, nil, fmt.Errorf("%w: reshape %v to %v: axes do not group", block.ErrShape, in, out)
 			}
 			cs := prod(out[left+1 : oi+1])
 			var err error
@@ -235,7 +236,7 @@ type reshapeLayer struct{ src *Array }
 func (l reshapeLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	shape := a.grid.BlockShape(idx)
 	if l.src.grid.Len() != a.grid.Len() {
-		return cluster.Task{}, fmt.Errorf("%w: reshape block grids differ", ErrShape)
+		return cluster.Task{}, fmt.Errorf("%w: reshape block grids differ", block.ErrShape)
 	}
 	sidx := l.src.grid.Unlinear(a.grid.Linear(idx))
 	k, err := b.Key(l.src, sidx)
@@ -254,7 +255,7 @@ func (o *ReshapeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ndarray.reshape: %d inputs", len(in))
 	}
-	d, ok := in[0].(*Dense)
+	d, ok := in[0].(*block.Dense)
 	if !ok {
 		return nil, fmt.Errorf("ndarray.reshape: input is %T", in[0])
 	}
@@ -292,21 +293,21 @@ func Concatenate(arrays []*Array, axis int) *Array {
 	off := 0
 	for i, x := range arrays {
 		if x.dtype != first.dtype {
-			return Errored(fmt.Errorf("%w: concatenate %s with %s (array %d)", ErrDTypeMismatch, first.dtype, x.dtype, i))
+			return Errored(fmt.Errorf("%w: concatenate %s with %s (array %d)", block.ErrDTypeMismatch, first.dtype, x.dtype, i))
 		}
 		s := x.grid.Shape()
 		if len(s) != r {
-			return Errored(fmt.Errorf("%w: concatenate rank %d with rank %d (array %d)", ErrShape, r, len(s), i))
+			return Errored(fmt.Errorf("%w: concatenate rank %d with rank %d (array %d)", block.ErrShape, r, len(s), i))
 		}
 		for j := range s {
 			if j != ax && s[j] != shape[j] {
-				return Errored(fmt.Errorf("%w: concatenate along axis %d: shape %v vs %v (array %d)", ErrShape, ax, shape, s, i))
+				return Errored(fmt.Errorf("%w: concatenate along axis %d: shape %v vs %v (array %d)", block.ErrShape, ax, shape, s, i))
 			}
 		}
 		origins[i] = make([]int, r)
 		origins[i][ax] = off
 		if off > math.MaxInt-s[ax] {
-			return Errored(fmt.Errorf("%w: concatenated length along axis %d overflows", ErrShape, ax))
+			return Errored(fmt.Errorf("%w: concatenated length along axis %d overflows", block.ErrShape, ax))
 		}
 		off += s[ax]
 		along = append(along, x.grid.Axis(ax))
@@ -345,7 +346,7 @@ func Stack(arrays []*Array, axis int) *Array {
 			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
 		}
 		if x.err == nil && arrays[0].err == nil && !chunk.EqualShape(x.grid.Shape(), arrays[0].grid.Shape()) {
-			return Errored(fmt.Errorf("%w: stack shapes %v and %v (array %d)", ErrShape, arrays[0].grid.Shape(), x.grid.Shape(), i))
+			return Errored(fmt.Errorf("%w: stack shapes %v and %v (array %d)", block.ErrShape, arrays[0].grid.Shape(), x.grid.Shape(), i))
 		}
 		ex[i] = x.ExpandDims(axis)
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -14,13 +15,13 @@ import (
 // stand-in for a path or URL).
 var memTargets = struct {
 	sync.Mutex
-	m map[string]*Dense
-}{m: map[string]*Dense{}}
+	m map[string]*block.Dense
+}{m: map[string]*block.Dense{}}
 
 // memSink writes blocks into a named in-memory block of the array's shape.
 type memSink struct{ Name string }
 
-func (s memSink) WriteOp(box chunk.Box, dt DType) (cluster.Op, error) {
+func (s memSink) WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error) {
 	return &memWriteOp{Name: s.Name, Box: box}, nil
 }
 
@@ -31,14 +32,14 @@ type memWriteOp struct {
 
 func (*memWriteOp) Kind() string { return "test.memwrite" }
 func (o *memWriteOp) Run(_ context.Context, in []cluster.Value) (cluster.Value, error) {
-	d := in[0].(*Dense)
+	d := in[0].(*block.Dense)
 	memTargets.Lock()
 	defer memTargets.Unlock()
 	t, ok := memTargets.m[o.Name]
 	if !ok {
 		return nil, fmt.Errorf("no target %q", o.Name)
 	}
-	if err := CopyBox(t, o.Box, d, chunk.BoxOf(d.Shape())); err != nil {
+	if err := block.CopyBox(t, o.Box, d, chunk.BoxOf(d.Shape())); err != nil {
 		return nil, err
 	}
 	return Written{Bytes: d.Nbytes()}, nil
@@ -53,7 +54,7 @@ func TestStoreThroughNewLayers(t *testing.T) {
 	a := x.Transpose().Index(Sl(None, None, -2)).Rechunk(chunk.PerAxis(2, 4)).Pad([][2]int{{1, 0}, {0, 2}}, PadEdge, 0)
 	want := mustCompute(t, a)
 	memTargets.Lock()
-	memTargets.m["store-test"] = MustDense(Float64, a.Shape()...)
+	memTargets.m["store-test"] = block.Must(block.Float64, a.Shape()...)
 	memTargets.Unlock()
 	n, err := Store(ctx, a, memSink{Name: "store-test"})
 	if err != nil {

@@ -5,18 +5,19 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
 
-func gridFor(shape []int, spec chunk.Spec, dt DType) (*chunk.Grid, error) {
+func gridFor(shape []int, spec chunk.Spec, dt block.DType) (*chunk.Grid, error) {
 	if spec.All == nil && spec.Axes == nil {
 		spec = chunk.Auto()
 	}
 	return spec.Normalize(shape, dt.Size(), chunk.NormalizeOptions{})
 }
 
-func generator(op string, dt DType, shape []int, spec chunk.Spec, f []float64, seed uint64) *Array {
+func generator(op string, dt block.DType, shape []int, spec chunk.Spec, f []float64, seed uint64) *Array {
 	if err := chunk.CheckShape(shape); err != nil {
 		return Errored(fmt.Errorf("ndarray.%s: %w", op, err))
 	}
@@ -32,21 +33,21 @@ func generator(op string, dt DType, shape []int, spec chunk.Spec, f []float64, s
 // the same seed gives the same array for any chunking and any number of
 // workers. A zero spec means "auto" chunks.
 func Random(shape []int, spec chunk.Spec, seed uint64) *Array {
-	return generator("random", Float64, shape, spec, nil, seed)
+	return generator("random", block.Float64, shape, spec, nil, seed)
 }
 
 // RandomNormal returns standard normal float64 values, chunking-independent
 // like Random.
 func RandomNormal(shape []int, spec chunk.Spec, seed uint64) *Array {
-	return generator("randn", Float64, shape, spec, nil, seed)
+	return generator("randn", block.Float64, shape, spec, nil, seed)
 }
 
 // Full returns an array of value converted to dt. The value must fit dt.
-func Full(dt DType, value float64, shape []int, spec chunk.Spec) *Array {
+func Full(dt block.DType, value float64, shape []int, spec chunk.Spec) *Array {
 	if !dt.Valid() {
-		return Errored(fmt.Errorf("%w: %d", ErrDType, uint8(dt)))
+		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
 	}
-	probe := MustDense(dt, 1)
+	probe := block.Must(dt, 1)
 	if err := probe.FillChecked(value); err != nil {
 		return Errored(fmt.Errorf("ndarray.Full: %w", err))
 	}
@@ -54,8 +55,8 @@ func Full(dt DType, value float64, shape []int, spec chunk.Spec) *Array {
 }
 
 // Zeros and Ones are Full with 0 and 1.
-func Zeros(dt DType, shape []int, spec chunk.Spec) *Array { return Full(dt, 0, shape, spec) }
-func Ones(dt DType, shape []int, spec chunk.Spec) *Array  { return Full(dt, 1, shape, spec) }
+func Zeros(dt block.DType, shape []int, spec chunk.Spec) *Array { return Full(dt, 0, shape, spec) }
+func Ones(dt block.DType, shape []int, spec chunk.Spec) *Array  { return Full(dt, 1, shape, spec) }
 
 // Arange returns start, start+step, ... below stop (above it for negative
 // steps), numpy's arange: int64 when start and step are integral, float64
@@ -66,12 +67,12 @@ func Arange(start, stop, step float64, spec chunk.Spec) *Array {
 	}
 	steps := math.Ceil((stop - start) / step)
 	if steps >= math.MaxInt64 || math.IsNaN(steps) {
-		return Errored(fmt.Errorf("%w: ndarray.Arange(%v, %v, %v) has %v elements, more than an int holds", ErrShape, start, stop, step, steps))
+		return Errored(fmt.Errorf("%w: ndarray.Arange(%v, %v, %v) has %v elements, more than an int holds", block.ErrShape, start, stop, step, steps))
 	}
 	n := max(int(steps), 0)
-	dt := Float64
+	dt := block.Float64
 	if start == math.Trunc(start) && step == math.Trunc(step) && math.Abs(start) < 1<<53 && math.Abs(stop) < 1<<53 {
-		dt = Int64
+		dt = block.Int64
 	}
 	return generator("arange", dt, []int{n}, spec, []float64{start, step}, 0)
 }
@@ -94,22 +95,22 @@ func Linspace(start, stop float64, num int, endpoint bool, spec chunk.Spec) *Arr
 	if endpoint && num > 1 {
 		end = stop // the last element is exactly stop
 	}
-	return generator("linspace", Float64, []int{num}, spec, []float64{start, step, end, float64(num)}, 0)
+	return generator("linspace", block.Float64, []int{num}, spec, []float64{start, step, end, float64(num)}, 0)
 }
 
 // FromDense makes a lazy array of an in-memory block, cut by spec. The
 // block's data is copied into the graph (one literal task per chunk), so it
 // suits small and medium arrays.
-func FromDense(d *Dense, spec chunk.Spec) *Array {
-	grid, err := gridFor(d.shape, spec, d.dtype)
+func FromDense(d *block.Dense, spec chunk.Spec) *Array {
+	grid, err := gridFor(d.Shape(), spec, d.DType())
 	if err != nil {
 		return Errored(fmt.Errorf("ndarray.FromDense: %w", err))
 	}
-	h := Token("literal", d.dtype.String(), fmt.Sprint(d.shape), string(d.Bytes()))
-	return NewArray(d.dtype, grid, h, literalLayer{d: d})
+	h := Token("literal", d.DType().String(), fmt.Sprint(d.Shape()), string(d.Bytes()))
+	return NewArray(d.DType(), grid, h, literalLayer{d: d})
 }
 
-type literalLayer struct{ d *Dense }
+type literalLayer struct{ d *block.Dense }
 
 func (l literalLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	box := a.grid.BlockBox(idx)
@@ -117,12 +118,12 @@ func (l literalLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	if err != nil {
 		return cluster.Task{}, err
 	}
-	return cluster.Task{Op: &LiteralOp{DType: sub.dtype, Shape: sub.shape, Data: sub.Bytes()}, Bytes: sub.Nbytes()}, nil
+	return cluster.Task{Op: &LiteralOp{DType: sub.DType(), Shape: sub.Shape(), Data: sub.Bytes()}, Bytes: sub.Nbytes()}, nil
 }
 
 // LiteralOp produces a block held in the graph itself.
 type LiteralOp struct {
-	DType DType
+	DType block.DType
 	Shape []int
 	Data  []byte
 }
@@ -131,7 +132,7 @@ func (*LiteralOp) Kind() string { return "ndarray.literal" }
 
 // Run decodes the block; it is an error when Data does not fill Shape.
 func (o *LiteralOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
-	return FromBytes(o.DType, o.Data, o.Shape...)
+	return block.FromBytes(o.DType, o.Data, o.Shape...)
 }
 
 // IdentityOp passes its single input through (used to give persisted
@@ -143,8 +144,8 @@ func (*IdentityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ndarray.identity: %d inputs", len(in))
 	}
-	if d, ok := in[0].(*Dense); ok {
-		d.share()
+	if d, ok := in[0].(*block.Dense); ok {
+		d.Share()
 	}
 	return in[0], nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -32,7 +33,7 @@ func TestPersistSpillsBlocks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !v.(*Dense).Equal(ref) {
+		if !v.(*block.Dense).Equal(ref) {
 			t.Fatalf("block %d read back from spill differs", i)
 		}
 	}
@@ -59,31 +60,31 @@ func TestPersistSpillsBlocks(t *testing.T) {
 }
 
 func TestSpillCodecRoundTripAndBadInput(t *testing.T) {
-	for _, dt := range DTypes() {
-		d := MustDense(dt, 3, 0, 2)
-		e := MustDense(dt, 4, 5)
+	for _, dt := range block.DTypes() {
+		d := block.Must(dt, 3, 0, 2)
+		e := block.Must(dt, 4, 5)
 		e.Fill(1)
-		for _, x := range []*Dense{d, e, MustDense(dt)} {
+		for _, x := range []*block.Dense{d, e, block.Must(dt)} {
 			b, err := x.MarshalBinary()
 			if err != nil {
 				t.Fatal(err)
 			}
 			v, err := DecodeSpilled(b)
-			if err != nil || !v.(*Dense).Equal(x) {
+			if err != nil || !v.(*block.Dense).Equal(x) {
 				t.Fatalf("%s %v: %v", dt, x.Shape(), err)
 			}
 		}
 	}
-	good, _ := MustDense(Float64, 2, 2).MarshalBinary()
+	good, _ := block.Must(block.Float64, 2, 2).MarshalBinary()
 	for _, bad := range [][]byte{nil, []byte("XXXX\x0a\x01\x02"), good[:len(good)-1], append([]byte("TSB1\x63"), good[5:]...), []byte("TSB1\x0a\x02\xff\xff\xff\xff\xff\xff\xff\xff\x7f\x02")} {
-		if _, err := DecodeSpilled(bad); !errors.Is(err, ErrCorruptBlock) {
+		if _, err := DecodeSpilled(bad); !errors.Is(err, block.ErrCorruptBlock) {
 			t.Fatalf("bad input %q: %v", bad, err)
 		}
 	}
 }
 
 func FuzzDecodeSpilled(f *testing.F) {
-	good, _ := MustDense(Int16, 2, 3).MarshalBinary()
+	good, _ := block.Must(block.Int16, 2, 3).MarshalBinary()
 	f.Add(good)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<16 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 )
@@ -19,7 +20,7 @@ import (
 // Store may run several write tasks at once; a sink whose target cannot
 // take concurrent writes of distinct regions must serialise them itself.
 type Sink interface {
-	WriteOp(box chunk.Box, dt DType) (cluster.Op, error)
+	WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error)
 }
 
 // Written is the small value a write task returns.

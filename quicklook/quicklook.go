@@ -15,6 +15,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/ndarray"
 )
 
@@ -84,7 +85,7 @@ func Render(ctx context.Context, a *ndarray.Array, o Options) (*image.NRGBA, err
 }
 
 // RenderDense draws an in-memory 2-D block.
-func RenderDense(d *ndarray.Dense, o Options) (*image.NRGBA, error) {
+func RenderDense(d *block.Dense, o Options) (*image.NRGBA, error) {
 	shape := d.Shape()
 	if len(shape) != 2 {
 		return nil, fmt.Errorf("%w: shape %v", ErrRank, shape)

@@ -9,13 +9,14 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
 
-func ramp(h, w int) *ndarray.Dense {
-	d := ndarray.MustDense(ndarray.Float64, h, w)
-	v := ndarray.Values[float64](d)
+func ramp(h, w int) *block.Dense {
+	d := block.Must(block.Float64, h, w)
+	v := block.Values[float64](d)
 	for i := range v {
 		v[i] = float64(i % w) // x ramp: left dark, right bright
 	}
@@ -45,7 +46,7 @@ func TestColormapEndpointsAndSize(t *testing.T) {
 
 func TestStretchClipsOutliers(t *testing.T) {
 	d := ramp(10, 100)
-	v := ndarray.Values[float64](d)
+	v := block.Values[float64](d)
 	v[0] = 1e9 // one outlier must not wash out the picture
 	img, _ := RenderDense(d, Options{Colormap: "greys"})
 	if c := img.NRGBAAt(50, 5); c.R < 100 || c.R > 160 {
@@ -58,7 +59,7 @@ func TestStretchClipsOutliers(t *testing.T) {
 
 func TestNoDataTransparentAndPNG(t *testing.T) {
 	d := ramp(8, 8)
-	v := ndarray.Values[float64](d)
+	v := block.Values[float64](d)
 	v[3] = math.NaN()
 	v[9] = -9999
 	nd := -9999.0
@@ -84,7 +85,7 @@ func TestSubsampleAndErrors(t *testing.T) {
 	if b := img.Bounds(); b.Dx() > 500 || b.Dy() > 500 || b.Dy() < 400 {
 		t.Fatalf("subsampled size %v", b)
 	}
-	if _, err := RenderDense(ndarray.MustDense(ndarray.Float32, 2, 2, 2), Options{}); !errors.Is(err, ErrRank) {
+	if _, err := RenderDense(block.Must(block.Float32, 2, 2, 2), Options{}); !errors.Is(err, ErrRank) {
 		t.Fatalf("rank: %v", err)
 	}
 	if _, err := RenderDense(ramp(2, 2), Options{Colormap: "jet"}); err == nil {

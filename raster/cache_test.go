@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -19,7 +20,7 @@ import (
 func TestReadBoundsGDALCache(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "c.tif")
-	src := pattern(ndarray.Int16, 1, 512, 512)
+	src := pattern(block.Int16, 1, 512, 512)
 	_, err := raster.Write(ctx, ndarray.FromDense(src, chunk.PerAxis(1, 128, 128)), path, raster.WriteOptions{BlockSize: 128, Compress: "ZSTD"})
 	require.NoError(t, err)
 	info, err := raster.Open(path)

@@ -46,6 +46,6 @@
 //
 // GDAL 3.6 has no Int64/UInt64 rasters (writing them is refused with
 // ErrDType) and represents int8 as Byte with PIXELTYPE=SIGNEDBYTE; this
-// package reads and writes such bands as ndarray.Int8 by reinterpreting the
+// package reads and writes such bands as block.Int8 by reinterpreting the
 // bytes (GDAL 3.6 silently ignores int8 buffers). Complex bands are refused.
 package raster

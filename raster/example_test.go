@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/raster"
@@ -20,8 +21,8 @@ func Example() {
 	path := filepath.Join(dir, "reflectance.tif")
 
 	// Stored int16 values; readers decode them as stored*1e-4.
-	d := ndarray.MustDense(ndarray.Int16, 512, 512)
-	v := ndarray.Values[int16](d)
+	d := block.Must(block.Int16, 512, 512)
+	v := block.Values[int16](d)
 	for i := range v {
 		v[i] = int16(i % 10000)
 	}

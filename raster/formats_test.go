@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/raster"
@@ -97,7 +98,7 @@ func TestNetCDFSubdatasets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sub.Width != w || sub.Height != h || sub.DType != ndarray.Float32 {
+	if sub.Width != w || sub.Height != h || sub.DType != block.Float32 {
 		t.Fatalf("subdataset %v", sub)
 	}
 	d, err := sub.Read(ctx, raster.ReadOptions{Chunks: chunk.PerAxis(1, 7, 9)})
@@ -106,7 +107,7 @@ func TestNetCDFSubdatasets(t *testing.T) {
 	}
 	// GDAL presents NetCDF rows bottom-up or top-down depending on the
 	// coordinates; without coordinates the file order is kept or flipped.
-	got := ndarray.Values[float32](d)
+	got := block.Values[float32](d)
 	flipped := true
 	same := true
 	for y := 0; y < h; y++ {
@@ -127,7 +128,7 @@ func TestNetCDFSubdatasets(t *testing.T) {
 func TestVSICurl(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	src := pattern(ndarray.Float32, 1, 300, 200)
+	src := pattern(block.Float32, 1, 300, 200)
 	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.Spec{}), filepath.Join(dir, "r.tif"), raster.WriteOptions{BlockSize: 64, Compress: "ZSTD", Georef: utm31}); err != nil {
 		t.Fatal(err)
 	}

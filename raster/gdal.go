@@ -8,7 +8,8 @@ import (
 	"unsafe"
 
 	"github.com/airbusgeo/godal"
-	"github.com/tessera-array/tessera/ndarray"
+
+	"github.com/tessera-array/tessera/block"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them where one
@@ -126,48 +127,48 @@ func strict() interface {
 
 // gdalType maps a dtype to the GDAL type used to store it and whether it is
 // GDAL 3.6's signed byte (Byte + PIXELTYPE=SIGNEDBYTE).
-func gdalType(dt ndarray.DType) (godal.DataType, bool, error) {
+func gdalType(dt block.DType) (godal.DataType, bool, error) {
 	switch dt {
-	case ndarray.Bool, ndarray.Uint8:
+	case block.Bool, block.Uint8:
 		return godal.Byte, false, nil
-	case ndarray.Int8:
+	case block.Int8:
 		return godal.Byte, true, nil
-	case ndarray.Int16:
+	case block.Int16:
 		return godal.Int16, false, nil
-	case ndarray.Uint16:
+	case block.Uint16:
 		return godal.UInt16, false, nil
-	case ndarray.Int32:
+	case block.Int32:
 		return godal.Int32, false, nil
-	case ndarray.Uint32:
+	case block.Uint32:
 		return godal.UInt32, false, nil
-	case ndarray.Float32:
+	case block.Float32:
 		return godal.Float32, false, nil
-	case ndarray.Float64:
+	case block.Float64:
 		return godal.Float64, false, nil
 	}
 	return godal.Unknown, false, fmt.Errorf("%w: %s has no GDAL 3.6 raster type (no Int64/UInt64 bands before GDAL 3.5 drivers support them; AsType first)", ErrDType, dt)
 }
 
 // dtypeOf maps a GDAL band type to a dtype.
-func dtypeOf(t godal.DataType, signedByte bool) (ndarray.DType, error) {
+func dtypeOf(t godal.DataType, signedByte bool) (block.DType, error) {
 	switch t {
 	case godal.Byte:
 		if signedByte {
-			return ndarray.Int8, nil
+			return block.Int8, nil
 		}
-		return ndarray.Uint8, nil
+		return block.Uint8, nil
 	case godal.Int16:
-		return ndarray.Int16, nil
+		return block.Int16, nil
 	case godal.UInt16:
-		return ndarray.Uint16, nil
+		return block.Uint16, nil
 	case godal.Int32:
-		return ndarray.Int32, nil
+		return block.Int32, nil
 	case godal.UInt32:
-		return ndarray.Uint32, nil
+		return block.Uint32, nil
 	case godal.Float32:
-		return ndarray.Float32, nil
+		return block.Float32, nil
 	case godal.Float64:
-		return ndarray.Float64, nil
+		return block.Float64, nil
 	}
 	return 0, fmt.Errorf("%w: GDAL type %s", ErrDType, t)
 }
@@ -175,7 +176,7 @@ func dtypeOf(t godal.DataType, signedByte bool) (ndarray.DType, error) {
 // ioBuffer returns the slice GDAL reads into or writes from for block d:
 // the block's own buffer, or for int8 and bool its bytes seen as []uint8
 // (GDAL 3.6 ignores []int8 buffers; signed bytes are stored as Byte).
-func ioBuffer(d *ndarray.Dense) any {
+func ioBuffer(d *block.Dense) any {
 	switch v := d.Data().(type) {
 	case []int8:
 		if len(v) == 0 {

@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/airbusgeo/godal"
-	"github.com/tessera-array/tessera/ndarray"
+
+	"github.com/tessera-array/tessera/block"
 )
 
 // Georef is where a raster sits on Earth: an affine geotransform from
@@ -30,7 +31,7 @@ type Georef struct {
 // Band describes one band. Scale and Offset decode stored values as
 // stored*Scale + Offset (Scale 1, Offset 0 when the file sets none).
 type Band struct {
-	DType       ndarray.DType
+	DType       block.DType
 	NoData      float64
 	HasNoData   bool
 	Scale       float64
@@ -46,7 +47,7 @@ type Info struct {
 	Width  int
 	Height int
 	// DType is the common type of all bands (promoted when they differ).
-	DType ndarray.DType
+	DType block.DType
 	// BlockX, BlockY are band 1's natural block size (tile or strip).
 	BlockX, BlockY int
 	// SourceBlockX, SourceBlockY are, for a mosaic VRT, the largest block
@@ -132,7 +133,7 @@ func describe(path string, ds *godal.Dataset) (*Info, error) {
 			info.BlockX, info.BlockY = bs.BlockSizeX, bs.BlockSizeY
 			info.DType = dt
 		} else if dt != info.DType {
-			info.DType = ndarray.Promote(info.DType, dt)
+			info.DType = block.Promote(info.DType, dt)
 		}
 		nd, ok := b.NoData()
 		info.Bands = append(info.Bands, Band{DType: dt, NoData: nd, HasNoData: ok, Scale: bs.Scale, Offset: bs.Offset,

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/airbusgeo/godal"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -21,9 +22,9 @@ import (
 )
 
 // pattern is a deterministic value per (band, y, x) that fits every dtype.
-func pattern(dt ndarray.DType, nb, h, w int) *ndarray.Dense {
-	d := ndarray.MustDense(ndarray.Float64, nb, h, w)
-	v := ndarray.Values[float64](d)
+func pattern(dt block.DType, nb, h, w int) *block.Dense {
+	d := block.Must(block.Float64, nb, h, w)
+	v := block.Values[float64](d)
 	for b := 0; b < nb; b++ {
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
@@ -38,7 +39,7 @@ func pattern(dt ndarray.DType, nb, h, w int) *ndarray.Dense {
 			}
 		}
 	}
-	out, err := d.AsType(dt, ndarray.CastOptions{})
+	out, err := d.AsType(dt, block.CastOptions{})
 	if err != nil {
 		panic(err)
 	}
@@ -111,8 +112,8 @@ var utm31 = raster.Georef{GeoTransform: [6]float64{500000, 10, 0, 4600000, 0, -1
 func TestWriteReadBackWithGDAL(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	types := map[ndarray.DType]string{ndarray.Uint8: "Byte", ndarray.Int8: "Byte", ndarray.Int16: "Int16", ndarray.Uint16: "UInt16",
-		ndarray.Int32: "Int32", ndarray.Uint32: "UInt32", ndarray.Float32: "Float32", ndarray.Float64: "Float64"}
+	types := map[block.DType]string{block.Uint8: "Byte", block.Int8: "Byte", block.Int16: "Int16", block.Uint16: "UInt16",
+		block.Int32: "Int32", block.Uint32: "UInt32", block.Float32: "Float32", block.Float64: "Float64"}
 	comps := []string{"DEFLATE", "ZSTD", "LZW", "NONE"}
 	i := 0
 	for dt, gname := range types {
@@ -163,11 +164,11 @@ func TestWriteReadBackWithGDAL(t *testing.T) {
 				if fmt.Sprint(b.NoDataValue) != "7" || b.Scale == nil || *b.Scale != 0.5 || b.Offset == nil || *b.Offset != 3 {
 					t.Errorf("band nodata %v scale %v offset %v", b.NoDataValue, b.Scale, b.Offset)
 				}
-				if dt == ndarray.Int8 && b.Metadata["IMAGE_STRUCTURE"]["PIXELTYPE"] != "SIGNEDBYTE" {
+				if dt == block.Int8 && b.Metadata["IMAGE_STRUCTURE"]["PIXELTYPE"] != "SIGNEDBYTE" {
 					t.Errorf("int8 band metadata %v", b.Metadata)
 				}
 			}
-			got := gdalRead(t, path, dt == ndarray.Int8)
+			got := gdalRead(t, path, dt == block.Int8)
 			want := src.Float64s()
 			for k := range want {
 				if got[k] != want[k] {
@@ -211,7 +212,7 @@ func TestWriteReadBackWithGDAL(t *testing.T) {
 func TestCOGWithOverviews(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cog.tif")
-	src := pattern(ndarray.Float32, 1, 1200, 1100)
+	src := pattern(block.Float32, 1, 1200, 1100)
 	a := ndarray.FromDense(src, chunk.PerAxis(1, 512, 512))
 	if _, err := raster.Write(ctx, a, path, raster.WriteOptions{COG: true, Compress: "ZSTD", Level: 9, Predictor: 3, Georef: utm31, Resampling: "average"}); err != nil {
 		t.Fatal(err)
@@ -242,7 +243,7 @@ func TestCOGWithOverviews(t *testing.T) {
 func TestConcurrentReadsOfOneFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "c.tif")
-	src := pattern(ndarray.Int32, 3, 512, 640)
+	src := pattern(block.Int32, 3, 512, 640)
 	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.PerAxis(1, 128, 128)), path, raster.WriteOptions{BlockSize: 64, Compress: "ZSTD"}); err != nil {
 		t.Fatal(err)
 	}
@@ -269,13 +270,13 @@ func TestConcurrentReadsOfOneFile(t *testing.T) {
 			for k := 0; k < 40; k++ {
 				n := (g*40 + k) % (3 * 8 * 10)
 				b, by, bx := n/80, (n/10)%8, n%10
-				op := &raster.ReadOp{Path: path, Bands: []int{b + 1}, X: bx * 64, Y: by * 64, W: 64, H: 64, Stored: ndarray.Int32, Out: ndarray.Int32}
+				op := &raster.ReadOp{Path: path, Bands: []int{b + 1}, X: bx * 64, Y: by * 64, W: 64, H: 64, Stored: block.Int32, Out: block.Int32}
 				v, err := op.Run(ctx, nil)
 				if err != nil {
 					errs <- err
 					return
 				}
-				d := v.(*ndarray.Dense)
+				d := v.(*block.Dense)
 				want, _ := src.SubBlock(chunk.Box{Lo: []int{b, by * 64, bx * 64}, Hi: []int{b + 1, by*64 + 64, bx*64 + 64}})
 				if !d.Equal(want) {
 					errs <- fmt.Errorf("goroutine %d block %d,%d,%d differs", g, b, by, bx)
@@ -304,7 +305,7 @@ func TestBadInput(t *testing.T) {
 	}
 	// A truncated tile: header intact, data cut off.
 	good := filepath.Join(dir, "good.tif")
-	src := pattern(ndarray.Float64, 1, 256, 256)
+	src := pattern(block.Float64, 1, 256, 256)
 	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.Uniform(-1)), good, raster.WriteOptions{BlockSize: 64}); err != nil {
 		t.Fatal(err)
 	}
@@ -330,17 +331,17 @@ func TestBadInput(t *testing.T) {
 	if _, err := info.Read(ctx, raster.ReadOptions{Bands: []int{2}}); !errors.Is(err, raster.ErrBand) {
 		t.Errorf("band 2: %v", err)
 	}
-	if _, err := (&raster.ReadOp{Path: good, Bands: []int{1}, X: 200, W: 100, H: 1, Stored: ndarray.Float64, Out: ndarray.Float64}).Run(ctx, nil); !errors.Is(err, raster.ErrWindow) {
+	if _, err := (&raster.ReadOp{Path: good, Bands: []int{1}, X: 200, W: 100, H: 1, Stored: block.Float64, Out: block.Float64}).Run(ctx, nil); !errors.Is(err, raster.ErrWindow) {
 		t.Errorf("op window: %v", err)
 	}
-	if _, err := raster.Write(ctx, ndarray.Zeros(ndarray.Int64, []int{4, 4}, chunk.Spec{}), filepath.Join(dir, "i64.tif"), raster.WriteOptions{}); !errors.Is(err, raster.ErrDType) {
+	if _, err := raster.Write(ctx, ndarray.Zeros(block.Int64, []int{4, 4}, chunk.Spec{}), filepath.Join(dir, "i64.tif"), raster.WriteOptions{}); !errors.Is(err, raster.ErrDType) {
 		t.Errorf("int64 write: %v", err)
 	}
-	if _, err := raster.Write(ctx, ndarray.Zeros(ndarray.Uint8, []int{4}, chunk.Spec{}), filepath.Join(dir, "1d.tif"), raster.WriteOptions{}); !errors.Is(err, raster.ErrOptions) {
+	if _, err := raster.Write(ctx, ndarray.Zeros(block.Uint8, []int{4}, chunk.Spec{}), filepath.Join(dir, "1d.tif"), raster.WriteOptions{}); !errors.Is(err, raster.ErrOptions) {
 		t.Errorf("1-d write: %v", err)
 	}
 	for _, o := range []raster.WriteOptions{{Compress: "JPEG2000"}, {Predictor: 5}, {Level: 30, Compress: "ZSTD"}, {BlockSize: 100}, {BigTIFF: "MAYBE"}, {Georef: raster.Georef{CRS: "not a crs"}}} {
-		if _, err := raster.Write(ctx, ndarray.Zeros(ndarray.Uint8, []int{4, 4}, chunk.Spec{}), filepath.Join(dir, "bad.tif"), o); err == nil {
+		if _, err := raster.Write(ctx, ndarray.Zeros(block.Uint8, []int{4, 4}, chunk.Spec{}), filepath.Join(dir, "bad.tif"), o); err == nil {
 			t.Errorf("options %+v accepted", o)
 		}
 	}
@@ -348,7 +349,7 @@ func TestBadInput(t *testing.T) {
 		t.Error("a failed write left a file behind")
 	}
 	// Writing into a missing directory fails cleanly.
-	if _, err := raster.Write(ctx, ndarray.Zeros(ndarray.Uint8, []int{4, 4}, chunk.Spec{}), filepath.Join(dir, "no", "x.tif"), raster.WriteOptions{}); !errors.Is(err, raster.ErrWrite) {
+	if _, err := raster.Write(ctx, ndarray.Zeros(block.Uint8, []int{4, 4}, chunk.Spec{}), filepath.Join(dir, "no", "x.tif"), raster.WriteOptions{}); !errors.Is(err, raster.ErrWrite) {
 		t.Errorf("missing dir: %v", err)
 	}
 }
@@ -360,7 +361,7 @@ func TestInt8RoundTrip(t *testing.T) {
 	for i := range vals {
 		vals[i] = int8(i - 128)
 	}
-	d, _ := ndarray.FromSlice(vals, 16, 16)
+	d, _ := block.FromSlice(vals, 16, 16)
 	if _, err := raster.Write(ctx, ndarray.FromDense(d, chunk.Spec{}), path, raster.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -368,14 +369,14 @@ func TestInt8RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.DType != ndarray.Int8 {
+	if info.DType != block.Int8 {
 		t.Fatalf("dtype %s", info.DType)
 	}
 	got, err := info.Read(ctx, raster.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := ndarray.Values[int8](got)
+	g := block.Values[int8](got)
 	for i := range vals {
 		if g[i] != vals[i] {
 			t.Fatalf("int8 %d read as %d", vals[i], g[i])
@@ -386,7 +387,7 @@ func TestInt8RoundTrip(t *testing.T) {
 func TestReadIntoMatchesLazy(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ri.tif")
-	src := pattern(ndarray.Int16, 2, 300, 260)
+	src := pattern(block.Int16, 2, 300, 260)
 	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.Spec{}), path, raster.WriteOptions{BlockSize: 32, NoData: 7, HasNoData: true, Scale: 0.5, Offset: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -397,14 +398,14 @@ func TestReadIntoMatchesLazy(t *testing.T) {
 	for _, o := range []raster.ReadOptions{
 		{},
 		{Window: &raster.Window{X: 13, Y: 40, W: 200, H: 100}, Chunks: chunk.PerAxis(1, 32, 64)},
-		{MaskNoData: true, ApplyScale: true, Bands: []int{2}, DType: ndarray.Float32},
-		{MaskNoData: true, ApplyScale: true, Window: &raster.Window{X: 5, Y: 5, W: 77, H: 99}, DType: ndarray.Float64},
+		{MaskNoData: true, ApplyScale: true, Bands: []int{2}, DType: block.Float32},
+		{MaskNoData: true, ApplyScale: true, Window: &raster.Window{X: 5, Y: 5, W: 77, H: 99}, DType: block.Float64},
 	} {
 		want, err := info.Read(ctx, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dst := ndarray.MustDense(want.DType(), want.Shape()...)
+		dst := block.Must(want.DType(), want.Shape()...)
 		if err := info.ReadInto(ctx, dst, o, 3); err != nil {
 			t.Fatal(err)
 		}
@@ -415,13 +416,13 @@ func TestReadIntoMatchesLazy(t *testing.T) {
 			}
 		}
 	}
-	if err := info.ReadInto(ctx, ndarray.MustDense(ndarray.Int16, 1, 2, 3), raster.ReadOptions{}, 1); !errors.Is(err, raster.ErrWindow) {
+	if err := info.ReadInto(ctx, block.Must(block.Int16, 1, 2, 3), raster.ReadOptions{}, 1); !errors.Is(err, raster.ErrWindow) {
 		t.Errorf("wrong shape: %v", err)
 	}
-	if err := info.ReadInto(ctx, ndarray.MustDense(ndarray.Int16, 2, 300, 260), raster.ReadOptions{ApplyScale: true}, 1); !errors.Is(err, raster.ErrOptions) {
+	if err := info.ReadInto(ctx, block.Must(block.Int16, 2, 300, 260), raster.ReadOptions{ApplyScale: true}, 1); !errors.Is(err, raster.ErrOptions) {
 		t.Errorf("int scale: %v", err)
 	}
-	if err := info.ReadInto(ctx, ndarray.MustDense(ndarray.Int64, 2, 300, 260), raster.ReadOptions{}, 1); !errors.Is(err, raster.ErrDType) {
+	if err := info.ReadInto(ctx, block.Must(block.Int64, 2, 300, 260), raster.ReadOptions{}, 1); !errors.Is(err, raster.ErrDType) {
 		t.Errorf("int64: %v", err)
 	}
 }
@@ -430,7 +431,7 @@ func TestReadIntoMatchesLazy(t *testing.T) {
 func TestReadOpIsData(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "d.tif")
-	src := pattern(ndarray.Uint16, 2, 64, 64)
+	src := pattern(block.Uint16, 2, 64, 64)
 	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.Spec{}), path, raster.WriteOptions{NoData: 60, HasNoData: true, Scale: 2, BlockSize: 16}); err != nil {
 		t.Fatal(err)
 	}
@@ -455,7 +456,7 @@ func TestReadOpIsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := a.Compute(ctx)
-	got := v.(*ndarray.Dense)
+	got := v.(*block.Dense)
 	sub, _ := want.SubBlock(a.Grid().BlockBox(a.Grid().Unlinear(3)))
 	g, w := got.Float64s(), sub.Float64s()
 	for k := range g {
@@ -470,7 +471,7 @@ func TestReadOpIsData(t *testing.T) {
 func TestWriteUnalignedBlocks(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "u.tif")
-	src := pattern(ndarray.Float32, 3, 200, 230)
+	src := pattern(block.Float32, 3, 200, 230)
 	if _, err := raster.Write(ctx, ndarray.FromDense(src, chunk.PerAxis(2, 50, 70)), path, raster.WriteOptions{BlockSize: 64, Compress: "ZSTD"}); err != nil {
 		t.Fatal(err)
 	}

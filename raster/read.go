@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/airbusgeo/godal"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -43,7 +44,7 @@ type ReadOptions struct {
 	// DType is the result type; 0 means the stored type, or Float64 when
 	// MaskNoData or ApplyScale need floats (Float32 when the stored type is
 	// Float32 and no scale is applied).
-	DType ndarray.DType
+	DType block.DType
 }
 
 // ReadOp reads one window of a raster into a (bands, h, w) block. It is
@@ -55,7 +56,7 @@ type ReadOp struct {
 	X, Y, W, H int
 	// Stored is the type GDAL reads into (signed bytes are read as Byte),
 	// Out the type of the result.
-	Stored, Out ndarray.DType
+	Stored, Out block.DType
 	SignedByte  bool
 	// Per band: nodata to mask (when Mask), scale/offset to apply (when
 	// Scale).
@@ -79,7 +80,7 @@ func (o *ReadOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, err
 	if o.W <= 0 || o.H <= 0 || len(o.Bands) == 0 {
 		return nil, fmt.Errorf("%w: %s window %+v of %d bands is empty", ErrWindow, o.Path, Window{o.X, o.Y, o.W, o.H}, len(o.Bands))
 	}
-	buf, err := ndarray.NewDense(o.Stored, len(o.Bands), o.H, o.W)
+	buf, err := block.New(o.Stored, len(o.Bands), o.H, o.W)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (o *ReadOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, err
 	}
 	pool.put(key, ds)
 	if o.SignedByte {
-		if buf, err = ndarray.FromBytes(ndarray.Int8, buf.Bytes(), buf.Shape()...); err != nil {
+		if buf, err = block.FromBytes(block.Int8, buf.Bytes(), buf.Shape()...); err != nil {
 			return nil, err
 		}
 	}
@@ -118,18 +119,18 @@ func (o *ReadOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, err
 }
 
 // decode masks nodata and applies scale/offset band by band.
-func (o *ReadOp) decode(d *ndarray.Dense) (*ndarray.Dense, error) {
+func (o *ReadOp) decode(d *block.Dense) (*block.Dense, error) {
 	if !o.Mask && !o.Scale {
 		if d.DType() == o.Out {
 			return d, nil
 		}
-		return d.AsType(o.Out, ndarray.CastOptions{Overflow: ndarray.OverflowError})
+		return d.AsType(o.Out, block.CastOptions{Overflow: block.OverflowError})
 	}
-	f, err := d.AsType(ndarray.Float64, ndarray.CastOptions{})
+	f, err := d.AsType(block.Float64, block.CastOptions{})
 	if err != nil {
 		return nil, err
 	}
-	v := ndarray.Values[float64](f)
+	v := block.Values[float64](f)
 	n := o.W * o.H
 	for bi := range o.Bands {
 		seg := v[bi*n : (bi+1)*n]
@@ -148,10 +149,10 @@ func (o *ReadOp) decode(d *ndarray.Dense) (*ndarray.Dense, error) {
 			}
 		}
 	}
-	if o.Out == ndarray.Float64 {
+	if o.Out == block.Float64 {
 		return f, nil
 	}
-	return f.AsType(o.Out, ndarray.CastOptions{Overflow: ndarray.OverflowClip})
+	return f.AsType(o.Out, block.CastOptions{Overflow: block.OverflowClip})
 }
 
 type readLayer struct{ base ReadOp }
@@ -282,7 +283,7 @@ func (i *Info) plan(o ReadOptions) (*ReadOp, []int, error) {
 		return nil, nil, err
 	}
 	op := &ReadOp{Path: i.Path, Bands: bands, X: w.X, Y: w.Y, W: w.W, H: w.H, Mask: o.MaskNoData, Scale: o.ApplyScale}
-	var stored ndarray.DType
+	var stored block.DType
 	for k, b := range bands {
 		if b < 1 || b > len(i.Bands) {
 			return nil, nil, fmt.Errorf("%w: %s band %d of %d", ErrBand, i.Path, b, len(i.Bands))
@@ -291,10 +292,10 @@ func (i *Info) plan(o ReadOptions) (*ReadOp, []int, error) {
 		if k == 0 {
 			stored = bd.DType
 		} else if bd.DType != stored {
-			if stored == ndarray.Int8 || bd.DType == ndarray.Int8 {
+			if stored == block.Int8 || bd.DType == block.Int8 {
 				return nil, nil, fmt.Errorf("%w: %s mixes int8 band %d with %s bands (read them separately)", ErrDType, i.Path, b, stored)
 			}
-			stored = ndarray.Promote(stored, bd.DType)
+			stored = block.Promote(stored, bd.DType)
 		}
 		op.HasNoData = append(op.HasNoData, bd.HasNoData)
 		op.NoData = append(op.NoData, bd.NoData)
@@ -316,17 +317,17 @@ func (i *Info) plan(o ReadOptions) (*ReadOp, []int, error) {
 		}
 	}
 	op.Stored = stored
-	op.SignedByte = stored == ndarray.Int8
+	op.SignedByte = stored == block.Int8
 	if op.SignedByte {
-		op.Stored = ndarray.Uint8
+		op.Stored = block.Uint8
 	}
 	out := o.DType
 	if out == 0 {
 		out = stored
 		if o.ApplyScale || o.MaskNoData {
-			out = ndarray.Float64
-			if stored == ndarray.Float32 && !o.ApplyScale {
-				out = ndarray.Float32
+			out = block.Float64
+			if stored == block.Float32 && !o.ApplyScale {
+				out = block.Float32
 			}
 		}
 	}
@@ -352,7 +353,7 @@ func maskableOnly(has []bool, nd []float64) ([]bool, []float64) {
 
 // Read reads a window of the raster into memory now (bands, h, w), with the
 // same options as Lazy. It is Lazy(o).Compute on a local executor.
-func (i *Info) Read(ctx context.Context, o ReadOptions) (*ndarray.Dense, error) {
+func (i *Info) Read(ctx context.Context, o ReadOptions) (*block.Dense, error) {
 	a := i.Lazy(o)
 	if err := a.Err(); err != nil {
 		return nil, err

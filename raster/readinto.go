@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"github.com/airbusgeo/godal"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // ReadInto reads a window of the raster straight into dst, a (bands, h, w)
@@ -23,7 +23,7 @@ import (
 // dst may be any dtype GDAL reads into (not Bool, Int64 or Uint64; Int8
 // only from int8 rasters). MaskNoData and ApplyScale need a float dst.
 // o.DType is ignored. On error dst holds a partial result.
-func (i *Info) ReadInto(ctx context.Context, dst *ndarray.Dense, o ReadOptions, workers int) error {
+func (i *Info) ReadInto(ctx context.Context, dst *block.Dense, o ReadOptions, workers int) error {
 	o.DType = dst.DType()
 	plan, shape, err := i.plan(o)
 	if err != nil {
@@ -33,9 +33,9 @@ func (i *Info) ReadInto(ctx context.Context, dst *ndarray.Dense, o ReadOptions, 
 		return fmt.Errorf("%w: destination shape %v, window needs %v", ErrWindow, dst.Shape(), shape)
 	}
 	switch dt := dst.DType(); {
-	case dt == ndarray.Bool || dt == ndarray.Int64 || dt == ndarray.Uint64:
+	case dt == block.Bool || dt == block.Int64 || dt == block.Uint64:
 		return fmt.Errorf("%w: GDAL cannot read into %s", ErrDType, dt)
-	case dt == ndarray.Int8 && !plan.SignedByte, dt != ndarray.Int8 && plan.SignedByte:
+	case dt == block.Int8 && !plan.SignedByte, dt != block.Int8 && plan.SignedByte:
 		return fmt.Errorf("%w: int8 rasters read only into int8 (and int8 only from them), not %s", ErrDType, dt)
 	}
 	if (o.MaskNoData || o.ApplyScale) && !dst.DType().IsFloat() {
@@ -157,7 +157,7 @@ func subSlice(buf any, off int) any {
 	panic(fmt.Sprintf("raster: no GDAL buffer for %T", buf))
 }
 
-func decodeInPlace(dst *ndarray.Dense, plan *ReadOp, box chunk.Box, H, W int) {
+func decodeInPlace(dst *block.Dense, plan *ReadOp, box chunk.Box, H, W int) {
 	var f32 []float32
 	var f64 []float64
 	switch v := dst.Data().(type) {

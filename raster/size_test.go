@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/raster"
 	"github.com/tessera-array/tessera/reduce"
 )
@@ -31,10 +31,10 @@ func TestHugeDeclaredRasterIsRefused(t *testing.T) {
 	assert.Contains(t, err.Error(), "2147483647x2147483647")
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(16<<20))
 
-	fake := &raster.Info{Path: "fake.tif", Width: 1 << 30, Height: 1 << 30, DType: ndarray.Float64,
+	fake := &raster.Info{Path: "fake.tif", Width: 1 << 30, Height: 1 << 30, DType: block.Float64,
 		Bands: make([]raster.Band, 1<<10)}
 	for i := range fake.Bands {
-		fake.Bands[i].DType = ndarray.Float64
+		fake.Bands[i].DType = block.Float64
 	}
 	a := fake.Lazy(raster.ReadOptions{})
 	assert.ErrorIs(t, a.Err(), raster.ErrSize)

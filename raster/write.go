@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/airbusgeo/godal"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -55,7 +56,7 @@ type WriteOptions struct {
 	Executor cluster.Executor
 }
 
-func (o *WriteOptions) creation(dt ndarray.DType, signed bool, cog bool) ([]string, error) {
+func (o *WriteOptions) creation(dt block.DType, signed bool, cog bool) ([]string, error) {
 	comp := strings.ToUpper(o.Compress)
 	if comp == "" {
 		comp = "DEFLATE"
@@ -349,7 +350,7 @@ func writeBlocks(ctx context.Context, ds *godal.Dataset, a *ndarray.Array, ex cl
 	}
 	rank := a.Rank()
 	return ex.Run(ctx, b.Graph(), want, func(k cluster.Key, v cluster.Value) error {
-		d, ok := v.(*ndarray.Dense)
+		d, ok := v.(*block.Dense)
 		if !ok {
 			return fmt.Errorf("%w: task %s produced %T, not a block", ErrWrite, k, v)
 		}

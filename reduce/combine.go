@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 func init() {
@@ -220,7 +220,7 @@ func merge(a, b *Partial, k kind) error {
 // FinalizeOp turns a partial into the result block.
 type FinalizeOp struct {
 	Reduction string
-	DType     ndarray.DType
+	DType     block.DType
 	DDOF      int
 	Shape     []int
 }
@@ -307,7 +307,7 @@ func (o *FinalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value
 	default:
 		return nil, fmt.Errorf("reduce: unknown reduction %q", o.Reduction)
 	}
-	out, err := ndarray.NewDense(o.DType, o.Shape...)
+	out, err := block.New(o.DType, o.Shape...)
 	if err != nil {
 		return nil, err
 	}
@@ -323,22 +323,22 @@ func (o *FinalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value
 				v[e] = uint64(ints[e])
 			}
 		default:
-			src, _ := ndarray.FromSlice(ints, o.Shape...)
+			src, _ := block.FromSlice(ints, o.Shape...)
 			if p.Unsigned {
 				u := make([]uint64, n)
 				for e := range u {
 					u[e] = uint64(ints[e])
 				}
-				src, _ = ndarray.FromSlice(u, o.Shape...)
+				src, _ = block.FromSlice(u, o.Shape...)
 			}
-			if err := ndarray.CastInto(out, src, ndarray.CastOptions{Overflow: ndarray.OverflowWrap}); err != nil {
+			if err := block.CastInto(out, src, block.CastOptions{Overflow: block.OverflowWrap}); err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	}
-	src, _ := ndarray.FromSlice(f, o.Shape...)
-	if err := ndarray.CastInto(out, src, ndarray.CastOptions{Overflow: ndarray.OverflowWrap}); err != nil {
+	src, _ := block.FromSlice(f, o.Shape...)
+	if err := block.CastInto(out, src, block.CastOptions{Overflow: block.OverflowWrap}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/reduce"
@@ -18,16 +19,16 @@ func ExampleMean() {
 }
 
 func ExampleSum() {
-	x, _ := ndarray.FromSlice([]int16{1, 2, 3, 4, 5, 6}, 2, 3)
+	x, _ := block.FromSlice([]int16{1, 2, 3, 4, 5, 6}, 2, 3)
 	a := ndarray.FromDense(x, chunk.PerAxis(1, 2))
 	cols, _ := reduce.Sum(a, reduce.Axis(0)).Compute(context.Background())
 	rows, _ := reduce.Sum(a, reduce.Axis(-1), reduce.KeepDims()).Compute(context.Background())
-	fmt.Println(cols.DType(), ndarray.Values[int64](cols), rows.Shape(), ndarray.Values[int64](rows))
+	fmt.Println(cols.DType(), block.Values[int64](cols), rows.Shape(), block.Values[int64](rows))
 	// Output: int64 [5 7 9] [2 1] [6 15]
 }
 
 func ExampleStd() {
-	x, _ := ndarray.FromSlice([]float64{2, 4, 4, 4, 5, 5, 7, 9}, 8)
+	x, _ := block.FromSlice([]float64{2, 4, 4, 4, 5, 5, 7, 9}, 8)
 	s, _ := reduce.Std(ndarray.FromDense(x, chunk.Uniform(3))).Compute(context.Background())
 	fmt.Println(s.Float64s())
 	// Output: [2]

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -19,12 +20,12 @@ import (
 func TestTwoNanMeansOfAStackInEitherOrder(t *testing.T) {
 	var dates []*ndarray.Array
 	for d := range 10 {
-		dates = append(dates, ndarray.Random([]int{512, 512}, chunk.PerAxis(128, 128), uint64(d)).AsType(ndarray.Float32, ndarray.OverflowClip))
+		dates = append(dates, ndarray.Random([]int{512, 512}, chunk.PerAxis(128, 128), uint64(d)).AsType(block.Float32, block.OverflowClip))
 	}
 	stack := ndarray.Stack(dates, 0)
 	overTime := NanMean(stack, Axis(0))
 	overSpace := NanMean(stack, Axis(1, 2))
-	run := func(arrays ...*ndarray.Array) ([]*ndarray.Dense, int64) {
+	run := func(arrays ...*ndarray.Array) ([]*block.Dense, int64) {
 		var peak int64
 		ex := cluster.NewLocal(cluster.LocalOptions{Workers: 1, Progress: func(p cluster.Progress) { peak = max(peak, p.PeakBytes) }})
 		out, err := ndarray.Compute(ctx, arrays, ndarray.WithExecutor(ex))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -35,7 +36,7 @@ func (p *Partial) Nbytes() int64 {
 	return 8 * int64(len(p.N)+len(p.S)+len(p.C)+len(p.M2)+len(p.I)+len(p.V))
 }
 
-func newPartial(k kind, shape []int, in ndarray.DType) *Partial {
+func newPartial(k kind, shape []int, in block.DType) *Partial {
 	n := prod(shape)
 	p := &Partial{Kind: string(k), Shape: shape, Int: in.IsInt() || in.IsBool(), Unsigned: in.IsUnsigned()}
 	fam := k.family()
@@ -240,7 +241,7 @@ func (o *PartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 }
 
 // accumTile folds one tile into the partial, row segment by row segment.
-func accumTile[T ndarray.Number](p *Partial, k kind, g *geometry, t *ndarray.Tile, d []T) {
+func accumTile[T block.Number](p *Partial, k kind, g *geometry, t *ndarray.Tile, d []T) {
 	fam := k.family()
 	if g.allRed && fam != "arg" {
 		accumSeg(p, k, 0, d)
@@ -308,7 +309,7 @@ func neumaier(s, c *float64, x float64) {
 }
 
 // sum8 adds a segment with eight interleaved accumulators.
-func sum8[T ndarray.Number](s []T) float64 {
+func sum8[T block.Number](s []T) float64 {
 	var a0, a1, a2, a3, a4, a5, a6, a7 float64
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
@@ -329,7 +330,7 @@ func sum8[T ndarray.Number](s []T) float64 {
 }
 
 // nansum8 is sum8 skipping NaN; it also returns the count of non-NaN values.
-func nansum8[T ndarray.Number](s []T) (float64, int) {
+func nansum8[T block.Number](s []T) (float64, int) {
 	var a0, a1, a2, a3 float64
 	var n0, n1, n2, n3 int
 	i := 0
@@ -361,7 +362,7 @@ func nansum8[T ndarray.Number](s []T) (float64, int) {
 	return (a0 + a1) + (a2 + a3), n0 + n1 + n2 + n3
 }
 
-func isFloat[T ndarray.Number]() bool {
+func isFloat[T block.Number]() bool {
 	var z T
 	switch any(z).(type) {
 	case float32, float64:
@@ -371,7 +372,7 @@ func isFloat[T ndarray.Number]() bool {
 }
 
 // accumSeg folds a segment whose elements all belong to partial entry o.
-func accumSeg[T ndarray.Number](p *Partial, k kind, o int, seg []T) {
+func accumSeg[T block.Number](p *Partial, k kind, o int, seg []T) {
 	switch k.family() {
 	case "sum":
 		if p.Int {
@@ -469,14 +470,14 @@ func chan_(p *Partial, o int, n, m, m2 float64) {
 	p.N[o] = nt
 }
 
-func toI64[T ndarray.Number](x T, unsigned bool) int64 {
+func toI64[T block.Number](x T, unsigned bool) int64 {
 	if unsigned {
 		return int64(uint64(x))
 	}
 	return int64(x)
 }
 
-func accumMinMax[T ndarray.Number](p *Partial, k kind, o int, seg []T) {
+func accumMinMax[T block.Number](p *Partial, k kind, o int, seg []T) {
 	isMax := k.isMax()
 	p.C[o] += float64(len(seg))
 	if p.Int {
@@ -524,7 +525,7 @@ func better(v, cur int64, isMax, unsigned bool) bool {
 
 // accumElems folds a segment element-wise into entries o, o+1, ... (the
 // last axis is kept).
-func accumElems[T ndarray.Number](p *Partial, k kind, o int, seg []T) {
+func accumElems[T block.Number](p *Partial, k kind, o int, seg []T) {
 	switch k.family() {
 	case "sum":
 		if p.Int {
@@ -595,7 +596,7 @@ func accumElems[T ndarray.Number](p *Partial, k kind, o int, seg []T) {
 
 // accumArg folds values with their global indices: element j has index
 // gi + j*step. With perElem, element j goes to entry o+j (and all share gi).
-func accumArg[T ndarray.Number](p *Partial, k kind, o int, seg []T, gi, step int64, perElem bool) {
+func accumArg[T block.Number](p *Partial, k kind, o int, seg []T, gi, step int64, perElem bool) {
 	isMax := k.isMax()
 	for j, x := range seg {
 		e, idx := o, gi+int64(j)*step

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -153,32 +154,32 @@ func Any(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kAny, a
 func All(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kAll, a, opts) }
 
 // outDType is numpy's result dtype of each reduction.
-func outDType(k kind, in ndarray.DType) ndarray.DType {
+func outDType(k kind, in block.DType) block.DType {
 	switch k.family() {
 	case "sum", "prod":
 		switch {
 		case in.IsFloat():
 			return in
 		case in.IsUnsigned():
-			return ndarray.Uint64
+			return block.Uint64
 		}
-		return ndarray.Int64
+		return block.Int64
 	case "mean":
 		if k == kCount || k == kNanCount {
-			return ndarray.Int64
+			return block.Int64
 		}
 		fallthrough
 	case "var":
 		if in.IsFloat() {
 			return in
 		}
-		return ndarray.Float64
+		return block.Float64
 	case "minmax":
 		return in
 	case "arg":
-		return ndarray.Int64
+		return block.Int64
 	}
-	return ndarray.Bool
+	return block.Bool
 }
 
 // normAxes validates and sorts the reduced axes.
@@ -223,7 +224,7 @@ type plan struct {
 	levels   [][]int
 	cfg      config
 	token    string
-	outDT    ndarray.DType
+	outDT    block.DType
 	outShape []int
 	// elemBytes is what one partial element holds (Partial.Nbytes of a
 	// one-element partial), declared for the memory budget.

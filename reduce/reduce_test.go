@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -18,7 +19,7 @@ var ctx = context.Background()
 
 // ref reduces d over axes the plain way: for each output element, gather
 // the values and apply the numpy definition.
-func ref(k kind, d *ndarray.Dense, axes []int, ddof int) ([]float64, error) {
+func ref(k kind, d *block.Dense, axes []int, ddof int) ([]float64, error) {
 	shape := d.Shape()
 	red := make([]bool, len(shape))
 	for _, a := range axes {
@@ -164,7 +165,7 @@ func close(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*max(1, math.Abs(a), math.Abs(b))
 }
 
-func testData(withNaN bool) *ndarray.Dense {
+func testData(withNaN bool) *block.Dense {
 	r := rand.New(rand.NewPCG(5, 6))
 	v := make([]float64, 6*5*4)
 	for i := range v {
@@ -173,7 +174,7 @@ func testData(withNaN bool) *ndarray.Dense {
 			v[i] = math.NaN()
 		}
 	}
-	d, _ := ndarray.FromSlice(v, 6, 5, 4)
+	d, _ := block.FromSlice(v, 6, 5, 4)
 	return d
 }
 
@@ -227,23 +228,23 @@ func TestReductionsMatchReference(t *testing.T) {
 }
 
 func TestResultDTypesAndKeepDims(t *testing.T) {
-	i16 := ndarray.FromDense(must(ndarray.FromSlice([]int16{1, 2, 3, 4, 5, 6}, 2, 3)), chunk.PerAxis(1, 2))
+	i16 := ndarray.FromDense(must(block.FromSlice([]int16{1, 2, 3, 4, 5, 6}, 2, 3)), chunk.PerAxis(1, 2))
 	cases := []struct {
 		got   *ndarray.Array
-		dt    ndarray.DType
+		dt    block.DType
 		shape []int
 		vals  []float64
 	}{
-		{Sum(i16), ndarray.Int64, []int{}, []float64{21}},
-		{Sum(i16, Axis(1), KeepDims()), ndarray.Int64, []int{2, 1}, []float64{6, 15}},
-		{Mean(i16, Axis(0)), ndarray.Float64, []int{3}, []float64{2.5, 3.5, 4.5}},
-		{Max(i16, Axis(0, 1), KeepDims()), ndarray.Int16, []int{1, 1}, []float64{6}},
-		{ArgMax(i16, Axis(1)), ndarray.Int64, []int{2}, []float64{2, 2}},
-		{Any(ndarray.Greater(i16, 5)), ndarray.Bool, []int{}, []float64{1}},
-		{All(ndarray.Greater(i16, 5), Axis(0)), ndarray.Bool, []int{3}, []float64{0, 0, 0}},
-		{Var(i16, DDOF(1)), ndarray.Float64, []int{}, []float64{3.5}},
-		{Count(i16, Axis(0)), ndarray.Int64, []int{3}, []float64{2, 2, 2}},
-		{Sum(ndarray.Random([]int{10}, chunk.Uniform(3), 1).AsType(ndarray.Float32, 0)), ndarray.Float32, []int{}, nil},
+		{Sum(i16), block.Int64, []int{}, []float64{21}},
+		{Sum(i16, Axis(1), KeepDims()), block.Int64, []int{2, 1}, []float64{6, 15}},
+		{Mean(i16, Axis(0)), block.Float64, []int{3}, []float64{2.5, 3.5, 4.5}},
+		{Max(i16, Axis(0, 1), KeepDims()), block.Int16, []int{1, 1}, []float64{6}},
+		{ArgMax(i16, Axis(1)), block.Int64, []int{2}, []float64{2, 2}},
+		{Any(ndarray.Greater(i16, 5)), block.Bool, []int{}, []float64{1}},
+		{All(ndarray.Greater(i16, 5), Axis(0)), block.Bool, []int{3}, []float64{0, 0, 0}},
+		{Var(i16, DDOF(1)), block.Float64, []int{}, []float64{3.5}},
+		{Count(i16, Axis(0)), block.Int64, []int{3}, []float64{2, 2, 2}},
+		{Sum(ndarray.Random([]int{10}, chunk.Uniform(3), 1).AsType(block.Float32, 0)), block.Float32, []int{}, nil},
 	}
 	for i, c := range cases {
 		d, err := c.got.Compute(ctx)
@@ -260,7 +261,7 @@ func TestResultDTypesAndKeepDims(t *testing.T) {
 }
 
 func TestEmptyAndLengthOne(t *testing.T) {
-	empty := ndarray.Zeros(ndarray.Float64, []int{0, 3}, chunk.Spec{})
+	empty := ndarray.Zeros(block.Float64, []int{0, 3}, chunk.Spec{})
 	s, err := Sum(empty, Axis(0)).Compute(ctx)
 	if err != nil || !slices.Equal(s.Float64s(), []float64{0, 0, 0}) {
 		t.Fatalf("sum of empty: %v %v", s, err)
@@ -272,21 +273,21 @@ func TestEmptyAndLengthOne(t *testing.T) {
 	if _, err := Min(empty).Compute(ctx); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("min of empty: %v", err)
 	}
-	one := ndarray.Full(ndarray.Float64, 7, []int{1, 4}, chunk.Spec{})
+	one := ndarray.Full(block.Float64, 7, []int{1, 4}, chunk.Spec{})
 	v, err := Max(one, Axis(0)).Compute(ctx)
 	if err != nil || !slices.Equal(v.Float64s(), []float64{7, 7, 7, 7}) {
 		t.Fatalf("length-1 axis: %v %v", v, err)
 	}
-	allNaN := ndarray.Full(ndarray.Float64, math.NaN(), []int{3}, chunk.Spec{})
+	allNaN := ndarray.Full(block.Float64, math.NaN(), []int{3}, chunk.Spec{})
 	if _, err := NanArgMin(allNaN).Compute(ctx); !errors.Is(err, ErrAllNaN) {
 		t.Fatalf("nanargmin all NaN: %v", err)
 	}
 }
 
 func TestBadInput(t *testing.T) {
-	a := ndarray.Zeros(ndarray.Float64, []int{3, 4}, chunk.Spec{})
+	a := ndarray.Zeros(block.Float64, []int{3, 4}, chunk.Spec{})
 	for _, bad := range []*ndarray.Array{
-		Sum(a, Axis(2)), Sum(a, Axis(-3)), Sum(a, Axis(0, 0)), ArgMax(ndarray.Zeros(ndarray.Float64, []int{2, 2, 2}, chunk.Spec{}), Axis(0, 1)),
+		Sum(a, Axis(2)), Sum(a, Axis(-3)), Sum(a, Axis(0, 0)), ArgMax(ndarray.Zeros(block.Float64, []int{2, 2, 2}, chunk.Spec{}), Axis(0, 1)),
 	} {
 		if !errors.Is(bad.Err(), ErrAxis) {
 			t.Fatalf("err = %v, want ErrAxis", bad.Err())
@@ -317,7 +318,7 @@ func TestSumBeatsNaive(t *testing.T) {
 		naive += x
 	}
 	ex, _ := exact.Float64()
-	d, _ := ndarray.FromSlice(v, n)
+	d, _ := block.FromSlice(v, n)
 	got, err := Sum(ndarray.FromDense(d, chunk.Uniform(1<<16))).Compute(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -334,7 +335,7 @@ func TestSumBeatsNaive(t *testing.T) {
 	for i := range w {
 		w[i] = 1e9 + float64(i%10)
 	}
-	dw, _ := ndarray.FromSlice(w, len(w))
+	dw, _ := block.FromSlice(w, len(w))
 	vv, _ := Var(ndarray.FromDense(dw, chunk.Uniform(7000))).Compute(ctx)
 	if got := vv.Float64s()[0]; math.Abs(got-8.25) > 1e-6 {
 		t.Fatalf("var = %v, want 8.25", got)

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/airbusgeo/godal"
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/raster"
 )
 
@@ -191,7 +191,7 @@ func Mosaic(dst string, inputs []string, o Options) (*Dataset, error) {
 		nbands = len(infos)
 	}
 	for b := 0; b < nbands; b++ {
-		var dt ndarray.DType
+		var dt block.DType
 		if o.Separate {
 			dt = infos[b].Bands[0].DType
 		} else {
@@ -244,7 +244,7 @@ func Mosaic(dst string, inputs []string, o Options) (*Dataset, error) {
 				nd, has = in.Bands[sb].NoData, in.Bands[sb].HasNoData
 			}
 			if has {
-				if dt == ndarray.Int8 {
+				if dt == block.Int8 {
 					return nil, fmt.Errorf("%w: %s: nodata on int8 bands is not supported by GDAL 3.6 VRTs", ErrMismatch, in.Path)
 				}
 				src.XMLName = xml.Name{Local: "ComplexSource"}
@@ -323,23 +323,23 @@ func sourceName(dst, path string) Filename {
 	return Filename{Relative: 0, Path: abs}
 }
 
-func gdalTypeName(dt ndarray.DType) (string, *Metadata, error) {
+func gdalTypeName(dt block.DType) (string, *Metadata, error) {
 	switch dt {
-	case ndarray.Uint8:
+	case block.Uint8:
 		return "Byte", nil, nil
-	case ndarray.Int8:
+	case block.Int8:
 		return "Byte", &Metadata{Domain: "IMAGE_STRUCTURE", Items: []MDI{{Key: "PIXELTYPE", Value: "SIGNEDBYTE"}}}, nil
-	case ndarray.Int16:
+	case block.Int16:
 		return "Int16", nil, nil
-	case ndarray.Uint16:
+	case block.Uint16:
 		return "UInt16", nil, nil
-	case ndarray.Int32:
+	case block.Int32:
 		return "Int32", nil, nil
-	case ndarray.Uint32:
+	case block.Uint32:
 		return "UInt32", nil, nil
-	case ndarray.Float32:
+	case block.Float32:
 		return "Float32", nil, nil
-	case ndarray.Float64:
+	case block.Float64:
 		return "Float64", nil, nil
 	}
 	return "", nil, fmt.Errorf("%w: %s", raster.ErrDType, dt)

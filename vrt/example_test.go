@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/raster"
@@ -22,7 +23,7 @@ func Example() {
 	for i := 0; i < 2; i++ {
 		p := filepath.Join(dir, fmt.Sprintf("tile%d.tif", i))
 		gt := [6]float64{500000 + float64(i)*1000, 10, 0, 4600000, 0, -10}
-		_, err := raster.Write(ctx, ndarray.Full(ndarray.Float32, float64(i+1), []int{100, 100}, chunk.Spec{}), p,
+		_, err := raster.Write(ctx, ndarray.Full(block.Float32, float64(i+1), []int{100, 100}, chunk.Spec{}), p,
 			raster.WriteOptions{Georef: raster.Georef{GeoTransform: gt, HasGeoTransform: true, CRS: "EPSG:32631"}})
 		if err != nil {
 			fmt.Println(err)

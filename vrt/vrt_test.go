@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/raster"
@@ -18,10 +19,10 @@ import (
 
 // tile writes a float32 tile whose values identify the tile and pixel, with
 // a nodata hole in the middle when nodata is set.
-func tile(t *testing.T, path string, id, w, h int, gt [6]float64, crs string, dt ndarray.DType, nodata *float64) {
+func tile(t *testing.T, path string, id, w, h int, gt [6]float64, crs string, dt block.DType, nodata *float64) {
 	t.Helper()
-	d := ndarray.MustDense(ndarray.Float64, h, w)
-	v := ndarray.Values[float64](d)
+	d := block.Must(block.Float64, h, w)
+	v := block.Values[float64](d)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			v[y*w+x] = float64(id*10 + (x+y)%7)
@@ -30,7 +31,7 @@ func tile(t *testing.T, path string, id, w, h int, gt [6]float64, crs string, dt
 			}
 		}
 	}
-	c, err := d.AsType(dt, ndarray.CastOptions{})
+	c, err := d.AsType(dt, block.CastOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,26 +61,26 @@ func tiles(t *testing.T, dir string) []string {
 	}
 	for i, s := range specs {
 		p := filepath.Join(dir, fmt.Sprintf("t%d.tif", i))
-		tile(t, p, i+1, s.w, s.h, [6]float64{s.x0, s.res, 0, s.y0, 0, -s.res}, "EPSG:32631", ndarray.Float32, nd)
+		tile(t, p, i+1, s.w, s.h, [6]float64{s.x0, s.res, 0, s.y0, 0, -s.res}, "EPSG:32631", block.Float32, nd)
 		out = append(out, p)
 	}
 	return out
 }
 
-func readAll(t *testing.T, path string) (*raster.Info, *ndarray.Dense) {
+func readAll(t *testing.T, path string) (*raster.Info, *block.Dense) {
 	t.Helper()
 	info, err := raster.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := info.Read(context.Background(), raster.ReadOptions{DType: ndarray.Float64, Chunks: chunk.PerAxis(1, 64, 64)})
+	d, err := info.Read(context.Background(), raster.ReadOptions{DType: block.Float64, Chunks: chunk.PerAxis(1, 64, 64)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return info, d
 }
 
-func samePixels(t *testing.T, what string, a, b *ndarray.Dense, tol float64) {
+func samePixels(t *testing.T, what string, a, b *block.Dense, tol float64) {
 	t.Helper()
 	if fmt.Sprint(a.Shape()) != fmt.Sprint(b.Shape()) {
 		t.Fatalf("%s: shapes %v vs %v", what, a.Shape(), b.Shape())
@@ -198,7 +199,7 @@ func TestWarpMatchesGdalwarp(t *testing.T) {
 			}
 			// A window across tile borders and across the VRT's blocks.
 			w := &raster.Window{X: info.Width / 4, Y: info.Height / 5, W: info.Width / 2, H: info.Height / 2}
-			ro := raster.ReadOptions{Window: w, DType: ndarray.Float64, Chunks: chunk.PerAxis(1, 64, 64)}
+			ro := raster.ReadOptions{Window: w, DType: block.Float64, Chunks: chunk.PerAxis(1, 64, 64)}
 			ours, err := info.Read(context.Background(), ro)
 			if err != nil {
 				t.Fatal(err)
@@ -216,13 +217,13 @@ func TestBuildRefusesBadInput(t *testing.T) {
 	dir := t.TempDir()
 	gt := [6]float64{500000, 10, 0, 4600000, 0, -10}
 	a := filepath.Join(dir, "a.tif")
-	tile(t, a, 1, 40, 40, gt, "EPSG:32631", ndarray.Float32, nil)
+	tile(t, a, 1, 40, 40, gt, "EPSG:32631", block.Float32, nil)
 	other := filepath.Join(dir, "other.tif")
-	tile(t, other, 2, 40, 40, gt, "EPSG:32632", ndarray.Float32, nil)
+	tile(t, other, 2, 40, 40, gt, "EPSG:32632", block.Float32, nil)
 	ints := filepath.Join(dir, "ints.tif")
-	tile(t, ints, 3, 40, 40, gt, "EPSG:32631", ndarray.Int16, nil)
+	tile(t, ints, 3, 40, 40, gt, "EPSG:32631", block.Int16, nil)
 	i8 := filepath.Join(dir, "i8.tif")
-	tile(t, i8, 4, 40, 40, gt, "EPSG:32631", ndarray.Int8, ptr(-1))
+	tile(t, i8, 4, 40, 40, gt, "EPSG:32631", block.Int8, ptr(-1))
 	dst := filepath.Join(dir, "m.vrt")
 	if _, err := vrt.Build(dst, []string{a, other}, vrt.Options{}); !errors.Is(err, vrt.ErrCRSMismatch) {
 		t.Errorf("CRS mismatch: %v", err)
@@ -233,12 +234,12 @@ func TestBuildRefusesBadInput(t *testing.T) {
 	if _, err := vrt.Build(dst, []string{a, ints}, vrt.Options{}); !errors.Is(err, vrt.ErrMismatch) {
 		t.Errorf("mixed dtypes: %v", err)
 	}
-	if info, err := vrt.Build(dst, []string{a, ints}, vrt.Options{Separate: true}); err != nil || info.Bands[1].DType != ndarray.Int16 {
+	if info, err := vrt.Build(dst, []string{a, ints}, vrt.Options{Separate: true}); err != nil || info.Bands[1].DType != block.Int16 {
 		t.Errorf("separate mixed dtypes: %v", err)
 	} else {
 		// Bands of mixed types read as their common type, exactly.
 		d, err := info.Read(context.Background(), raster.ReadOptions{})
-		if err != nil || d.DType() != info.DType || info.DType != ndarray.Float32 || d.At(0, 3, 4) != 10+7%7 || d.At(1, 3, 4) != 30+7%7 {
+		if err != nil || d.DType() != info.DType || info.DType != block.Float32 || d.At(0, 3, 4) != 10+7%7 || d.At(1, 3, 4) != 30+7%7 {
 			t.Errorf("mixed-dtype stack read: %v %v (%s)", d, err, info.DType)
 		}
 	}
@@ -250,7 +251,7 @@ func TestBuildRefusesBadInput(t *testing.T) {
 	}
 	if info, err := vrt.Build(dst, []string{i8}, vrt.Options{SrcNoDataNone: true, VRTNoDataNone: true}); err != nil {
 		t.Errorf("int8 without nodata: %v", err)
-	} else if d, err := info.Read(context.Background(), raster.ReadOptions{}); err != nil || d.DType() != ndarray.Int8 || d.At(0, 0, 0) != 40 || d.At(0, 15, 15) != -1 {
+	} else if d, err := info.Read(context.Background(), raster.ReadOptions{}); err != nil || d.DType() != block.Int8 || d.At(0, 0, 0) != 40 || d.At(0, 15, 15) != -1 {
 		t.Errorf("int8 mosaic read: %v %v", d, err)
 	}
 	for _, o := range []vrt.Options{{Resolution: "best"}, {XRes: -1, YRes: 1}, {Extent: &[4]float64{1, 1, 0, 2}}, {Resolution: "highest", XRes: 1, YRes: 1}, {XRes: 1e-9, YRes: 1e-9}} {

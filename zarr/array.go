@@ -11,9 +11,9 @@ import (
 	"path"
 	"sync"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/codec"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // Array is a Zarr array in a store: metadata plus chunk IO. It is safe for
@@ -34,7 +34,7 @@ type Array struct {
 	pipe  *codec.Pipeline // whole-chunk pipeline; nil when sharded
 	shard *sharding
 	opts  Options
-	bufs  sync.Pool // *ndarray.Dense of the chunk shape, reused across reads and writes
+	bufs  sync.Pool // *block.Dense of the chunk shape, reused across reads and writes
 	encs  sync.Pool // *[]byte encode buffers
 }
 
@@ -188,9 +188,9 @@ func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
 func (a *Array) Meta() *ArrayMeta { return a.meta }
 
 // Shape, DType and Chunks describe the array.
-func (a *Array) Shape() []int         { return append([]int(nil), a.meta.Shape...) }
-func (a *Array) DType() ndarray.DType { return a.meta.DType }
-func (a *Array) Chunks() []int        { return append([]int(nil), a.meta.Chunks...) }
+func (a *Array) Shape() []int       { return append([]int(nil), a.meta.Shape...) }
+func (a *Array) DType() block.DType { return a.meta.DType }
+func (a *Array) Chunks() []int      { return append([]int(nil), a.meta.Chunks...) }
 
 // Path is the array's path in its store.
 func (a *Array) Path() string { return a.path }
@@ -210,21 +210,21 @@ func (a *Array) lock(key string) *sync.Mutex { return chunkLock(a.store, key) }
 // getBuf returns a chunk-shaped block from the pool (contents undefined);
 // putBuf gives it back. Reusing blocks avoids the cost of touching fresh
 // memory for every chunk.
-func (a *Array) getBuf() (*ndarray.Dense, error) {
-	if d, ok := a.bufs.Get().(*ndarray.Dense); ok {
+func (a *Array) getBuf() (*block.Dense, error) {
+	if d, ok := a.bufs.Get().(*block.Dense); ok {
 		return d, nil
 	}
-	return ndarray.NewDense(a.meta.DType, a.meta.Chunks...)
+	return block.New(a.meta.DType, a.meta.Chunks...)
 }
 
-func (a *Array) putBuf(d *ndarray.Dense) {
+func (a *Array) putBuf(d *block.Dense) {
 	if d != nil && chunk.EqualShape(d.Shape(), a.meta.Chunks) && d.DType() == a.meta.DType {
 		a.bufs.Put(d)
 	}
 }
 
 // fill sets d to the fill value.
-func (a *Array) fill(d *ndarray.Dense) error {
+func (a *Array) fill(d *block.Dense) error {
 	f, err := a.meta.fillChunk([]int{1})
 	if err != nil {
 		return err
@@ -263,7 +263,7 @@ func (a *Array) getRaw(ctx context.Context, key string) (b []byte, release func(
 
 // readChunk returns the full-size chunk idx (fill value when missing) in
 // a pooled block the caller gives back with putBuf.
-func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error) {
+func (a *Array) readChunk(ctx context.Context, idx []int) (*block.Dense, error) {
 	key := a.ChunkKey(idx)
 	if a.shard != nil {
 		return a.shard.readShard(ctx, a, key, nil)
@@ -289,7 +289,7 @@ func (a *Array) readChunk(ctx context.Context, idx []int) (*ndarray.Dense, error
 
 // readPiece reads the part src (chunk coordinates) of chunk idx; sharded
 // arrays read only the inner chunks it touches.
-func (a *Array) readPiece(ctx context.Context, idx []int, src chunk.Box) (*ndarray.Dense, chunk.Box, error) {
+func (a *Array) readPiece(ctx context.Context, idx []int, src chunk.Box) (*block.Dense, chunk.Box, error) {
 	if a.shard != nil {
 		d, err := a.shard.readShard(ctx, a, a.ChunkKey(idx), &src)
 		return d, chunk.BoxOf(src.Shape()), err
@@ -298,7 +298,7 @@ func (a *Array) readPiece(ctx context.Context, idx []int, src chunk.Box) (*ndarr
 	return d, src, err
 }
 
-func (a *Array) writeChunk(ctx context.Context, idx []int, d *ndarray.Dense) (int64, error) {
+func (a *Array) writeChunk(ctx context.Context, idx []int, d *block.Dense) (int64, error) {
 	key := a.ChunkKey(idx)
 	if !a.opts.WriteEmptyChunks && a.isFill(d) {
 		return 0, a.store.Delete(ctx, key)
@@ -330,7 +330,7 @@ func (a *Array) writeChunk(ctx context.Context, idx []int, d *ndarray.Dense) (in
 
 // isFill reports whether every element equals the fill value (NaN fill
 // matches NaN).
-func (a *Array) isFill(d *ndarray.Dense) bool {
+func (a *Array) isFill(d *block.Dense) bool {
 	f, err := a.meta.fillChunk([]int{1})
 	if err != nil {
 		return false
@@ -422,11 +422,11 @@ func (a *Array) parallel(ctx context.Context, pieces []chunk.Piece, f func(ctx c
 
 // Read returns the elements inside box, reading the chunks it touches in
 // parallel. Missing chunks read as the fill value.
-func (a *Array) Read(ctx context.Context, box chunk.Box) (*ndarray.Dense, error) {
+func (a *Array) Read(ctx context.Context, box chunk.Box) (*block.Dense, error) {
 	if err := a.checkBox(box); err != nil {
 		return nil, err
 	}
-	out, err := ndarray.NewDense(a.meta.DType, box.Shape()...)
+	out, err := block.New(a.meta.DType, box.Shape()...)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +456,7 @@ func (a *Array) Read(ctx context.Context, box chunk.Box) (*ndarray.Dense, error)
 		if err != nil {
 			return err
 		}
-		err = ndarray.CopyBox(out, p.Dst, d, src)
+		err = block.CopyBox(out, p.Dst, d, src)
 		a.putBuf(d)
 		return err
 	})
@@ -467,7 +467,7 @@ func (a *Array) Read(ctx context.Context, box chunk.Box) (*ndarray.Dense, error)
 }
 
 // ReadAll reads the whole array.
-func (a *Array) ReadAll(ctx context.Context) (*ndarray.Dense, error) {
+func (a *Array) ReadAll(ctx context.Context) (*block.Dense, error) {
 	return a.Read(ctx, chunk.BoxOf(a.meta.Shape))
 }
 
@@ -476,7 +476,7 @@ func (a *Array) ReadAll(ctx context.Context) (*ndarray.Dense, error) {
 // written back. Both hold the chunk's process-wide lock (see Array), so
 // concurrent writes to one chunk in this process are ordered. It returns
 // the bytes written.
-func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int64, error) {
+func (a *Array) Write(ctx context.Context, box chunk.Box, d *block.Dense) (int64, error) {
 	if err := a.checkBox(box); err != nil {
 		return 0, err
 	}
@@ -495,7 +495,7 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int
 	err = a.parallel(ctx, pieces, func(ctx context.Context, p chunk.Piece) error {
 		bb := a.grid.BlockBox(p.Block)
 		whole := chunk.EqualShape(p.Src.Shape(), bb.Shape())
-		var c *ndarray.Dense
+		var c *block.Dense
 		var err error
 		// Whole writes take the lock too: otherwise a concurrent
 		// read-modify-write of this chunk could write the contents it
@@ -514,7 +514,7 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int
 			return err
 		}
 		defer a.putBuf(c)
-		if err := ndarray.CopyBox(c, p.Src, d, p.Dst); err != nil {
+		if err := block.CopyBox(c, p.Src, d, p.Dst); err != nil {
 			return err
 		}
 		n, err := a.writeChunk(ctx, p.Block, c)
@@ -527,6 +527,6 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *ndarray.Dense) (int
 }
 
 // WriteAll writes a block covering the whole array.
-func (a *Array) WriteAll(ctx context.Context, d *ndarray.Dense) (int64, error) {
+func (a *Array) WriteAll(ctx context.Context, d *block.Dense) (int64, error) {
 	return a.Write(ctx, chunk.BoxOf(a.meta.Shape), d)
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
@@ -18,17 +19,17 @@ import (
 
 var ctx = context.Background()
 
-func randomDense(t testing.TB, dt ndarray.DType, shape ...int) *ndarray.Dense {
-	f := ndarray.MustDense(ndarray.Float64, shape...)
+func randomDense(t testing.TB, dt block.DType, shape ...int) *block.Dense {
+	f := block.Must(block.Float64, shape...)
 	r := rand.New(rand.NewPCG(1, uint64(dt)))
-	v := ndarray.Values[float64](f)
+	v := block.Values[float64](f)
 	for i := range v {
 		v[i] = math.Floor(r.Float64()*100) - 20
 		if dt.IsUnsigned() || dt.IsBool() {
 			v[i] = math.Abs(v[i])
 		}
 	}
-	d, err := f.AsType(dt, ndarray.CastOptions{Overflow: ndarray.OverflowClip})
+	d, err := f.AsType(dt, block.CastOptions{Overflow: block.OverflowClip})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestRoundTripFormats(t *testing.T) {
 		{"v2 none", zarr.CreateOptions{Format: 2, Compressor: zarr.NoCompressor}},
 	}
 	for _, c := range cases {
-		for _, dt := range ndarray.DTypes() {
+		for _, dt := range block.DTypes() {
 			t.Run(fmt.Sprintf("%s/%s", c.name, dt), func(t *testing.T) {
 				s, _ := zarr.NewDirectoryStore(t.TempDir())
 				o := c.o
@@ -98,11 +99,11 @@ func TestRoundTripFormats(t *testing.T) {
 func TestFillValuesAndMissingChunks(t *testing.T) {
 	s := zarr.NewMemoryStore()
 	nan := math.NaN()
-	a, err := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{6}, Chunks: []int{2}, DType: ndarray.Float32, FillValue: &nan})
+	a, err := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{6}, Chunks: []int{2}, DType: block.Float32, FillValue: &nan})
 	if err != nil {
 		t.Fatal(err)
 	}
-	part, _ := ndarray.FromSlice([]float32{1, 2}, 2)
+	part, _ := block.FromSlice([]float32{1, 2}, 2)
 	if _, err := a.Write(ctx, chunk.Box{Lo: []int{2}, Hi: []int{4}}, part); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestFillValuesAndMissingChunks(t *testing.T) {
 		t.Fatalf("got %v", v)
 	}
 	// writing only fill values deletes the chunk
-	empty, _ := ndarray.FromSlice([]float32{float32(nan), float32(nan)}, 2)
+	empty, _ := block.FromSlice([]float32{float32(nan), float32(nan)}, 2)
 	if _, err := a.Write(ctx, chunk.Box{Lo: []int{2}, Hi: []int{4}}, empty); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestFillValuesAndMissingChunks(t *testing.T) {
 
 func TestConcurrentPartialWritesKeepEveryValue(t *testing.T) {
 	s, _ := zarr.NewDirectoryStore(t.TempDir())
-	a, err := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{64}, Chunks: []int{64}, DType: ndarray.Int32})
+	a, err := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{64}, Chunks: []int{64}, DType: block.Int32})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestConcurrentPartialWritesKeepEveryValue(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d, _ := ndarray.FromSlice([]int32{int32(i + 1)}, 1)
+			d, _ := block.FromSlice([]int32{int32(i + 1)}, 1)
 			if _, err := a.Write(ctx, chunk.Box{Lo: []int{i}, Hi: []int{i + 1}}, d); err != nil {
 				t.Error(err)
 			}
@@ -144,7 +145,7 @@ func TestConcurrentPartialWritesKeepEveryValue(t *testing.T) {
 	}
 	wg.Wait()
 	got, _ := a.ReadAll(ctx)
-	for i, x := range ndarray.Values[int32](got) {
+	for i, x := range block.Values[int32](got) {
 		if x != int32(i+1) {
 			t.Fatalf("element %d = %d: a read-modify-write lost an update", i, x)
 		}
@@ -153,9 +154,9 @@ func TestConcurrentPartialWritesKeepEveryValue(t *testing.T) {
 
 func TestAppend(t *testing.T) {
 	s := zarr.NewMemoryStore()
-	a, _ := zarr.Create(ctx, s, "ts", zarr.CreateOptions{Shape: []int{0, 3}, Chunks: []int{2, 3}, DType: ndarray.Int16, Format: 2})
+	a, _ := zarr.Create(ctx, s, "ts", zarr.CreateOptions{Shape: []int{0, 3}, Chunks: []int{2, 3}, DType: block.Int16, Format: 2})
 	for step := range 5 {
-		d, _ := ndarray.FromSlice([]int16{int16(step), int16(step), int16(step)}, 1, 3)
+		d, _ := block.FromSlice([]int16{int16(step), int16(step), int16(step)}, 1, 3)
 		if _, err := a.Append(ctx, 0, d); err != nil {
 			t.Fatal(err)
 		}
@@ -169,14 +170,14 @@ func TestAppend(t *testing.T) {
 
 func TestBadRegionsAndMetadata(t *testing.T) {
 	s := zarr.NewMemoryStore()
-	a, _ := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{4, 4}, Chunks: []int{2, 2}, DType: ndarray.Float64})
+	a, _ := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{4, 4}, Chunks: []int{2, 2}, DType: block.Float64})
 	if _, err := a.Read(ctx, chunk.Box{Lo: []int{0, 0}, Hi: []int{5, 4}}); !errors.Is(err, zarr.ErrRegion) {
 		t.Fatalf("read outside: %v", err)
 	}
-	if _, err := a.WriteAll(ctx, ndarray.MustDense(ndarray.Float32, 4, 4)); !errors.Is(err, zarr.ErrRegion) {
+	if _, err := a.WriteAll(ctx, block.Must(block.Float32, 4, 4)); !errors.Is(err, zarr.ErrRegion) {
 		t.Fatalf("write wrong dtype: %v", err)
 	}
-	if _, err := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{1}, DType: ndarray.Float64}); !errors.Is(err, zarr.ErrExists) {
+	if _, err := zarr.Create(ctx, s, "x", zarr.CreateOptions{Shape: []int{1}, DType: block.Float64}); !errors.Is(err, zarr.ErrExists) {
 		t.Fatalf("create over existing: %v", err)
 	}
 	if _, err := zarr.OpenArray(ctx, s, "nothing"); !errors.Is(err, zarr.ErrNotFound) {
@@ -204,7 +205,7 @@ func TestBadRegionsAndMetadata(t *testing.T) {
 func TestCorruptChunkIsAnError(t *testing.T) {
 	s := zarr.NewMemoryStore()
 	for _, o := range []zarr.CreateOptions{{Format: 2}, {Format: 3}, {Format: 3, Shards: []int{4}}} {
-		o.Shape, o.Chunks, o.DType = []int{4}, []int{2}, ndarray.Float64
+		o.Shape, o.Chunks, o.DType = []int{4}, []int{2}, block.Float64
 		o.Overwrite = true
 		a, err := zarr.Create(ctx, s, "c", o)
 		if err != nil {
@@ -251,14 +252,14 @@ func TestLazyReadAndStore(t *testing.T) {
 		t.Fatal("lazy read with other chunks differs")
 	}
 	// unaligned store is refused
-	other, _ := zarr.Create(ctx, s, "other", zarr.CreateOptions{Shape: []int{40, 30}, Chunks: []int{7, 7}, DType: ndarray.Float64})
+	other, _ := zarr.Create(ctx, s, "other", zarr.CreateOptions{Shape: []int{40, 30}, Chunks: []int{7, 7}, DType: block.Float64})
 	snk, _ := other.Sink()
 	if _, err := ndarray.Store(ctx, x, snk); !errors.Is(err, zarr.ErrUnaligned) {
 		t.Fatalf("unaligned store: %v", err)
 	}
 	// a store that cannot describe itself cannot be read lazily
 	bare := struct{ zarr.Store }{zarr.NewMemoryStore()}
-	ma, _ := zarr.Create(ctx, bare, "m", zarr.CreateOptions{Shape: []int{2}, DType: ndarray.Float64})
+	ma, _ := zarr.Create(ctx, bare, "m", zarr.CreateOptions{Shape: []int{2}, DType: block.Float64})
 	if err := ma.Lazy(chunk.Spec{}).Err(); !errors.Is(err, zarr.ErrNotAddressable) {
 		t.Fatalf("lazy read of a store without a spec: %v", err)
 	}
@@ -274,7 +275,7 @@ func TestGroupsAndConsolidated(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, name := range []string{"a", "sub/b"} {
-			if _, err := zarr.Create(ctx, s, name, zarr.CreateOptions{Format: format, Shape: []int{3}, DType: ndarray.Int8, DimensionNames: []string{"x"}}); err != nil {
+			if _, err := zarr.Create(ctx, s, name, zarr.CreateOptions{Format: format, Shape: []int{3}, DType: block.Int8, DimensionNames: []string{"x"}}); err != nil {
 				t.Fatal(err)
 			}
 		}

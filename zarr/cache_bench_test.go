@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -19,7 +20,7 @@ func BenchmarkReadTask(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a, err := Create(ctx, s, "a", CreateOptions{Format: 2, Shape: []int{1024, 1024}, Chunks: []int{64, 64}, DType: ndarray.Float64,
+	a, err := Create(ctx, s, "a", CreateOptions{Format: 2, Shape: []int{1024, 1024}, Chunks: []int{64, 64}, DType: block.Float64,
 		Attributes: map[string]any{"long_name": "surface reflectance", "units": "1", "_ARRAY_DIMENSIONS": []string{"y", "x"}}})
 	if err != nil {
 		b.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 // zipArray writes a zip store holding a small array "a" and returns its
@@ -19,7 +19,7 @@ func zipArray(t *testing.T, name string) ArraySpec {
 	p := filepath.Join(t.TempDir(), name)
 	w, err := NewZipWriter(p)
 	require.NoError(t, err)
-	a, err := Create(ctx, w, "a", CreateOptions{Shape: []int{4}, Chunks: []int{2}, DType: ndarray.Int8})
+	a, err := Create(ctx, w, "a", CreateOptions{Shape: []int{4}, Chunks: []int{2}, DType: block.Int8})
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	tok, err := metaToken(a.meta)

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -24,7 +24,7 @@ func crashWriter(dir string) {
 		os.Exit(4)
 	}
 	for g := 1; ; g++ {
-		d := ndarray.MustDense(ndarray.Uint16, a.Shape()...)
+		d := block.Must(block.Uint16, a.Shape()...)
 		d.Fill(float64(g % 60000))
 		if _, err := a.WriteAll(ctx, d); err != nil {
 			os.Exit(5)
@@ -48,7 +48,7 @@ func TestCrashSafety(t *testing.T) {
 		dir := t.TempDir()
 		s, _ := zarr.NewDirectoryStore(dir)
 		format := 2 + round%2
-		o := zarr.CreateOptions{Format: format, Shape: []int{64, 64}, Chunks: []int{8, 8}, DType: ndarray.Uint16}
+		o := zarr.CreateOptions{Format: format, Shape: []int{64, 64}, Chunks: []int{8, 8}, DType: block.Uint16}
 		if round%3 == 2 {
 			o.Format, o.Chunks, o.Shards = 3, []int{4, 4}, []int{16, 16}
 		}
@@ -76,7 +76,7 @@ func TestCrashSafety(t *testing.T) {
 			if err != nil {
 				t.Fatalf("round %d: chunk %v after a crash: %v", round, idx, err)
 			}
-			v := ndarray.Values[uint16](d)
+			v := block.Values[uint16](d)
 			for _, x := range v {
 				if x != v[0] {
 					t.Fatalf("round %d: chunk %v is torn: holds %d and %d", round, idx, v[0], x)

@@ -9,15 +9,15 @@ import (
 	"io/fs"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // CreateOptions describes a new array.
 type CreateOptions struct {
-	Format int           // 2 or 3; 0 means 3
-	Shape  []int         // required
-	DType  ndarray.DType // required
+	Format int         // 2 or 3; 0 means 3
+	Shape  []int       // required
+	DType  block.DType // required
 	// Chunks is the chunk shape (inner chunk shape when Shards is set);
 	// nil chooses about 16 MiB chunks.
 	Chunks []int
@@ -54,7 +54,7 @@ var NoCompressor = json.RawMessage("null")
 // ErrExists reports that an array or group already exists at a path.
 var ErrExists = errors.New("zarr: node already exists")
 
-func defaultChunks(shape []int, dt ndarray.DType) []int {
+func defaultChunks(shape []int, dt block.DType) []int {
 	g, err := chunk.Auto().Normalize(shape, dt.Size(), chunk.NormalizeOptions{TargetBytes: 16 << 20})
 	if err != nil {
 		return shape
@@ -217,7 +217,7 @@ func (a *Array) Resize(ctx context.Context, shape []int) error {
 
 // Append grows the array along axis by d's extent there and writes d into
 // the new region (a growing time series). d must match the other axes.
-func (a *Array) Append(ctx context.Context, axis int, d *ndarray.Dense) (int64, error) {
+func (a *Array) Append(ctx context.Context, axis int, d *block.Dense) (int64, error) {
 	shape := a.Shape()
 	if axis < 0 {
 		axis += len(shape)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -24,8 +25,8 @@ type Variable struct {
 // is stored as FillValue (xarray's _FillValue, kept as the Zarr
 // fill_value). The zero Encoding stores values as they are.
 type Encoding struct {
-	DType       ndarray.DType // 0: the data's dtype
-	ScaleFactor float64       // 0: no scaling
+	DType       block.DType // 0: the data's dtype
+	ScaleFactor float64     // 0: no scaling
 	AddOffset   float64
 	FillValue   *float64
 	Chunks      []int // nil: the data's chunks (must be regular)
@@ -76,15 +77,15 @@ func WriteDataset(ctx context.Context, s Store, path string, ds Dataset, format 
 		if enc.ScaleFactor != 0 {
 			attrs["scale_factor"] = enc.ScaleFactor
 			attrs["add_offset"] = enc.AddOffset
-			f := ndarray.Mul(ndarray.Sub(stored.AsType(ndarray.Float64, ndarray.OverflowWrap), enc.AddOffset), 1/enc.ScaleFactor)
+			f := ndarray.Mul(ndarray.Sub(stored.AsType(block.Float64, block.OverflowWrap), enc.AddOffset), 1/enc.ScaleFactor)
 			if enc.FillValue != nil {
 				f = ndarray.Where(ndarray.IsNaN(f), *enc.FillValue, f)
 			}
-			stored = f.AsType(dt, ndarray.OverflowError)
+			stored = f.AsType(dt, block.OverflowError)
 		} else if enc.FillValue != nil && v.Data.DType().IsFloat() && !dt.IsFloat() {
-			stored = ndarray.Where(ndarray.IsNaN(stored), *enc.FillValue, stored).AsType(dt, ndarray.OverflowError)
+			stored = ndarray.Where(ndarray.IsNaN(stored), *enc.FillValue, stored).AsType(dt, block.OverflowError)
 		} else if dt != v.Data.DType() {
-			stored = stored.AsType(dt, ndarray.OverflowError)
+			stored = stored.AsType(dt, block.OverflowError)
 		}
 		o := CreateOptions{Format: format, DimensionNames: v.Dims, Attributes: attrs, FillValue: enc.FillValue, Chunks: enc.Chunks, Overwrite: true}
 		if format == 2 && enc.Compressor != nil {
@@ -174,15 +175,15 @@ func decodeCF(x *ndarray.Array, meta *ArrayMeta, attrs map[string]any, enc *Enco
 		delete(attrs, "add_offset")
 	}
 	out := x
-	masked := fill.Defined && !(meta.DType.IsFloat() && math.IsNaN(fill.Value)) && meta.DType != ndarray.Bool
+	masked := fill.Defined && !(meta.DType.IsFloat() && math.IsNaN(fill.Value)) && meta.DType != block.Bool
 	if masked {
 		fv := fill.Value
 		enc.FillValue = &fv
 	}
 	if hasScale || hasOffset {
-		out = ndarray.Add(ndarray.Mul(x.AsType(ndarray.Float64, ndarray.OverflowWrap), scale), offset)
+		out = ndarray.Add(ndarray.Mul(x.AsType(block.Float64, block.OverflowWrap), scale), offset)
 	} else if masked && !meta.DType.IsFloat() {
-		out = x.AsType(ndarray.Float64, ndarray.OverflowWrap)
+		out = x.AsType(block.Float64, block.OverflowWrap)
 	}
 	if masked {
 		out = ndarray.Where(ndarray.Equal(x, fill.Value), math.NaN(), out)

@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/codec"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // FuzzParseMetadata feeds arbitrary .zarray and zarr.json documents to the
@@ -69,7 +69,7 @@ func FuzzParseMetadata(f *testing.F) {
 		}
 		// Valid metadata has sizes that fit: a chunk is at most one
 		// in-memory block, and the grid's block count fits an int64.
-		if n := prodInts(m.Chunks) * int64(m.DType.Size()); n > ndarray.MaxBlockBytes || n <= 0 {
+		if n := prodInts(m.Chunks) * int64(m.DType.Size()); n > block.MaxBlockBytes || n <= 0 {
 			t.Fatalf("parsed chunks %v of %s (%d bytes) are not one in-memory block", m.Chunks, m.DType, n)
 		}
 		// Opening costs O(rank) whatever the shape (no per-chunk list,
@@ -87,7 +87,7 @@ func FuzzParseMetadata(f *testing.F) {
 		_ = g.Len()
 		// keep the fuzzer away from huge allocations: the metadata is
 		// valid, but a test needs small chunks
-		if ndarray.DType(m.DType).Size()*int(prodInts(m.Chunks)) > 1<<20 {
+		if block.DType(m.DType).Size()*int(prodInts(m.Chunks)) > 1<<20 {
 			return
 		}
 		if len(m.Shape) > 0 && prodInts(m.Shape) > 0 {
@@ -132,16 +132,16 @@ func prodInts(s []int) int64 {
 // 2×4 inner chunks, zstd) holding base+i at element i, and returns its
 // store, the array, the data written and the stored bytes of its first
 // shard: the seeds of the shard fuzzers.
-func shardFixture(f *testing.F, base int16) (*MemoryStore, *Array, *ndarray.Dense, []byte) {
+func shardFixture(f *testing.F, base int16) (*MemoryStore, *Array, *block.Dense, []byte) {
 	ctx := context.Background()
 	s := NewMemoryStore()
-	a, err := Create(ctx, s, "a", CreateOptions{Shape: []int{8, 8}, Chunks: []int{2, 4}, Shards: []int{4, 8}, DType: ndarray.Int16,
+	a, err := Create(ctx, s, "a", CreateOptions{Shape: []int{8, 8}, Chunks: []int{2, 4}, Shards: []int{4, 8}, DType: block.Int16,
 		Codecs: []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"zstd","configuration":{"level":1,"checksum":false}}`)}})
 	if err != nil {
 		f.Fatal(err)
 	}
-	d := ndarray.MustDense(ndarray.Int16, 8, 8)
-	for i, v := 0, ndarray.Values[int16](d); i < len(v); i++ {
+	d := block.Must(block.Int16, 8, 8)
+	for i, v := 0, block.Values[int16](d); i < len(v); i++ {
 		v[i] = base + int16(i)
 	}
 	if _, err := a.WriteAll(ctx, d); err != nil {
@@ -185,7 +185,7 @@ func FuzzShard(f *testing.F) {
 func FuzzTaskSpec(f *testing.F) {
 	ctx := context.Background()
 	mem := NewMemoryStore()
-	a, err := Create(ctx, mem, "a", CreateOptions{Shape: []int{6, 5}, Chunks: []int{4, 2}, DType: ndarray.Uint16})
+	a, err := Create(ctx, mem, "a", CreateOptions{Shape: []int{6, 5}, Chunks: []int{4, 2}, DType: block.Uint16})
 	if err != nil {
 		f.Fatal(err)
 	}

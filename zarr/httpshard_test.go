@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
@@ -28,7 +29,7 @@ func (c countingWriter) Write(b []byte) (int, error) {
 func TestShardPartialReadOverHTTP(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := zarr.NewDirectoryStore(dir)
-	a, err := zarr.Create(ctx, s, "a", zarr.CreateOptions{Shape: []int{64, 64}, Chunks: []int{8, 8}, Shards: []int{64, 64}, DType: ndarray.Float64})
+	a, err := zarr.Create(ctx, s, "a", zarr.CreateOptions{Shape: []int{64, 64}, Chunks: []int{8, 8}, Shards: []int{64, 64}, DType: block.Float64})
 	if err != nil {
 		t.Fatal(err)
 	}

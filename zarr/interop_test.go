@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
@@ -29,10 +30,10 @@ type interopCase struct {
 }
 
 // formula is the shared value rule (see testdata/interop.py).
-func formula(t *testing.T, dt ndarray.DType, shape []int) *ndarray.Dense {
+func formula(t *testing.T, dt block.DType, shape []int) *block.Dense {
 	n := int(chunk.Size(shape))
-	f := ndarray.MustDense(ndarray.Float64, shape...)
-	v := ndarray.Values[float64](f)
+	f := block.Must(block.Float64, shape...)
+	v := block.Values[float64](f)
 	for i := range n {
 		b := float64((7*i + 3) % 101)
 		switch {
@@ -46,7 +47,7 @@ func formula(t *testing.T, dt ndarray.DType, shape []int) *ndarray.Dense {
 			v[i] = b/4 - 10
 		}
 	}
-	d, err := f.AsType(dt, ndarray.CastOptions{})
+	d, err := f.AsType(dt, block.CastOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func interopCases() []interopCase {
 	}
 	var cases []interopCase
 	i := 0
-	for _, dt := range ndarray.DTypes() {
+	for _, dt := range block.DTypes() {
 		for _, order := range []string{"C", "F"} {
 			for _, sep := range []string{".", "/"} {
 				bo := binary.ByteOrder(binary.LittleEndian)
@@ -141,7 +142,7 @@ func TestZarrPythonReadsTessera(t *testing.T) {
 	}
 	cases = written
 	for _, c := range cases {
-		dt, bo, _ := ndarray.ParseTypestr(c.DType)
+		dt, bo, _ := block.ParseTypestr(c.DType)
 		a, err := zarr.Create(ctx, s, c.Name, zarr.CreateOptions{Format: 2, Shape: c.Shape, Chunks: c.Chunks, DType: dt, ByteOrder: bo,
 			Order: c.Order[0], Separator: c.Sep, Compressor: c.Compressor, Filters: c.Filters})
 		if err != nil {
@@ -187,9 +188,9 @@ func TestTesseraReadsZarrPython(t *testing.T) {
 	}
 }
 
-func reflDense(ny, nx int) *ndarray.Dense {
-	d := ndarray.MustDense(ndarray.Float64, ny, nx)
-	v := ndarray.Values[float64](d)
+func reflDense(ny, nx int) *block.Dense {
+	d := block.Must(block.Float64, ny, nx)
+	v := block.Values[float64](d)
 	for i := range v {
 		v[i] = float64((7*i+3)%101) / 101
 		if (i/nx)%7 == 0 && (i%nx)%5 == 0 {
@@ -210,7 +211,7 @@ func TestXarrayReadsTesseraDataset(t *testing.T) {
 	xs := ndarray.Add(ndarray.Mul(ndarray.Arange(0, float64(nx), 1, chunk.Spec{}), 30.0), 500000.0)
 	ds := zarr.Dataset{Attrs: map[string]any{"title": "from tessera"}, Vars: map[string]zarr.Variable{
 		"refl": {Dims: []string{"y", "x"}, Data: ndarray.FromDense(reflDense(ny, nx), chunk.PerAxis(5, 5)),
-			Encoding: zarr.Encoding{DType: ndarray.Int16, ScaleFactor: 1e-4, FillValue: &fill}},
+			Encoding: zarr.Encoding{DType: block.Int16, ScaleFactor: 1e-4, FillValue: &fill}},
 		"x": {Dims: []string{"x"}, Data: xs},
 		"y": {Dims: []string{"y"}, Data: ndarray.Mul(ndarray.Arange(0, float64(ny), 1, chunk.Spec{}), 30.0)},
 	}}

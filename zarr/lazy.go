@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -129,7 +130,7 @@ func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 	if len(in) != 1 {
 		return nil, fmt.Errorf("zarr.write: %d inputs", len(in))
 	}
-	d, ok := in[0].(*ndarray.Dense)
+	d, ok := in[0].(*block.Dense)
 	if !ok {
 		return nil, fmt.Errorf("zarr.write: input is %T, not a block", in[0])
 	}
@@ -196,7 +197,7 @@ func (a *Array) Sink() (ndarray.Sink, error) {
 type sink struct {
 	spec          ArraySpec
 	shape, chunks []int
-	dtype         ndarray.DType
+	dtype         block.DType
 	keep          Store // keeps a MemoryStore alive while the sink is
 }
 
@@ -204,7 +205,7 @@ type sink struct {
 // it).
 func (s *sink) String() string { return "zarr.sink " + s.spec.key() }
 
-func (s *sink) WriteOp(box chunk.Box, dt ndarray.DType) (cluster.Op, error) {
+func (s *sink) WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error) {
 	if dt != s.dtype {
 		return nil, fmt.Errorf("%w: storing %s into a %s array (AsType first)", ErrRegion, dt, s.dtype)
 	}

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // ErrMetadata reports malformed or unsupported metadata; the error text
@@ -33,10 +33,10 @@ type FillValue struct {
 
 // ArrayMeta is the metadata of one array, in either format.
 type ArrayMeta struct {
-	Format    int           // 2 or 3
-	Shape     []int         // array shape
-	Chunks    []int         // chunk shape (for sharded v3 arrays: the shard shape)
-	DType     ndarray.DType // element type
+	Format    int         // 2 or 3
+	Shape     []int       // array shape
+	Chunks    []int       // chunk shape (for sharded v3 arrays: the shard shape)
+	DType     block.DType // element type
 	ByteOrder binary.ByteOrder
 	FillValue FillValue
 	// Order is 'C' or 'F' (v2).
@@ -88,14 +88,14 @@ func (m *ArrayMeta) chunksField() string {
 
 // blockBytes is the byte size of a block of shape for dt, or an error
 // naming field when the element count or the bytes overflow or exceed
-// ndarray.MaxBlockBytes (such a block could never be held in memory).
-func blockBytes(key, field string, shape []int, dt ndarray.DType) (int64, error) {
+// block.MaxBlockBytes (such a block could never be held in memory).
+func blockBytes(key, field string, shape []int, dt block.DType) (int64, error) {
 	if err := chunk.CheckShape(shape); err != nil {
 		return 0, metaErr(key, "%s %v: %v", field, shape, err)
 	}
 	n, es := chunk.Size(shape), int64(dt.Size())
-	if n > ndarray.MaxBlockBytes/es {
-		return 0, metaErr(key, "%s %v of %s is over %d bytes, more than one in-memory block (%d bytes)", field, shape, dt, int64(ndarray.MaxBlockBytes), int64(ndarray.MaxBlockBytes))
+	if n > block.MaxBlockBytes/es {
+		return 0, metaErr(key, "%s %v of %s is over %d bytes, more than one in-memory block (%d bytes)", field, shape, dt, int64(block.MaxBlockBytes), int64(block.MaxBlockBytes))
 	}
 	return n * es, nil
 }
@@ -142,7 +142,7 @@ func (m *ArrayMeta) validate(key string) error {
 
 // --- fill values ---
 
-func parseFill(raw json.RawMessage, dt ndarray.DType, key string) (FillValue, error) {
+func parseFill(raw json.RawMessage, dt block.DType, key string) (FillValue, error) {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || string(t) == "null" {
 		return FillValue{}, nil
@@ -166,7 +166,7 @@ func parseFill(raw json.RawMessage, dt ndarray.DType, key string) (FillValue, er
 			if err != nil {
 				return FillValue{}, metaErr(key, "fill_value %q", s)
 			}
-			if dt == ndarray.Float32 {
+			if dt == block.Float32 {
 				if len(s) != 10 {
 					return FillValue{}, metaErr(key, "fill_value %q is not 32 bits", s)
 				}
@@ -205,7 +205,7 @@ func parseFill(raw json.RawMessage, dt ndarray.DType, key string) (FillValue, er
 	return fv, nil
 }
 
-func encodeFill(f FillValue, dt ndarray.DType, format int) json.RawMessage {
+func encodeFill(f FillValue, dt block.DType, format int) json.RawMessage {
 	if !f.Defined {
 		if format == 3 {
 			return json.RawMessage(`0`)
@@ -234,8 +234,8 @@ func encodeFill(f FillValue, dt ndarray.DType, format int) json.RawMessage {
 }
 
 // fillChunk returns a chunk of the given shape filled with the fill value.
-func (m *ArrayMeta) fillChunk(shape []int) (*ndarray.Dense, error) {
-	d, err := ndarray.NewDense(m.DType, shape...)
+func (m *ArrayMeta) fillChunk(shape []int) (*block.Dense, error) {
+	d, err := block.New(m.DType, shape...)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func (m *ArrayMeta) fillChunk(shape []int) (*ndarray.Dense, error) {
 	return d, nil
 }
 
-func fillIntText(d *ndarray.Dense, text string) error {
+func fillIntText(d *block.Dense, text string) error {
 	switch v := d.Data().(type) {
 	case []int64:
 		x, err := strconv.ParseInt(text, 10, 64)
@@ -310,7 +310,7 @@ func parseV2Array(key string, zarray, zattrs []byte) (*ArrayMeta, error) {
 	if err := json.Unmarshal(z.DType, &dts); err != nil {
 		return nil, metaErr(key, "structured dtype %s is not supported", z.DType)
 	}
-	dt, order, err := ndarray.ParseTypestr(dts)
+	dt, order, err := block.ParseTypestr(dts)
 	if err != nil || len(dts) < 2 || !strings.ContainsAny(dts[:1], "<>|") {
 		return nil, metaErr(key, "dtype %q: not a supported numpy type string", dts)
 	}
@@ -419,7 +419,7 @@ func parseV3Array(key string, z *zarrJSON) (*ArrayMeta, error) {
 	if z.ZarrFormat != 3 || z.NodeType != "array" {
 		return nil, metaErr(key, "not a v3 array (zarr_format %d, node_type %q)", z.ZarrFormat, z.NodeType)
 	}
-	dt, err := ndarray.ParseDType(z.DataType)
+	dt, err := block.ParseDType(z.DataType)
 	if err != nil || z.DataType != dt.ZarrV3() {
 		return nil, metaErr(key, "data_type %q is not supported", z.DataType)
 	}

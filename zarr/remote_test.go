@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster/remote"
 	"github.com/tessera-array/tessera/ndarray"
@@ -56,12 +57,12 @@ func TestStoreOptionsReachRemoteWorkers(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got.Equal(want), "stored values differ")
 
-	e, err := zarr.Create(ctx, s, "empty", zarr.CreateOptions{Shape: []int{8, 6}, Chunks: []int{4, 3}, DType: ndarray.Int16},
+	e, err := zarr.Create(ctx, s, "empty", zarr.CreateOptions{Shape: []int{8, 6}, Chunks: []int{4, 3}, DType: block.Int16},
 		zarr.Options{WriteEmptyChunks: true})
 	require.NoError(t, err)
 	snk, err := e.Sink()
 	require.NoError(t, err)
-	_, err = ndarray.Store(ctx, ndarray.Zeros(ndarray.Int16, []int{8, 6}, chunk.PerAxis(4, 3)), snk, ndarray.WithExecutor(c))
+	_, err = ndarray.Store(ctx, ndarray.Zeros(block.Int16, []int{8, 6}, chunk.PerAxis(4, 3)), snk, ndarray.WithExecutor(c))
 	require.NoError(t, err)
 	assert.Empty(t, missingChunkFiles(dir, e), "all-fill chunks not stored by the workers")
 

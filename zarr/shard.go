@@ -9,9 +9,9 @@ import (
 	"io/fs"
 	"math"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/codec"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 // sharding is the Zarr v3 sharding_indexed codec: a shard (the stored
@@ -74,9 +74,9 @@ func parseSharding(raw json.RawMessage, spec codec.ChunkSpec) (*sharding, error)
 		return nil, err
 	}
 	// The index is two uint64 per inner chunk and is decoded as one block.
-	if inner > ndarray.MaxBlockBytes/16 {
+	if inner > block.MaxBlockBytes/16 {
 		return nil, metaErr("sharding_indexed", "%s %v: shard %v holds %d inner chunks, an index of %d bytes, over %d (use larger inner chunks)",
-			field, c.ChunkShape, spec.Shape, inner, satMul64(inner, 16), int64(ndarray.MaxBlockBytes))
+			field, c.ChunkShape, spec.Shape, inner, satMul64(inner, 16), int64(block.MaxBlockBytes))
 	}
 	s := &sharding{shardShape: spec.Shape, inner: c.ChunkShape, atEnd: true}
 	switch c.IndexLocation {
@@ -112,7 +112,7 @@ func parseSharding(raw json.RawMessage, spec codec.ChunkSpec) (*sharding, error)
 	if s.innerPipe, err = build(c.Codecs, codec.ChunkSpec{DType: spec.DType, Shape: c.ChunkShape}, "codecs"); err != nil {
 		return nil, err
 	}
-	s.indexSpec = codec.ChunkSpec{DType: ndarray.Uint64, Shape: append(append([]int(nil), n...), 2)}
+	s.indexSpec = codec.ChunkSpec{DType: block.Uint64, Shape: append(append([]int(nil), n...), 2)}
 	ic := c.IndexCodecs
 	if ic == nil {
 		ic = []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"crc32c"}`)}
@@ -140,7 +140,7 @@ func indexSize(ic []json.RawMessage, spec codec.ChunkSpec, inner int64, build fu
 		if err != nil {
 			return 0, err
 		}
-		probe, err := ndarray.NewDense(ndarray.Uint64, sp.Shape...)
+		probe, err := block.New(block.Uint64, sp.Shape...)
 		if err != nil {
 			return 0, fmt.Errorf("%w: sharding_indexed index %v: %w", ErrMetadata, sp.Shape, err)
 		}
@@ -193,7 +193,7 @@ func (s *sharding) decodeIndex(key string, b []byte) ([]uint64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q index: %w", ErrCorruptShard, key, err)
 	}
-	return ndarray.Values[uint64](d), nil
+	return block.Values[uint64](d), nil
 }
 
 // maxShardAttempts bounds how often a partial shard read starts over
@@ -208,7 +208,7 @@ const maxShardAttempts = 5
 // a partial read takes the index and the inner chunks from one
 // RangeReader (openRanges), and starts over, up to maxShardAttempts
 // times, when the reader reports that the shard changed under it.
-func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chunk.Box) (*ndarray.Dense, error) {
+func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chunk.Box) (*block.Dense, error) {
 	region := chunk.BoxOf(s.shardShape)
 	if src != nil {
 		region = *src
@@ -259,7 +259,7 @@ func (s *sharding) readShard(ctx context.Context, a *Array, key string, src *chu
 
 // decodeRegion reads the index of the shard key through rr, then the
 // inner chunks that region touches, into out (region coordinates).
-func (s *sharding) decodeRegion(ctx context.Context, rr RangeReader, key string, region chunk.Box, out *ndarray.Dense) error {
+func (s *sharding) decodeRegion(ctx context.Context, rr RangeReader, key string, region chunk.Box, out *block.Dense) error {
 	off := int64(-s.indexSize)
 	if !s.atEnd {
 		off = 0
@@ -300,7 +300,7 @@ func (s *sharding) decodeRegion(ctx context.Context, rr RangeReader, key string,
 			return fmt.Errorf("zarr: shard %q inner chunk %v: %w", key, p.Block, err)
 		}
 		// p.Dst is in region coordinates: exactly out's coordinates.
-		if err := ndarray.CopyBox(out, p.Dst, d, p.Src); err != nil {
+		if err := block.CopyBox(out, p.Dst, d, p.Src); err != nil {
 			return err
 		}
 	}
@@ -309,12 +309,12 @@ func (s *sharding) decodeRegion(ctx context.Context, rr RangeReader, key string,
 
 // encodeShard encodes a full shard; it returns nil when every inner chunk
 // holds only the fill value (the shard is then deleted).
-func (s *sharding) encodeShard(a *Array, d *ndarray.Dense) ([]byte, error) {
-	index, err := ndarray.NewDense(ndarray.Uint64, s.indexSpec.Shape...)
+func (s *sharding) encodeShard(a *Array, d *block.Dense) ([]byte, error) {
+	index, err := block.New(block.Uint64, s.indexSpec.Shape...)
 	if err != nil {
 		return nil, fmt.Errorf("zarr: shard index: %w", err)
 	}
-	iv := ndarray.Values[uint64](index)
+	iv := block.Values[uint64](index)
 	var body []byte
 	any := false
 	base := uint64(0)

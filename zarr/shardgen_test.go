@@ -19,8 +19,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -68,9 +68,9 @@ func (c statusCounter) WriteHeader(code int) {
 // plus g is a multiple of 3, which hold the fill value 0 and are left out
 // of the shard, so that the inner chunks' offsets move from one
 // generation to the next.
-func generation(g int) *ndarray.Dense {
-	d := ndarray.MustDense(ndarray.Int32, 64, 64)
-	v := ndarray.Values[int32](d)
+func generation(g int) *block.Dense {
+	d := block.Must(block.Int32, 64, 64)
+	v := block.Values[int32](d)
 	for i := range 64 {
 		for j := range 64 {
 			if ((i/8)*8+j/8+g)%3 != 0 {
@@ -111,7 +111,7 @@ func TestShardReadsSeeOneGeneration(t *testing.T) {
 			dir := t.TempDir()
 			ws, err := zarr.NewDirectoryStore(dir)
 			require.NoError(t, err)
-			w, err := zarr.Create(ctx, ws, "a", zarr.CreateOptions{Shape: []int{64, 64}, Chunks: []int{8, 8}, Shards: []int{64, 64}, DType: ndarray.Int32,
+			w, err := zarr.Create(ctx, ws, "a", zarr.CreateOptions{Shape: []int{64, 64}, Chunks: []int{8, 8}, Shards: []int{64, 64}, DType: block.Int32,
 				Codecs: []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`)}})
 			require.NoError(t, err)
 			_, err = w.WriteAll(ctx, generation(0))
@@ -147,7 +147,7 @@ func TestShardReadsSeeOneGeneration(t *testing.T) {
 							other.Store(err.Error(), true)
 							continue
 						}
-						v := ndarray.Values[int32](d)
+						v := block.Values[int32](d)
 					check:
 						for y := range 8 {
 							for x := range 8 {

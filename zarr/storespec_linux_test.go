@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -181,7 +182,7 @@ func TestLazyReadReadsMetadataOncePerProcess(t *testing.T) {
 	want, err := ndarray.Random([]int{60, 40}, chunk.PerAxis(60, 40), 2).Compute(ctx)
 	require.NoError(t, err)
 	// written eagerly, so that no task of this process has opened it yet
-	a, err := zarr.Create(ctx, s, "r", zarr.CreateOptions{Shape: []int{60, 40}, Chunks: []int{10, 10}, DType: ndarray.Float64})
+	a, err := zarr.Create(ctx, s, "r", zarr.CreateOptions{Shape: []int{60, 40}, Chunks: []int{10, 10}, DType: block.Float64})
 	require.NoError(t, err)
 	_, err = a.WriteAll(ctx, want)
 	require.NoError(t, err)
@@ -221,7 +222,7 @@ func openFDs(t *testing.T, path string) int {
 func TestEvictedZipStoresAreClosed(t *testing.T) {
 	dir := t.TempDir()
 	src := zarr.NewMemoryStore()
-	_, err := zarr.Create(ctx, src, "a", zarr.CreateOptions{Shape: []int{4}, Chunks: []int{2}, DType: ndarray.Int32})
+	_, err := zarr.Create(ctx, src, "a", zarr.CreateOptions{Shape: []int{4}, Chunks: []int{2}, DType: block.Int32})
 	require.NoError(t, err)
 	paths := make([]string, zarr.MaxCachedArrays+1)
 	for i := range paths {

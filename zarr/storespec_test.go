@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -30,12 +31,12 @@ func TestSinkKeepsWriteEmptyChunks(t *testing.T) {
 	dir := t.TempDir()
 	s, err := zarr.NewDirectoryStore(dir)
 	require.NoError(t, err)
-	a, err := zarr.Create(ctx, s, "e", zarr.CreateOptions{Shape: []int{8, 6}, Chunks: []int{4, 3}, DType: ndarray.Float32},
+	a, err := zarr.Create(ctx, s, "e", zarr.CreateOptions{Shape: []int{8, 6}, Chunks: []int{4, 3}, DType: block.Float32},
 		zarr.Options{WriteEmptyChunks: true})
 	require.NoError(t, err)
 	snk, err := a.Sink()
 	require.NoError(t, err)
-	n, err := ndarray.Store(ctx, ndarray.Zeros(ndarray.Float32, []int{8, 6}, chunk.PerAxis(4, 3)), snk)
+	n, err := ndarray.Store(ctx, ndarray.Zeros(block.Float32, []int{8, 6}, chunk.PerAxis(4, 3)), snk)
 	require.NoError(t, err)
 	assert.Positive(t, n, "bytes written")
 	assert.Empty(t, missingChunkFiles(dir, a), "all-fill chunks not stored")
@@ -69,7 +70,7 @@ func TestMemoryStoreLazyAndSink(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got.Equal(want), "lazy read from memory differs")
 
-	b, err := zarr.Create(ctx, s, "copy", zarr.CreateOptions{Shape: []int{30, 20}, Chunks: []int{10, 10}, DType: ndarray.Float64})
+	b, err := zarr.Create(ctx, s, "copy", zarr.CreateOptions{Shape: []int{30, 20}, Chunks: []int{10, 10}, DType: block.Float64})
 	require.NoError(t, err)
 	snk, err := b.Sink()
 	require.NoError(t, err)
@@ -133,7 +134,7 @@ func TestConcurrentBlockReadsLoadMetadataOnce(t *testing.T) {
 		name := fmt.Sprintf("v%d", format)
 		want, err := ndarray.Random([]int{100, 80}, chunk.PerAxis(100, 80), uint64(format)).Compute(ctx)
 		require.NoError(t, err)
-		a, err := zarr.Create(ctx, s, name, zarr.CreateOptions{Format: format, Shape: []int{100, 80}, Chunks: []int{10, 8}, DType: ndarray.Float64})
+		a, err := zarr.Create(ctx, s, name, zarr.CreateOptions{Format: format, Shape: []int{100, 80}, Chunks: []int{10, 8}, DType: block.Float64})
 		require.NoError(t, err)
 		_, err = a.WriteAll(ctx, want)
 		require.NoError(t, err)
@@ -156,12 +157,12 @@ func TestConcurrentBlockReadsLoadMetadataOnce(t *testing.T) {
 func TestWriteTaskCarriesStoreOptions(t *testing.T) {
 	s, err := zarr.NewDirectoryStore(t.TempDir(), zarr.WithFsync())
 	require.NoError(t, err)
-	a, err := zarr.Create(ctx, s, "w", zarr.CreateOptions{Shape: []int{4}, Chunks: []int{2}, DType: ndarray.Uint8},
+	a, err := zarr.Create(ctx, s, "w", zarr.CreateOptions{Shape: []int{4}, Chunks: []int{2}, DType: block.Uint8},
 		zarr.Options{WriteEmptyChunks: true, Concurrency: 3})
 	require.NoError(t, err)
 	snk, err := a.Sink()
 	require.NoError(t, err)
-	op, err := snk.WriteOp(chunk.Box{Lo: []int{0}, Hi: []int{2}}, ndarray.Uint8)
+	op, err := snk.WriteOp(chunk.Box{Lo: []int{0}, Hi: []int{2}}, block.Uint8)
 	require.NoError(t, err)
 	b, err := cluster.EncodeTask(&cluster.Task{Key: "k", Op: op, Inputs: []cluster.Key{"in"}})
 	require.NoError(t, err)
@@ -284,9 +285,9 @@ func TestMemoryStoreAddress(t *testing.T) {
 func TestAppendIsNotServedStale(t *testing.T) {
 	s, err := zarr.NewDirectoryStore(t.TempDir())
 	require.NoError(t, err)
-	a, err := zarr.Create(ctx, s, "ts", zarr.CreateOptions{Shape: []int{10, 3}, Chunks: []int{4, 3}, DType: ndarray.Float64})
+	a, err := zarr.Create(ctx, s, "ts", zarr.CreateOptions{Shape: []int{10, 3}, Chunks: []int{4, 3}, DType: block.Float64})
 	require.NoError(t, err)
-	x := ndarray.Full(ndarray.Float64, 1, []int{10, 3}, chunk.PerAxis(4, 3))
+	x := ndarray.Full(block.Float64, 1, []int{10, 3}, chunk.PerAxis(4, 3))
 	snk, err := a.Sink()
 	require.NoError(t, err)
 	_, err = ndarray.Store(ctx, x, snk)
@@ -294,7 +295,7 @@ func TestAppendIsNotServedStale(t *testing.T) {
 	_, err = a.Lazy(chunk.Spec{}).Compute(ctx) // cache the array as it is
 	require.NoError(t, err)
 
-	more, err := ndarray.Full(ndarray.Float64, 2, []int{2, 3}, chunk.PerAxis(2, 3)).Compute(ctx)
+	more, err := ndarray.Full(block.Float64, 2, []int{2, 3}, chunk.PerAxis(2, 3)).Compute(ctx)
 	require.NoError(t, err)
 	_, err = a.Append(ctx, 0, more) // rows 10 and 11 land in the edge chunk [8, 12)
 	require.NoError(t, err)
@@ -306,7 +307,7 @@ func TestAppendIsNotServedStale(t *testing.T) {
 
 	// The old sink's tasks rewrite rows 8 and 9 with a read-modify-write of
 	// the chunk they now share with the appended rows.
-	_, err = ndarray.Store(ctx, ndarray.Full(ndarray.Float64, 3, []int{10, 3}, chunk.PerAxis(4, 3)), snk)
+	_, err = ndarray.Store(ctx, ndarray.Full(block.Float64, 3, []int{10, 3}, chunk.PerAxis(4, 3)), snk)
 	require.NoError(t, err)
 	all, err := a.ReadAll(ctx)
 	require.NoError(t, err)
@@ -318,7 +319,7 @@ func TestReplacedZipIsReopened(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "z.zip")
 	write := func(v float64) {
 		mem := zarr.NewMemoryStore()
-		_, _, err := zarr.ToZarr(ctx, ndarray.Full(ndarray.Float64, v, []int{6}, chunk.PerAxis(3)), mem, "a", zarr.CreateOptions{})
+		_, _, err := zarr.ToZarr(ctx, ndarray.Full(block.Float64, v, []int{6}, chunk.PerAxis(3)), mem, "a", zarr.CreateOptions{})
 		require.NoError(t, err)
 		w, err := zarr.NewZipWriter(p)
 		require.NoError(t, err)

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -59,11 +59,11 @@ func TestWholeAndPartialChunkWritesAreOrdered(t *testing.T) {
 			return pair{a1, a2}
 		}},
 	}
-	whole := ndarray.MustDense(ndarray.Int32, 32, 32)
+	whole := block.Must(block.Int32, 32, 32)
 	whole.Fill(7)
-	part := ndarray.MustDense(ndarray.Int32, 4, 4)
+	part := block.Must(block.Int32, 4, 4)
 	part.Fill(5)
-	zero := ndarray.MustDense(ndarray.Int32, 32, 32)
+	zero := block.Must(block.Int32, 32, 32)
 	corner := chunk.Box{Lo: []int{31, 31}, Hi: []int{32, 32}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -89,12 +89,12 @@ func TestWholeAndPartialChunkWritesAreOrdered(t *testing.T) {
 				require.NoError(t, errPart)
 				got, err := p.whole.Read(ctx, corner)
 				require.NoError(t, err)
-				if ndarray.Values[int32](got)[0] != 7 {
+				if block.Values[int32](got)[0] != 7 {
 					lost++
 				}
 				head, err := p.whole.Read(ctx, chunk.Box{Lo: []int{0, 0}, Hi: []int{1, 1}})
 				require.NoError(t, err)
-				assert.Contains(t, []int32{5, 7}, ndarray.Values[int32](head)[0])
+				assert.Contains(t, []int32{5, 7}, block.Values[int32](head)[0])
 			}
 			assert.Zero(t, lost, "the partial write undid the whole write in %d of %d trials", lost, trials)
 		})
@@ -103,7 +103,7 @@ func TestWholeAndPartialChunkWritesAreOrdered(t *testing.T) {
 
 func createChunk32(t *testing.T, s zarr.Store) *zarr.Array {
 	t.Helper()
-	a, err := zarr.Create(ctx, s, "a", zarr.CreateOptions{Shape: []int{32, 32}, Chunks: []int{32, 32}, DType: ndarray.Int32})
+	a, err := zarr.Create(ctx, s, "a", zarr.CreateOptions{Shape: []int{32, 32}, Chunks: []int{32, 32}, DType: block.Int32})
 	require.NoError(t, err)
 	return a
 }

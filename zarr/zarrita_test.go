@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -37,9 +37,9 @@ func v3Cases(withShards bool) []v3Case {
 	}
 	var out []v3Case
 	i := 0
-	for _, dt := range ndarray.DTypes() {
+	for _, dt := range block.DTypes() {
 		for j, l := range lists {
-			if dt == ndarray.Bool && strings.Contains(strings.Join(l, ""), `"big"`) {
+			if dt == block.Bool && strings.Contains(strings.Join(l, ""), `"big"`) {
 				// zarrita 0.7.5 swaps pairs of bool bytes under endian "big"
 				// (bytes 01 00 01 00 written as 00 01 00 01): a peer bug,
 				// endianness does not apply to one-byte types.
@@ -102,7 +102,7 @@ func TestZarritaReadsTessera(t *testing.T) {
 	s, _ := zarr.NewDirectoryStore(dir)
 	cases := v3Cases(true)
 	for _, c := range cases {
-		dt, _ := ndarray.ParseDType(c.DType)
+		dt, _ := block.ParseDType(c.DType)
 		a, err := zarr.Create(ctx, s, c.Name, zarr.CreateOptions{Shape: c.Shape, Chunks: c.Chunks, Shards: c.Shards, DType: dt, Separator: c.Sep, Codecs: c.Codecs})
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)

@@ -23,13 +23,13 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/codec"
-	"github.com/tessera-array/tessera/ndarray"
 )
 
 type dataset struct {
 	Name  string
-	DType ndarray.DType
+	DType block.DType
 	Shape []int
 	Data  []byte
 }
@@ -45,7 +45,7 @@ func field() dataset {
 			binary.LittleEndian.PutUint32(b[4*(y*nx+x):], math.Float32bits(float32(v)))
 		}
 	}
-	return dataset{"field_f4", ndarray.Float32, []int{ny, nx}, b}
+	return dataset{"field_f4", block.Float32, []int{ny, nx}, b}
 }
 
 // reflectance is int16 surface reflectance ×10000 (0..10000), 1024×512.
@@ -59,7 +59,7 @@ func reflectance() dataset {
 			binary.LittleEndian.PutUint16(b[2*(y*nx+x):], uint16(int16(max(0, min(10000, math.Round(v))))))
 		}
 	}
-	return dataset{"refl_i2", ndarray.Int16, []int{ny, nx}, b}
+	return dataset{"refl_i2", block.Int16, []int{ny, nx}, b}
 }
 
 var configs = []struct{ name, cfg string }{

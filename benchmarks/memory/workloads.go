@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tessera-array/tessera/benchmarks/internal/source"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/cluster/remote"
@@ -67,7 +68,7 @@ var workloads = map[string]workload{
 		if err != nil {
 			return 0, 0, err
 		}
-		a := ndarray.MapBlocks("memory.random", nil, ndarray.Float64, grid.Chunks(), nil)
+		a := ndarray.MapBlocks("memory.random", nil, block.Float64, grid.Chunks(), nil)
 		y := a.Rechunk(chunk.PerAxis(rows, 10), ndarray.RechunkMemory(s.Budget/4)).
 			Rechunk(chunk.PerAxis(400, 400), ndarray.RechunkMemory(s.Budget/4))
 		m, err := reduce.Sum(y).Compute(ctx, ndarray.WithExecutor(ex))
@@ -122,7 +123,7 @@ func stack(timeFirst bool) workload {
 		n := s.Scale * 1024
 		var dates []*ndarray.Array
 		for t := range 10 {
-			dates = append(dates, ndarray.Random([]int{n, n}, chunk.PerAxis(1024, 1024), uint64(t)).AsType(ndarray.Float32, ndarray.OverflowClip))
+			dates = append(dates, ndarray.Random([]int{n, n}, chunk.PerAxis(1024, 1024), uint64(t)).AsType(block.Float32, block.OverflowClip))
 		}
 		a := ndarray.Stack(dates, 0)
 		overTime := reduce.NanMean(a, reduce.Axis(0))

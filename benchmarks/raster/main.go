@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -77,8 +78,8 @@ func prepare(ctx context.Context, dir string, size int) (single, mosaic string, 
 	o := raster.WriteOptions{Compress: "ZSTD", BlockSize: 512, Predictor: 3}
 	for ty := 0; ty < 2; ty++ {
 		for tx := 0; tx < 2; tx++ {
-			d := ndarray.MustDense(ndarray.Float32, half, half)
-			v := ndarray.Values[float32](d)
+			d := block.Must(block.Float32, half, half)
+			v := block.Values[float32](d)
 			for y := 0; y < half; y++ {
 				for x := 0; x < half; x++ {
 					v[y*half+x] = field(tx*half+x, ty*half+y)
@@ -103,8 +104,8 @@ func prepare(ctx context.Context, dir string, size int) (single, mosaic string, 
 	return single, mosaic, nil
 }
 
-func checksum(d *ndarray.Dense) float64 {
-	v := ndarray.Values[float32](d)
+func checksum(d *block.Dense) float64 {
+	v := block.Values[float32](d)
 	shape := d.Shape()
 	h, w := shape[len(shape)-2], shape[len(shape)-1]
 	s := 0.0
@@ -135,20 +136,20 @@ func run(ctx context.Context, dir string, size, repeat int, python string) error
 	fmt.Printf("%s: %dx%d %s, blocks %dx%d, %.0f MB on disk (%.0f MB decoded)\n\n", filepath.Base(single), si.Width, si.Height, si.DType, si.BlockX, si.BlockY,
 		float64(fi.Size())/1e6, float64(si.Width*si.Height*4)/1e6)
 
-	dst := ndarray.MustDense(ndarray.Float32, 1, si.Height, si.Width)
+	dst := block.Must(block.Float32, 1, si.Height, si.Width)
 	tiles := raster.ReadOptions{} // ReadInto's default: rows of tiles
-	into := func(info *raster.Info, workers int) func() (*ndarray.Dense, error) {
-		return func() (*ndarray.Dense, error) { return dst, info.ReadInto(ctx, dst, tiles, workers) }
+	into := func(info *raster.Info, workers int) func() (*block.Dense, error) {
+		return func() (*block.Dense, error) { return dst, info.ReadInto(ctx, dst, tiles, workers) }
 	}
-	lazy := func(info *raster.Info, workers int) func() (*ndarray.Dense, error) {
-		return func() (*ndarray.Dense, error) {
+	lazy := func(info *raster.Info, workers int) func() (*block.Dense, error) {
+		return func() (*block.Dense, error) {
 			return info.Lazy(raster.ReadOptions{Chunks: chunk.PerAxis(1, 512, -1)}).Compute(ctx,
 				ndarray.WithExecutor(cluster.NewLocal(cluster.LocalOptions{Workers: workers})))
 		}
 	}
 	type variant struct {
 		name string
-		f    func() (*ndarray.Dense, error)
+		f    func() (*block.Dense, error)
 		best time.Duration
 		cpu  time.Duration // process CPU time of the best run
 		sum  float64

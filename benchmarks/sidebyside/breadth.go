@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"github.com/tessera-array/tessera/benchmarks/internal/child"
+	"github.com/tessera-array/tessera/block"
 	"time"
 
 	"github.com/tessera-array/tessera/benchmarks/internal/source"
@@ -25,16 +26,16 @@ func init() {
 	ndarray.RegisterFunc("sidebyside.mean3", mean3)
 }
 
-func mean3(ctx context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
+func mean3(ctx context.Context, in []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
 	s := in[0].Shape()
 	h := info.Halo
 	rows, cols := s[0]-h[0][0]-h[0][1], s[1]-h[1][0]-h[1][1]
-	out, err := ndarray.Alloc(ctx, ndarray.Float32, rows, cols)
+	out, err := ndarray.Alloc(ctx, block.Float32, rows, cols)
 	if err != nil {
 		return nil, err
 	}
-	src := ndarray.Values[float32](in[0])
-	o := ndarray.Values[float32](out)
+	src := block.Values[float32](in[0])
+	o := block.Values[float32](out)
 	w := s[1]
 	col := make([]float32, w)
 	for i := range rows {
@@ -60,7 +61,7 @@ func runRechunk(ctx context.Context, rows, cores int) (measurement, error) {
 	if err != nil {
 		return measurement{}, err
 	}
-	x := ndarray.MapBlocks("sidebyside.random", nil, ndarray.Float64, grid.Chunks(), nil)
+	x := ndarray.MapBlocks("sidebyside.random", nil, block.Float64, grid.Chunks(), nil)
 	y := x.Rechunk(chunk.PerAxis(rows, 10), ndarray.RechunkMemory(budget)).
 		Rechunk(chunk.PerAxis(400, 400), ndarray.RechunkMemory(budget))
 	t0 := time.Now()
@@ -73,8 +74,8 @@ func runRechunk(ctx context.Context, rows, cores int) (measurement, error) {
 }
 
 func runOverlap(ctx context.Context, n, cores int) (measurement, error) {
-	x := ndarray.Random([]int{n, n}, chunk.PerAxis(1000, 1000), 1).AsType(ndarray.Float32, ndarray.OverflowWrap)
-	m := ndarray.MapOverlap("sidebyside.mean3", x, ndarray.Float32, ndarray.Overlap{Depth: []int{1, 1}, Boundary: ndarray.BoundaryReflect, NoTrim: true}, nil)
+	x := ndarray.Random([]int{n, n}, chunk.PerAxis(1000, 1000), 1).AsType(block.Float32, block.OverflowWrap)
+	m := ndarray.MapOverlap("sidebyside.mean3", x, block.Float32, ndarray.Overlap{Depth: []int{1, 1}, Boundary: ndarray.BoundaryReflect, NoTrim: true}, nil)
 	t0 := time.Now()
 	ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores, MemoryBudget: 1 << 30})
 	s, err := reduce.Sum(m).Compute(ctx, ndarray.WithExecutor(ex))

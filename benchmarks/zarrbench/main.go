@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/tessera-array/tessera/benchmarks/internal/child"
+	"github.com/tessera-array/tessera/block"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,7 +29,6 @@ import (
 	"time"
 
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -118,8 +118,8 @@ func runChild(threads int, name string, args ...string) (result, error) {
 }
 
 // field is the same smooth-plus-noise data as zarr_python.py.
-func field(n int, d *ndarray.Dense, z0 int) {
-	v := ndarray.Values[uint16](d)
+func field(n int, d *block.Dense, z0 int) {
+	v := block.Values[uint16](d)
 	for i := range v {
 		x := i % n
 		y := (i / n) % n
@@ -131,8 +131,8 @@ func field(n int, d *ndarray.Dense, z0 int) {
 	}
 }
 
-func sample(d *ndarray.Dense, n int) int64 {
-	v := ndarray.Values[uint16](d)
+func sample(d *block.Dense, n int) int64 {
+	v := block.Values[uint16](d)
 	var s int64
 	for z := 0; z < n; z += 97 {
 		for y := 0; y < n; y += 89 {
@@ -158,11 +158,11 @@ func runPhase(phase, dir, cname string, n, threads int) (result, error) {
 		if cname == "blosclz4" {
 			comp = json.RawMessage(`{"id":"blosc","cname":"lz4","clevel":5,"shuffle":1,"blocksize":0}`)
 		}
-		a, err := zarr.Create(ctx, s, "", zarr.CreateOptions{Format: 2, Shape: []int{n, n, n}, Chunks: []int{c, c, c}, DType: ndarray.Uint16, Compressor: comp, Overwrite: true}, opts)
+		a, err := zarr.Create(ctx, s, "", zarr.CreateOptions{Format: 2, Shape: []int{n, n, n}, Chunks: []int{c, c, c}, DType: block.Uint16, Compressor: comp, Overwrite: true}, opts)
 		if err != nil {
 			return result{}, err
 		}
-		d, err := ndarray.NewDense(ndarray.Uint16, n, n, n)
+		d, err := block.New(block.Uint16, n, n, n)
 		if err != nil {
 			return result{}, err
 		}
@@ -195,7 +195,7 @@ func runPhase(phase, dir, cname string, n, threads int) (result, error) {
 			if err != nil {
 				return result{}, err
 			}
-			sum += int64(ndarray.Values[uint16](d)[0])
+			sum += int64(block.Values[uint16](d)[0])
 		}
 		_ = chunk.Box{}
 		return result{Seconds: time.Since(t0).Seconds(), Check: sum}, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
@@ -26,7 +27,7 @@ func TestConvertAndInfo(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.zarr")
 	s, _ := zarr.NewDirectoryStore(src)
-	x := ndarray.Random([]int{40, 30, 6}, chunk.PerAxis(10, 10, 3), 3).Pack(ndarray.ScaleOffset{Scale: 1e-4}, ndarray.Int16, ndarray.OverflowError)
+	x := ndarray.Random([]int{40, 30, 6}, chunk.PerAxis(10, 10, 3), 3).Pack(block.ScaleOffset{Scale: 1e-4}, block.Int16, block.OverflowError)
 	ds := zarr.Dataset{Attrs: map[string]any{"title": "t"}, Vars: map[string]zarr.Variable{"refl": {Dims: []string{"y", "x", "band"}, Data: x}}}
 	if err := zarr.WriteDataset(ctx, s, "", ds, 2); err != nil {
 		t.Fatal(err)
@@ -73,7 +74,7 @@ func TestConvertAndInfo(t *testing.T) {
 		var r []any
 		json.Unmarshal(o, &r)
 		var sum int64
-		for _, v := range ndarray.Values[int16](want) {
+		for _, v := range block.Values[int16](want) {
 			sum += int64(v)
 		}
 		if int64(r[0].(float64)) != sum || r[1] != "int16" {

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/raster"
 	"github.com/tessera-array/tessera/vrt"
 )
@@ -95,7 +95,7 @@ func printInfo(w io.Writer, i *raster.Info) {
 
 // rasterBand reads one band (1-based) of a raster for quicklook, with the
 // band's nodata masked to NaN.
-func rasterBand(ctx context.Context, path string, band int) (*ndarray.Dense, error) {
+func rasterBand(ctx context.Context, path string, band int) (*block.Dense, error) {
 	info, err := raster.Open(path)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -212,7 +213,7 @@ func zarrInfo(ctx context.Context, w io.Writer, args []string) error {
 var errBadArrays = errors.New("invalid arrays")
 
 // logicalBytes is the byte size of an array of shape, saturating.
-func logicalBytes(shape []int, dt ndarray.DType) int64 {
+func logicalBytes(shape []int, dt block.DType) int64 {
 	n, es := chunk.Size(shape), int64(dt.Size())
 	if n < 0 || (es != 0 && n > math.MaxInt64/es) {
 		return math.MaxInt64
@@ -492,7 +493,7 @@ func quicklookCmd(ctx context.Context, w io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	var d *ndarray.Dense
+	var d *block.Dense
 	switch len(a.Shape()) {
 	case 2:
 		d, err = a.ReadAll(ctx)
@@ -519,7 +520,7 @@ func quicklookCmd(ctx context.Context, w io.Writer, args []string) error {
 }
 
 // writeQuicklook renders d and writes the PNG atomically.
-func writeQuicklook(w io.Writer, out string, d *ndarray.Dense, o quicklook.Options) error {
+func writeQuicklook(w io.Writer, out string, d *block.Dense, o quicklook.Options) error {
 	img, err := quicklook.RenderDense(d, o)
 	if err != nil {
 		return err

@@ -25,6 +25,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -59,12 +60,12 @@ func elevation(i, j int) float32 {
 
 // elevationBlock is a source: it fills its block from the coordinates, as
 // reading a DEM tile would.
-func elevationBlock(_ context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
-	d, err := ndarray.NewDense(ndarray.Float32, info.Box.Shape()...)
+func elevationBlock(_ context.Context, _ []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
+	d, err := block.New(block.Float32, info.Box.Shape()...)
 	if err != nil {
 		return nil, err
 	}
-	v := ndarray.Values[float32](d)
+	v := block.Values[float32](d)
 	w := info.Box.Hi[1] - info.Box.Lo[1]
 	for i := info.Box.Lo[0]; i < info.Box.Hi[0]; i++ {
 		for j := info.Box.Lo[1]; j < info.Box.Hi[1]; j++ {
@@ -77,13 +78,13 @@ func elevationBlock(_ context.Context, _ []*ndarray.Dense, info ndarray.BlockInf
 // mean3x3 returns a block of its input's (halo'd) shape: the mean of each
 // cell's 3x3 window where the window lies inside the input; the outer ring
 // is part of the halo and is trimmed by MapOverlap.
-func mean3x3(_ context.Context, in []*ndarray.Dense, _ ndarray.BlockInfo) (*ndarray.Dense, error) {
+func mean3x3(_ context.Context, in []*block.Dense, _ ndarray.BlockInfo) (*block.Dense, error) {
 	s := in[0].Shape()
-	out, err := ndarray.NewDense(ndarray.Float32, s...)
+	out, err := block.New(block.Float32, s...)
 	if err != nil {
 		return nil, err
 	}
-	src, o := ndarray.Values[float32](in[0]), ndarray.Values[float32](out)
+	src, o := block.Values[float32](in[0]), block.Values[float32](out)
 	w := s[1]
 	for i := 1; i < s[0]-1; i++ {
 		for j := 1; j < w-1; j++ {
@@ -101,7 +102,7 @@ func mean3x3(_ context.Context, in []*ndarray.Dense, _ ndarray.BlockInfo) (*ndar
 // slope writes, for the core cells only (NoTrim), the slope in degrees by
 // Horn's method: dz/dx = ((c + 2f + i) - (a + 2d + g)) / 8h and dz/dy =
 // ((g + 2h + i) - (a + 2b + c)) / 8h over the window a b c / d e f / g h i.
-func slope(_ context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
+func slope(_ context.Context, in []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
 	var p params
 	if err := json.Unmarshal(info.Params, &p); err != nil {
 		return nil, fmt.Errorf("slope params: %w", err)
@@ -115,11 +116,11 @@ func slope(_ context.Context, in []*ndarray.Dense, info ndarray.BlockInfo) (*nda
 		return nil, fmt.Errorf("slope needs a halo of one on every side, got %v", h)
 	}
 	rows, cols := s[0]-2, s[1]-2
-	out, err := ndarray.NewDense(ndarray.Float32, rows, cols)
+	out, err := block.New(block.Float32, rows, cols)
 	if err != nil {
 		return nil, err
 	}
-	src, o := ndarray.Values[float32](in[0]), ndarray.Values[float32](out)
+	src, o := block.Values[float32](in[0]), block.Values[float32](out)
 	w := s[1]
 	for i := range rows {
 		up, mid, dn := src[i*w:], src[(i+1)*w:], src[(i+2)*w:]
@@ -153,11 +154,11 @@ func compute(ctx context.Context, w io.Writer, n, c int, cell float64) (Result, 
 		return Result{}, err
 	}
 	pb, _ := json.Marshal(params{Cell: cell})
-	dem := ndarray.MapBlocks("focal.elevation", nil, ndarray.Float32, grid.Chunks(), nil)
+	dem := ndarray.MapBlocks("focal.elevation", nil, block.Float32, grid.Chunks(), nil)
 	nearest := ndarray.Overlap{Depth: []int{1, 1}, Boundary: ndarray.BoundaryNearest}
-	smooth := ndarray.MapOverlap("focal.mean3x3", dem, ndarray.Float32, nearest, nil)
+	smooth := ndarray.MapOverlap("focal.mean3x3", dem, block.Float32, nearest, nil)
 	nearest.NoTrim = true
-	sl := ndarray.MapOverlap("focal.slope", dem, ndarray.Float32, nearest, pb)
+	sl := ndarray.MapOverlap("focal.slope", dem, block.Float32, nearest, pb)
 
 	t0 := time.Now()
 	outs, err := ndarray.Compute(ctx, []*ndarray.Array{dem, smooth, sl})
@@ -167,12 +168,12 @@ func compute(ctx context.Context, w io.Writer, n, c int, cell float64) (Result, 
 	took := time.Since(t0)
 
 	// The direct computation: whole raster in memory, edges clamped.
-	z := ndarray.Values[float32](outs[0])
+	z := block.Values[float32](outs[0])
 	at := func(i, j int) float32 {
 		return z[min(max(i, 0), n-1)*n+min(max(j, 0), n-1)]
 	}
 	var res Result
-	gm, gs := ndarray.Values[float32](outs[1]), ndarray.Values[float32](outs[2])
+	gm, gs := block.Values[float32](outs[1]), block.Values[float32](outs[2])
 	for i := range n {
 		for j := range n {
 			if z[i*n+j] != elevation(i, j) {

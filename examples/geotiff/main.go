@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/quicklook"
@@ -73,8 +74,8 @@ func run(ctx context.Context, out io.Writer, dir string, tile, grid int) error {
 	var rawBytes int64
 	for ty := 0; ty < grid; ty++ {
 		for tx := 0; tx < grid; tx++ {
-			d := ndarray.MustDense(ndarray.Float64, tile, tile)
-			v := ndarray.Values[float64](d)
+			d := block.Must(block.Float64, tile, tile)
+			v := block.Values[float64](d)
 			for y := 0; y < tile; y++ {
 				for x := 0; x < tile; x++ {
 					v[y*tile+x] = reflectance(tx*step+x, ty*step+y)
@@ -126,9 +127,9 @@ func run(ctx context.Context, out io.Writer, dir string, tile, grid int) error {
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
 	// 5. The scaled int16 version, computed in parallel from the mosaic.
-	so := ndarray.ScaleOffset{Scale: 1e-4}
+	so := block.ScaleOffset{Scale: 1e-4}
 	lazy := mosaic.Lazy(raster.ReadOptions{Chunks: chunk.PerAxis(1, 512, 512)})
-	packed := lazy.Pack(so, ndarray.Int16, ndarray.OverflowError)
+	packed := lazy.Pack(so, block.Int16, block.OverflowError)
 	geo := mosaic.Georef
 	sizes := map[string]int64{}
 	for _, v := range []struct {

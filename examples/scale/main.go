@@ -12,7 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 
-	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/block"
 )
 
 func main() {
@@ -27,27 +27,27 @@ func main() {
 }
 
 func run(rows, cols int, seed uint64) error {
-	refl, err := ndarray.NewDense(ndarray.Float64, rows, cols)
+	refl, err := block.New(block.Float64, rows, cols)
 	if err != nil {
 		return err
 	}
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	v := ndarray.Values[float64](refl)
+	v := block.Values[float64](refl)
 	for i := range v {
 		v[i] = r.Float64()
 	}
 
-	so := ndarray.ScaleOffset{Scale: 1e-4} // stored = round(refl * 10000)
-	packed, err := so.Pack(refl, ndarray.Int16, ndarray.OverflowError)
+	so := block.ScaleOffset{Scale: 1e-4} // stored = round(refl * 10000)
+	packed, err := so.Pack(refl, block.Int16, block.OverflowError)
 	if err != nil {
 		return err
 	}
-	back, err := so.Unpack(packed, ndarray.Float64)
+	back, err := so.Unpack(packed, block.Float64)
 	if err != nil {
 		return err
 	}
 	maxErr := 0.0
-	for i, x := range ndarray.Values[float64](back) {
+	for i, x := range block.Values[float64](back) {
 		maxErr = math.Max(maxErr, math.Abs(x-v[i]))
 	}
 

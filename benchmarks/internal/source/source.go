@@ -5,6 +5,7 @@ import (
 	"context"
 	"math/rand/v2"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/ndarray"
 )
 
@@ -13,8 +14,8 @@ import (
 // source, as dask's da.random.random is (a lazy tessera generator would
 // rechunk for free, without moving any block). Programs register it under
 // a name of their own with ndarray.RegisterFunc.
-func RandomBlock(ctx context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo) (*ndarray.Dense, error) {
-	d, err := ndarray.Alloc(ctx, ndarray.Float64, info.Box.Shape()...)
+func RandomBlock(ctx context.Context, _ []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
+	d, err := ndarray.Alloc(ctx, block.Float64, info.Box.Shape()...)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +24,7 @@ func RandomBlock(ctx context.Context, _ []*ndarray.Dense, info ndarray.BlockInfo
 		seed = seed*1_000_003 + uint64(i)
 	}
 	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	v := ndarray.Values[float64](d)
+	v := block.Values[float64](d)
 	for i := range v {
 		v[i] = r.Float64()
 	}

@@ -1,4 +1,4 @@
-package ndarray
+package block
 
 import (
 	"fmt"
@@ -99,7 +99,7 @@ func (d *Dense) SubBlock(box chunk.Box) (*Dense, error) {
 	if box.Rank() != len(d.shape) {
 		return nil, fmt.Errorf("%w: box %v for block of shape %v", ErrShape, box, d.shape)
 	}
-	out, err := NewDense(d.dtype, box.Shape()...)
+	out, err := New(d.dtype, box.Shape()...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package ndarray
+package block
 
 import (
 	"errors"
@@ -69,7 +69,7 @@ func TestCastErrorNamesNDIndex(t *testing.T) {
 	if !errors.As(err, &ce) || !reflect.DeepEqual(ce.Index, []int{1, 2}) || ce.Value != 1e9 || ce.From != Float64 {
 		t.Fatalf("err = %#v", err)
 	}
-	if msg := err.Error(); msg != "ndarray: cannot convert float64 value 1e+09 at index [1 2] to int16: out of range" {
+	if msg := err.Error(); msg != "block: cannot convert float64 value 1e+09 at index [1 2] to int16: out of range" {
 		t.Fatalf("message %q", msg)
 	}
 }

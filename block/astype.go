@@ -1,8 +1,9 @@
-package ndarray
+package block
 
 import (
 	"errors"
 	"fmt"
+	"github.com/tessera-array/tessera/chunk"
 	"math"
 )
 
@@ -34,7 +35,7 @@ func (o Overflow) String() string {
 }
 
 // ErrOverflow is wrapped by every *CastError.
-var ErrOverflow = errors.New("ndarray: value out of range for dtype")
+var ErrOverflow = errors.New("block: value out of range for dtype")
 
 // CastError reports the first value a conversion could not represent.
 type CastError struct {
@@ -44,7 +45,7 @@ type CastError struct {
 }
 
 func (e *CastError) Error() string {
-	return fmt.Sprintf("ndarray: cannot convert %s value %v at index %v to %s: out of range", e.From, e.Value, e.Index, e.To)
+	return fmt.Sprintf("block: cannot convert %s value %v at index %v to %s: out of range", e.From, e.Value, e.Index, e.To)
 }
 
 // Unwrap makes errors.Is(err, ErrOverflow) true.
@@ -62,7 +63,7 @@ type CastOptions struct {
 // take value != 0 and never overflow. The result is a new block even when dt
 // equals the block's dtype.
 func (d *Dense) AsType(dt DType, opts CastOptions) (*Dense, error) {
-	out, err := NewDense(dt, d.shape...)
+	out, err := New(dt, d.shape...)
 	if err != nil {
 		return nil, err
 	}
@@ -79,21 +80,29 @@ func CastInto(dst, src *Dense, opts CastOptions) error {
 		return fmt.Errorf("%w: cast of %d elements into %d", ErrShape, src.Len(), dst.Len())
 	}
 	if opts.Overflow > OverflowWrap {
-		return fmt.Errorf("ndarray: unknown overflow policy %d", opts.Overflow)
+		return fmt.Errorf("block: unknown overflow policy %d", opts.Overflow)
 	}
 	bad := castAny(dst.data, src.data, opts.Overflow)
 	if bad >= 0 {
-		return &CastError{From: src.dtype, To: dst.dtype, Index: unravel(bad, src.shape), Value: src.Float64(bad)}
+		return &CastError{From: src.dtype, To: dst.dtype, Index: chunk.Unravel(bad, src.shape), Value: src.Float64(bad)}
 	}
 	return nil
 }
 
-type signed interface{ int8 | int16 | int32 | int64 }
-type unsigned interface {
+// Signed, Unsigned, Integer and Float constrain generic kernels to the
+// element types of one kind.
+type Signed interface{ int8 | int16 | int32 | int64 }
+
+// Unsigned is the constraint of unsigned integer element types.
+type Unsigned interface {
 	uint8 | uint16 | uint32 | uint64
 }
-type integer interface{ signed | unsigned }
-type float interface{ float32 | float64 }
+
+// Integer is the constraint of integer element types.
+type Integer interface{ Signed | Unsigned }
+
+// Float is the constraint of floating-point element types.
+type Float interface{ float32 | float64 }
 
 // castAny dispatches on the source type; it returns the linear index of the
 // first out-of-range value under OverflowError, else -1.
@@ -122,7 +131,7 @@ func castAny(dst, src any, pol Overflow) int {
 	case []float64:
 		return castFromFloat(dst, s, pol)
 	}
-	panic("ndarray: invalid block")
+	panic("block: invalid block")
 }
 
 func toBool[S Number](dst []bool, src []S) int {
@@ -169,11 +178,11 @@ func castFromBool(dst any, src []bool) int {
 	case []float64:
 		return fromBool(d, src)
 	}
-	panic("ndarray: invalid block")
+	panic("block: invalid block")
 }
 
 // intRange returns the range of integer type D as (min int64, max uint64).
-func intRange[D integer]() (int64, uint64) {
+func intRange[D Integer]() (int64, uint64) {
 	var z D
 	bits := 8 * int(sizeOf(z))
 	if D(0)-1 > 0 { // unsigned
@@ -195,7 +204,7 @@ func sizeOf[T Number](T) uintptr {
 	return 8
 }
 
-func signedToInt[S signed, D integer](dst []D, src []S, pol Overflow) int {
+func signedToInt[S Signed, D Integer](dst []D, src []S, pol Overflow) int {
 	lo, hi := intRange[D]()
 	for i, x := range src {
 		v := int64(x)
@@ -217,7 +226,7 @@ func signedToInt[S signed, D integer](dst []D, src []S, pol Overflow) int {
 	return -1
 }
 
-func unsignedToInt[S unsigned, D integer](dst []D, src []S, pol Overflow) int {
+func unsignedToInt[S Unsigned, D Integer](dst []D, src []S, pol Overflow) int {
 	_, hi := intRange[D]()
 	for i, x := range src {
 		v := uint64(x)
@@ -235,14 +244,14 @@ func unsignedToInt[S unsigned, D integer](dst []D, src []S, pol Overflow) int {
 	return -1
 }
 
-func intToFloat[S integer, D float](dst []D, src []S) int {
+func intToFloat[S Integer, D Float](dst []D, src []S) int {
 	for i, x := range src {
 		dst[i] = D(x)
 	}
 	return -1
 }
 
-func floatToFloat[S, D float](dst []D, src []S, pol Overflow) int {
+func floatToFloat[S, D Float](dst []D, src []S, pol Overflow) int {
 	var z D
 	if sizeOf(z) == 8 || sizeOf(*new(S)) == 4 { // widening or same: exact
 		for i, x := range src {
@@ -270,7 +279,7 @@ func floatToFloat[S, D float](dst []D, src []S, pol Overflow) int {
 
 // floatToInt rounds half to even and range-checks. lo and hiExcl are the
 // target's bounds as exact float64 values: lo <= v < hiExcl fits.
-func floatToInt[S float, D integer](dst []D, src []S, pol Overflow) int {
+func floatToInt[S Float, D Integer](dst []D, src []S, pol Overflow) int {
 	lo, hi := intRange[D]()
 	flo := float64(lo)
 	fhiExcl := float64(hi) + 1 // exact: 2^bits or 2^(bits-1)
@@ -326,7 +335,7 @@ func wrapFloat(v float64) uint64 {
 	return int64OrUint64(m)
 }
 
-func castFromSigned[S signed](dst any, src []S, pol Overflow) int {
+func castFromSigned[S Signed](dst any, src []S, pol Overflow) int {
 	switch d := dst.(type) {
 	case []bool:
 		return toBool(d, src)
@@ -351,10 +360,10 @@ func castFromSigned[S signed](dst any, src []S, pol Overflow) int {
 	case []float64:
 		return intToFloat(d, src)
 	}
-	panic("ndarray: invalid block")
+	panic("block: invalid block")
 }
 
-func castFromUnsigned[S unsigned](dst any, src []S, pol Overflow) int {
+func castFromUnsigned[S Unsigned](dst any, src []S, pol Overflow) int {
 	switch d := dst.(type) {
 	case []bool:
 		return toBool(d, src)
@@ -379,10 +388,10 @@ func castFromUnsigned[S unsigned](dst any, src []S, pol Overflow) int {
 	case []float64:
 		return intToFloat(d, src)
 	}
-	panic("ndarray: invalid block")
+	panic("block: invalid block")
 }
 
-func castFromFloat[S float](dst any, src []S, pol Overflow) int {
+func castFromFloat[S Float](dst any, src []S, pol Overflow) int {
 	switch d := dst.(type) {
 	case []bool:
 		return toBool(d, src)
@@ -407,7 +416,7 @@ func castFromFloat[S float](dst any, src []S, pol Overflow) int {
 	case []float64:
 		return floatToFloat(d, src, pol)
 	}
-	panic("ndarray: invalid block")
+	panic("block: invalid block")
 }
 
 // ScaleOffset describes linear packing in the CF / GDAL direction:
@@ -426,7 +435,7 @@ type ScaleOffset struct {
 // Scale is done as multiplication by 1/Scale. Scale must be finite and non-zero.
 func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
-		return nil, fmt.Errorf("ndarray: invalid scale %v / offset %v", so.Scale, so.Offset)
+		return nil, fmt.Errorf("block: invalid scale %v / offset %v", so.Scale, so.Offset)
 	}
 	tmp, err := src.AsType(Float64, CastOptions{})
 	if err != nil {
@@ -437,7 +446,7 @@ func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	for i, x := range v {
 		v[i] = (x - so.Offset) * inv
 	}
-	out, err := NewDense(dt, src.shape...)
+	out, err := New(dt, src.shape...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package ndarray
+package block
 
 import (
 	"errors"
@@ -20,10 +20,10 @@ type Number interface {
 
 // ErrShape reports a shape that does not fit: wrong element count, rank
 // mismatch, negative lengths. It wraps chunk.ErrShape so either test works.
-var ErrShape = fmt.Errorf("ndarray: %w", chunk.ErrShape)
+var ErrShape = fmt.Errorf("block: %w", chunk.ErrShape)
 
 // ErrDTypeMismatch reports two blocks whose dtypes had to agree but do not.
-var ErrDTypeMismatch = errors.New("ndarray: dtype mismatch")
+var ErrDTypeMismatch = errors.New("block: dtype mismatch")
 
 // Dense is an in-memory n-dimensional block: a dtype, a shape and a C-order
 // contiguous buffer. A Dense is not safe for concurrent mutation; concurrent
@@ -90,21 +90,21 @@ func makeSlice(dt DType, n int) any {
 	case Float64:
 		return make([]float64, n)
 	}
-	panic(fmt.Sprintf("ndarray: invalid dtype %d", uint8(dt)))
+	panic(fmt.Sprintf("block: invalid dtype %d", uint8(dt)))
 }
 
 // MaxBlockBytes bounds the size of one in-memory block (4 GiB). Larger
 // requests are refused with ErrShape rather than attempted.
 const MaxBlockBytes = 4 << 30
 
-// NewDense allocates a zero-filled block. It reports ErrDType for an invalid
+// New allocates a zero-filled block. It reports ErrDType for an invalid
 // dtype and ErrShape for a negative length or a block over MaxBlockBytes.
-func NewDense(dt DType, shape ...int) (*Dense, error) {
+func New(dt DType, shape ...int) (*Dense, error) {
 	if !dt.Valid() {
 		return nil, fmt.Errorf("%w: %d", ErrDType, uint8(dt))
 	}
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("ndarray: %w", err)
+		return nil, fmt.Errorf("block: %w", err)
 	}
 	n := chunk.Size(shape)
 	if n > MaxBlockBytes/int64(dt.Size()) {
@@ -113,9 +113,9 @@ func NewDense(dt DType, shape ...int) (*Dense, error) {
 	return &Dense{dtype: dt, shape: cloneInts(shape), data: makeSlice(dt, int(n))}, nil
 }
 
-// MustDense is NewDense that panics on error, for shapes known to be valid.
-func MustDense(dt DType, shape ...int) *Dense {
-	d, err := NewDense(dt, shape...)
+// Must is New that panics on error, for shapes known to be valid.
+func Must(dt DType, shape ...int) *Dense {
+	d, err := New(dt, shape...)
 	if err != nil {
 		panic(err)
 	}
@@ -127,7 +127,7 @@ func MustDense(dt DType, shape ...int) *Dense {
 // from the shape's element count.
 func FromSlice[T Elem](data []T, shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("ndarray: %w", err)
+		return nil, fmt.Errorf("block: %w", err)
 	}
 	if int64(len(data)) != chunk.Size(shape) {
 		return nil, fmt.Errorf("%w: %d elements do not fill shape %v (%d)", ErrShape, len(data), shape, chunk.Size(shape))
@@ -139,7 +139,7 @@ func FromSlice[T Elem](data []T, shape ...int) (*Dense, error) {
 // reports ErrShape when len(b) is not the shape's byte size. Bool bytes other
 // than 0 read as true.
 func FromBytes(dt DType, b []byte, shape ...int) (*Dense, error) {
-	d, err := NewDense(dt, shape...)
+	d, err := New(dt, shape...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func FromBytes(dt DType, b []byte, shape ...int) (*Dense, error) {
 func Values[T Elem](d *Dense) []T {
 	v, ok := d.data.([]T)
 	if !ok {
-		panic(fmt.Sprintf("ndarray.Values: block is %s, not %T", d.dtype, *new(T)))
+		panic(fmt.Sprintf("block.Values: block is %s, not %T", d.dtype, *new(T)))
 	}
 	return v
 }
@@ -225,18 +225,18 @@ func (d *Dense) Bytes() []byte {
 // element count.
 func (d *Dense) Reshape(shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("ndarray: %w", err)
+		return nil, fmt.Errorf("block: %w", err)
 	}
 	if chunk.Size(shape) != chunk.Size(d.shape) {
 		return nil, fmt.Errorf("%w: cannot reshape %v into %v", ErrShape, d.shape, shape)
 	}
-	d.share()
+	d.Share()
 	return &Dense{dtype: d.dtype, shape: cloneInts(shape), data: d.data}, nil
 }
 
 // Clone returns a deep copy.
 func (d *Dense) Clone() *Dense {
-	c := MustDense(d.dtype, d.shape...)
+	c := Must(d.dtype, d.shape...)
 	if d.dtype == Bool {
 		copy(c.data.([]bool), d.data.([]bool))
 	} else {
@@ -246,36 +246,7 @@ func (d *Dense) Clone() *Dense {
 }
 
 // Float64 returns element i (C-order linear index) converted to float64.
-func (d *Dense) Float64(i int) float64 {
-	switch v := d.data.(type) {
-	case []bool:
-		if v[i] {
-			return 1
-		}
-		return 0
-	case []int8:
-		return float64(v[i])
-	case []int16:
-		return float64(v[i])
-	case []int32:
-		return float64(v[i])
-	case []int64:
-		return float64(v[i])
-	case []uint8:
-		return float64(v[i])
-	case []uint16:
-		return float64(v[i])
-	case []uint32:
-		return float64(v[i])
-	case []uint64:
-		return float64(v[i])
-	case []float32:
-		return float64(v[i])
-	case []float64:
-		return v[i]
-	}
-	panic("ndarray: invalid block")
-}
+func (d *Dense) Float64(i int) float64 { return SliceFloat64(d.data, i) }
 
 // Float64s returns a copy of every element converted to float64.
 func (d *Dense) Float64s() []float64 {
@@ -290,12 +261,12 @@ func (d *Dense) Float64s() []float64 {
 // is out of range.
 func (d *Dense) At(idx ...int) float64 {
 	if len(idx) != len(d.shape) {
-		panic(fmt.Sprintf("ndarray.At: index %v for shape %v", idx, d.shape))
+		panic(fmt.Sprintf("block.At: index %v for shape %v", idx, d.shape))
 	}
 	lin := 0
 	for a, i := range idx {
 		if i < 0 || i >= d.shape[a] {
-			panic(fmt.Sprintf("ndarray.At: index %v out of range for shape %v", idx, d.shape))
+			panic(fmt.Sprintf("block.At: index %v out of range for shape %v", idx, d.shape))
 		}
 		lin = lin*d.shape[a] + i
 	}
@@ -305,32 +276,7 @@ func (d *Dense) At(idx ...int) float64 {
 // Fill sets every element to v converted to the block's dtype as a Go
 // conversion would (bool: v != 0). Use AsType semantics via FillChecked when
 // v may not fit.
-func (d *Dense) Fill(v float64) {
-	switch s := d.data.(type) {
-	case []bool:
-		fillT(s, v != 0)
-	case []int8:
-		fillT(s, int8(v))
-	case []int16:
-		fillT(s, int16(v))
-	case []int32:
-		fillT(s, int32(v))
-	case []int64:
-		fillT(s, int64(v))
-	case []uint8:
-		fillT(s, uint8(v))
-	case []uint16:
-		fillT(s, uint16(v))
-	case []uint32:
-		fillT(s, uint32(v))
-	case []uint64:
-		fillT(s, uint64(v))
-	case []float32:
-		fillT(s, float32(v))
-	case []float64:
-		fillT(s, v)
-	}
-}
+func (d *Dense) Fill(v float64) { FillSlice(d.data, v) }
 
 // FillChecked is Fill that refuses values that the dtype cannot hold exactly
 // after nearest-even rounding (ErrOverflow), and NaN for integer dtypes.
@@ -390,16 +336,4 @@ func cloneInts(s []int) []int {
 		return []int{}
 	}
 	return append([]int(nil), s...)
-}
-
-// unravel converts a C-order linear index into an n-d index.
-func unravel(lin int, shape []int) []int {
-	idx := make([]int, len(shape))
-	for a := len(shape) - 1; a >= 0; a-- {
-		if shape[a] > 0 {
-			idx[a] = lin % shape[a]
-			lin /= shape[a]
-		}
-	}
-	return idx
 }

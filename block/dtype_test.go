@@ -1,4 +1,4 @@
-package ndarray
+package block
 
 import (
 	"encoding/binary"

@@ -1,34 +1,28 @@
-package ndarray
+package block
 
 import (
 	"errors"
 	"testing"
-
-	"github.com/tessera-array/tessera/cluster"
 )
 
 func TestDenseCodecRoundTrip(t *testing.T) {
 	f, _ := FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
 	bo, _ := FromSlice([]bool{true, false, true}, 3)
 	i8, _ := FromSlice([]int8{-1, 2}, 2, 1, 1)
-	empty := MustDense(Uint16, 0, 5)
-	scalar := MustDense(Int32)
+	empty := Must(Uint16, 0, 5)
+	scalar := Must(Int32)
 	for _, d := range []*Dense{f, bo, i8, empty, scalar} {
-		b, err := cluster.EncodeValue(d)
+		b, err := d.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := cluster.DecodeValue(b)
-		if err != nil {
+		var v Dense
+		if err := v.UnmarshalBinary(b); err != nil {
 			t.Fatalf("%s: %v", d, err)
 		}
-		if !v.(*Dense).Equal(d) {
-			t.Fatalf("round trip of %s gave %s", d, v)
+		if !v.Equal(d) {
+			t.Fatalf("round trip of %s gave %s", d, &v)
 		}
-	}
-	w, _ := cluster.EncodeValue(Written{Bytes: 42})
-	if v, err := cluster.DecodeValue(w); err != nil || v.(Written).Bytes != 42 {
-		t.Fatalf("Written: %v %v", v, err)
 	}
 }
 
@@ -53,7 +47,7 @@ func TestDenseCodecRejects(t *testing.T) {
 }
 
 func FuzzDenseUnmarshal(f *testing.F) {
-	for _, d := range []*Dense{MustDense(Float32, 2, 2), MustDense(Bool, 3), MustDense(Int64)} {
+	for _, d := range []*Dense{Must(Float32, 2, 2), Must(Bool, 3), Must(Int64)} {
 		b, _ := d.MarshalBinary()
 		f.Add(b)
 	}

@@ -1,4 +1,4 @@
-package ndarray
+package block
 
 import (
 	"errors"
@@ -10,13 +10,13 @@ import (
 )
 
 func TestNewDenseErrors(t *testing.T) {
-	if _, err := NewDense(0, 2); !errors.Is(err, ErrDType) {
+	if _, err := New(0, 2); !errors.Is(err, ErrDType) {
 		t.Fatalf("invalid dtype: %v", err)
 	}
-	if _, err := NewDense(Float64, 2, -1); !errors.Is(err, chunk.ErrShape) {
+	if _, err := New(Float64, 2, -1); !errors.Is(err, chunk.ErrShape) {
 		t.Fatalf("negative: %v", err)
 	}
-	if _, err := NewDense(Float64, 1<<20, 1<<20); !errors.Is(err, ErrShape) {
+	if _, err := New(Float64, 1<<20, 1<<20); !errors.Is(err, ErrShape) {
 		t.Fatalf("huge: %v", err)
 	}
 	if _, err := FromSlice([]float32{1, 2, 3}, 2, 2); !errors.Is(err, ErrShape) {
@@ -66,11 +66,11 @@ func TestDenseBasics(t *testing.T) {
 	if err := d.FillChecked(40000); !errors.Is(err, ErrOverflow) {
 		t.Fatalf("FillChecked overflow: %v", err)
 	}
-	big := MustDense(Int64, 2)
+	big := Must(Int64, 2)
 	if err := big.FillChecked(1 << 62); err != nil || Values[int64](big)[1] != 1<<62 {
 		t.Fatalf("FillChecked int64: %v %v", err, Values[int64](big))
 	}
-	if !math.IsNaN(func() float64 { f := MustDense(Float32, 1); f.Fill(math.NaN()); return f.At(0) }()) {
+	if !math.IsNaN(func() float64 { f := Must(Float32, 1); f.Fill(math.NaN()); return f.At(0) }()) {
 		t.Fatal("NaN fill")
 	}
 }
@@ -82,7 +82,7 @@ func naiveCopy(dst *Dense, dbox chunk.Box, src *Dense, sbox chunk.Box) {
 	n := int(chunk.Size(shape))
 	dv, sv := Values[float64](dst), Values[float64](src)
 	for lin := range n {
-		idx := unravel(lin, shape)
+		idx := chunk.Unravel(lin, shape)
 		di, si := 0, 0
 		for a := range idx {
 			di = di*dst.shape[a] + dbox.Lo[a] + idx[a]
@@ -105,7 +105,7 @@ func TestCopyBoxMatchesNaive(t *testing.T) {
 				sshape[a], dshape[a] = ext[a], ext[a]
 			}
 		}
-		src := MustDense(Float64, sshape...)
+		src := Must(Float64, sshape...)
 		for i, v := 0, Values[float64](src); i < len(v); i++ {
 			v[i] = float64(i + 1)
 		}
@@ -117,7 +117,7 @@ func TestCopyBoxMatchesNaive(t *testing.T) {
 			shi[a], dhi[a] = slo[a]+ext[a], dlo[a]+ext[a]
 		}
 		sbox, dbox := chunk.Box{Lo: slo, Hi: shi}, chunk.Box{Lo: dlo, Hi: dhi}
-		got, want := MustDense(Float64, dshape...), MustDense(Float64, dshape...)
+		got, want := Must(Float64, dshape...), Must(Float64, dshape...)
 		if err := CopyBox(got, dbox, src, sbox); err != nil {
 			t.Fatalf("iter %d: %v", iter, err)
 		}
@@ -129,12 +129,12 @@ func TestCopyBoxMatchesNaive(t *testing.T) {
 }
 
 func TestCopyBoxErrors(t *testing.T) {
-	a, b := MustDense(Float64, 4, 4), MustDense(Float32, 4, 4)
+	a, b := Must(Float64, 4, 4), Must(Float32, 4, 4)
 	box := chunk.BoxOf([]int{2, 2})
 	if err := CopyBox(a, box, b, box); !errors.Is(err, ErrDTypeMismatch) {
 		t.Fatalf("dtype: %v", err)
 	}
-	c := MustDense(Float64, 4, 4)
+	c := Must(Float64, 4, 4)
 	if err := CopyBox(a, box, c, chunk.BoxOf([]int{3, 2})); !errors.Is(err, ErrShape) {
 		t.Fatalf("shape: %v", err)
 	}

@@ -1,4 +1,4 @@
-package ndarray
+package block
 
 import (
 	"encoding/binary"
@@ -27,7 +27,7 @@ const (
 )
 
 // ErrDType reports an unknown or unsupported dtype name.
-var ErrDType = errors.New("ndarray: unknown dtype")
+var ErrDType = errors.New("block: unknown dtype")
 
 type dtypeInfo struct {
 	name  string // "float64"
@@ -65,7 +65,7 @@ func (d DType) Valid() bool { return d >= Bool && d < numDTypes }
 
 func (d DType) info() *dtypeInfo {
 	if !d.Valid() {
-		panic(fmt.Sprintf("ndarray: invalid dtype %d", uint8(d)))
+		panic(fmt.Sprintf("block: invalid dtype %d", uint8(d)))
 	}
 	return &dtypeInfos[d]
 }

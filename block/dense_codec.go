@@ -1,11 +1,9 @@
-package ndarray
+package block
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-
-	"github.com/tessera-array/tessera/cluster"
 )
 
 // The wire form of a Dense block, used when blocks move between processes
@@ -23,7 +21,7 @@ import (
 const MaxWireRank = 64
 
 // ErrCorruptBlock reports bytes that are not a valid encoded block.
-var ErrCorruptBlock = errors.New("ndarray: corrupt encoded block")
+var ErrCorruptBlock = errors.New("block: corrupt encoded block")
 
 var denseMagic = [4]byte{'T', 'D', 'N', '1'}
 
@@ -101,9 +99,4 @@ func (d *Dense) UnmarshalBinary(b []byte) error {
 	}
 	*d = *nd
 	return nil
-}
-
-func init() {
-	cluster.RegisterValue("ndarray.dense", &Dense{})
-	cluster.RegisterValue("ndarray.written", Written{})
 }

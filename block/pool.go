@@ -1,0 +1,109 @@
+package block
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/tessera-array/tessera/chunk"
+)
+
+// Pool is where a pooled block borrows its buffer and returns it on
+// Recycle. Get returns a buffer of exactly n bytes whose contents are
+// undefined; Put takes back a buffer from Get. Implementations must be safe
+// for concurrent use (cluster.BufferPool is one).
+type Pool interface {
+	Get(n int) []byte
+	Put(b []byte)
+}
+
+// pooled is the buffer of a block borrowed from a Pool. keep is set when
+// another block or a user function may share the buffer; such a buffer is
+// never returned.
+type pooled struct {
+	pool Pool
+	raw  []byte
+	keep atomic.Bool
+	done atomic.Bool
+}
+
+// NewPooled returns a block of dt and shape whose buffer is borrowed from
+// p, and whether its contents are zeroed. A borrowed buffer's contents are
+// undefined: the caller must write every element or clear it. With a nil
+// p, for Bool, for empty blocks and for blocks over MaxBlockBytes it is
+// New's zeroed block (zeroed is true). The block returns its buffer to p
+// on Recycle.
+func NewPooled(p Pool, dt DType, shape ...int) (d *Dense, zeroed bool, err error) {
+	if p == nil || dt == Bool || !dt.Valid() {
+		d, err := New(dt, shape...)
+		return d, true, err
+	}
+	if err := chunk.CheckShape(shape); err != nil {
+		return nil, false, err
+	}
+	n := chunk.Size(shape)
+	if n == 0 || n > MaxBlockBytes/int64(dt.Size()) {
+		d, err := New(dt, shape...)
+		return d, true, err
+	}
+	raw := p.Get(int(n) * dt.Size())
+	d = &Dense{dtype: dt, shape: cloneInts(shape), data: typedView(dt, raw, int(n)), pb: &pooled{pool: p, raw: raw}}
+	return d, false, nil
+}
+
+// typedView reinterprets raw (from make, so aligned for any element type)
+// as n elements of dt.
+func typedView(dt DType, raw []byte, n int) any {
+	ptr := unsafe.Pointer(unsafe.SliceData(raw))
+	switch dt {
+	case Int8:
+		return unsafe.Slice((*int8)(ptr), n)
+	case Int16:
+		return unsafe.Slice((*int16)(ptr), n)
+	case Int32:
+		return unsafe.Slice((*int32)(ptr), n)
+	case Int64:
+		return unsafe.Slice((*int64)(ptr), n)
+	case Uint8:
+		return raw[:n]
+	case Uint16:
+		return unsafe.Slice((*uint16)(ptr), n)
+	case Uint32:
+		return unsafe.Slice((*uint32)(ptr), n)
+	case Uint64:
+		return unsafe.Slice((*uint64)(ptr), n)
+	case Float32:
+		return unsafe.Slice((*float32)(ptr), n)
+	case Float64:
+		return unsafe.Slice((*float64)(ptr), n)
+	}
+	panic("block: typedView of " + dt.String())
+}
+
+// Recycle returns a pooled block's buffer to its Pool (it is the
+// cluster.Recycler upgrade); it does nothing for other blocks or when the
+// buffer may be shared (see Share). The block must not be used afterwards.
+func (d *Dense) Recycle() {
+	if d.pb == nil || d.pb.keep.Load() || !d.pb.done.CompareAndSwap(false, true) {
+		return
+	}
+	d.pb.pool.Put(d.pb.raw)
+}
+
+// Share marks d's buffer as shared with another block or kept by a caller:
+// it is then never returned to its Pool. Ops whose output aliases an input
+// call it on the input.
+func (d *Dense) Share() {
+	if d.pb != nil {
+		d.pb.keep.Store(true)
+	}
+}
+
+// Overlaps reports whether two blocks' buffers share memory.
+func Overlaps(a, b *Dense) bool {
+	x, y := a.Bytes(), b.Bytes()
+	if len(x) == 0 || len(y) == 0 {
+		return false
+	}
+	x0, y0 := uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&y[0]))
+	return x0 < y0+uintptr(len(y)) && y0 < x0+uintptr(len(x))
+}
