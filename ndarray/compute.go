@@ -164,7 +164,7 @@ func (l persistLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	if err != nil {
 		return cluster.Task{}, err
 	}
-	return cluster.Task{Op: &IdentityOp{}, Inputs: []cluster.Key{k}, Bytes: a.grid.BlockBox(idx).Size() * int64(a.dtype.Size())}, nil
+	return cluster.Task{Op: &identityOp{}, Inputs: []cluster.Key{k}, Bytes: a.grid.BlockBox(idx).Size() * int64(a.dtype.Size())}, nil
 }
 
 // Persist computes every block of a and keeps them in p (in memory, or
