@@ -150,7 +150,10 @@ func TestReprFields(t *testing.T) {
 }
 
 // TestTasksMatchTheBuiltGraph: the symbolic count equals the number of
-// tasks a Builder adds for every block, for recipes of one task per block.
+// tasks a Builder adds for every block, for recipes of one task per block
+// that read every block of their inputs. (A slice reads fewer: the count
+// is the whole recipe's, as dask's; MapOverlap's halo slabs are not
+// counted: see Array.Tasks.)
 func TestTasksMatchTheBuiltGraph(t *testing.T) {
 	lit := FromDense(must1(block.FromSlice([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3, 4)), chunk.PerAxis(2, 3))
 	other := FromDense(must1(block.FromSlice([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3, 4)), chunk.PerAxis(1, 4))
@@ -164,6 +167,11 @@ func TestTasksMatchTheBuiltGraph(t *testing.T) {
 		"mapblocks+expr":   mapped.Add(lit),
 		"diamond":          Add(mapped, MapBlocks("test.scale", []*Array{mapped}, block.Float64, nil, scaleParams{Factor: 1, Label: "ok"})),
 		"rechunked inputs": Add(lit, other),
+		"rechunk":          lit.Rechunk(chunk.PerAxis(2, 2)),
+		"transpose":        lit.Transpose(),
+		"pad":              lit.Pad([][2]int{{1, 1}, {2, 2}}, PadEdge, 0),
+		"reshape":          lit.Reshape([]int{12}),
+		"concatenate":      Concatenate([]*Array{lit, lit.Add(1)}, 0),
 	}
 	for name, a := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -189,6 +197,19 @@ func TestReprOfHugeArrayIsOrderLayers(t *testing.T) {
 	assert.Less(t, n, uint64(planLimit))
 	assert.Contains(t, s, "tasks=3298534883328") // 3 * 2^40: random, mapblocks, the fused chain
 	assert.Contains(t, s, "8.00 TiB")
+}
+
+// TestTasksOfPersistedStopAtIt: a persisted array counts one task per
+// block, not the recipe it was computed from.
+func TestTasksOfPersistedStopAtIt(t *testing.T) {
+	ex := cluster.NewLocal(cluster.LocalOptions{})
+	src := MapBlocks("test.scale", []*Array{Random([]int{20, 30}, chunk.PerAxis(6, 7), 1)}, block.Float64, nil, scaleParams{Factor: 2, Label: "ok"})
+	require.Equal(t, int64(40), src.Tasks())
+	p, err := src.Persist(context.Background(), ex)
+	require.NoError(t, err)
+	defer p.Release(ex)
+	assert.Equal(t, int64(20), p.Tasks())
+	assert.Equal(t, int64(40), p.Add(1).Tasks())
 }
 
 func fmtV(a *Array) string { return fmt.Sprintf("%#v", a) }

@@ -250,6 +250,7 @@ func Scalar[T block.Elem](ctx context.Context, a *Array, opts ...ComputeOption) 
 // per block over the source's block.
 type persistLayer struct{ src *Array }
 
+// BlockTask is an identity task over the source's block idx.
 func (l persistLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	k, err := b.Key(l.src, idx)
 	if err != nil {

@@ -197,6 +197,7 @@ type mapBlocksOp struct {
 	Trim       bool     `json:",omitempty"`
 }
 
+// Kind is the op's registered name, "ndarray.mapblocks".
 func (*mapBlocksOp) Kind() string { return "ndarray.mapblocks" }
 
 // UnmarshalJSON decodes the op and refuses an unregistered function name
@@ -337,6 +338,8 @@ type mapLayer struct {
 	noTrim bool
 }
 
+// BlockTask is the mapBlocksOp task of output block idx over block idx
+// of every source (the halo'd block for MapOverlap).
 func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	keys := make([]cluster.Key, len(l.srcs))
 	for i, s := range l.srcs {

@@ -24,6 +24,14 @@ type LayerTasks interface {
 	Tasks(a *Array) int64
 }
 
+// LayerFusedInputs is an optional interface of a Layer that reads arrays
+// through Builder.KernelFor (a fused reduction, say): the elementwise
+// recipes of those arrays run inside the layer's own tasks, so only the
+// tasks of their inputs count (an opaque array listed here counts whole).
+type LayerFusedInputs interface {
+	FusedInputs() []*Array
+}
+
 // Inputs lists the arrays a MapBlocks or MapOverlap layer reads.
 func (l *mapLayer) Inputs() []*Array { return l.srcs }
 
@@ -47,8 +55,9 @@ func (l *oindexLayer) Inputs() []*Array { return []*Array{l.src} }
 // derived from its layers in O(layers), never per task, so a 10^9-task
 // array counts instantly: one task per block of each distinct array of
 // the recipe (a fused elementwise chain is one array: one task per block),
-// following LayerInputs, with LayerTasks where a layer declares its own
-// count. Arrays reached twice count once, as their tasks run once. The
+// following LayerInputs and LayerFusedInputs, with LayerTasks where a
+// layer declares its own count. Like dask's count it is the whole recipe's,
+// before culling: computing a slice builds fewer. Arrays reached twice count once, as their tasks run once. The
 // count saturates at math.MaxInt64; it is 0 for an errored array. Tasks a
 // layer adds without declaring them (the halo slabs of MapOverlap, say)
 // are not counted, so it is a lower bound for such layers.
@@ -78,6 +87,15 @@ func (a *Array) Tasks() int64 {
 			if li, ok := x.layer.(LayerInputs); ok {
 				for _, in := range li.Inputs() {
 					visit(in)
+				}
+			}
+			if lf, ok := x.layer.(LayerFusedInputs); ok {
+				for _, in := range lf.FusedInputs() {
+					if in != nil && in.Err() == nil && in.expr != nil {
+						walk(in.expr) // fused: its leaves' tasks only
+					} else {
+						visit(in)
+					}
 				}
 			}
 		}

@@ -115,6 +115,7 @@ func FromDense(d *block.Dense, spec chunk.Spec) *Array {
 // literalLayer cuts an in-memory block into one literal task per chunk.
 type literalLayer struct{ d *block.Dense }
 
+// BlockTask is a literal task holding the bytes of block idx.
 func (l literalLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	box := a.grid.BlockBox(idx)
 	sub, err := l.d.SubBlock(box)
@@ -132,6 +133,7 @@ type literalOp struct {
 	Data  []byte
 }
 
+// Kind is the op's registered name, "ndarray.literal".
 func (*literalOp) Kind() string { return "ndarray.literal" }
 
 // Run decodes the block; it is an error when Data does not fill Shape.
@@ -143,6 +145,7 @@ func (o *literalOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 // blocks keys of their own).
 type identityOp struct{}
 
+// Kind is the op's registered name, "ndarray.identity".
 func (*identityOp) Kind() string { return "ndarray.identity" }
 
 // Run returns its one input, marked shared so the executor does not
