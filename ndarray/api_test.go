@@ -214,3 +214,16 @@ func TestTasksOfPersistedStopAtIt(t *testing.T) {
 
 func fmtV(a *Array) string { return fmt.Sprintf("%#v", a) }
 func fmtS(a *Array) string { return fmt.Sprintf("%s", a) }
+
+// BenchmarkArrayString: the repr of an array of 3*2^40 tasks (a source,
+// a block function over it, a fused chain over both) costs O(layers).
+func BenchmarkArrayString(b *testing.B) {
+	x := Random([]int{1 << 20, 1 << 20}, chunk.PerAxis(1, 1), 1)
+	m := MapBlocks("test.scale", []*Array{x}, block.Float64, nil, scaleParams{Factor: 2, Label: "ok"})
+	y := Sqrt(Add(m.Mul(2), x))
+	require.NoError(b, y.Err())
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = y.String()
+	}
+}
