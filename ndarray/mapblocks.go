@@ -275,7 +275,8 @@ func (o *mapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 // to JSON or do not decode into the function's parameter type.
 //
 // params is any value encoding/json encodes (nil for none; a
-// json.RawMessage passes through as is); it travels in every task as JSON
+// json.RawMessage passes through as is, while a []byte becomes a base64
+// JSON string as encoding/json makes it); it travels in every task as JSON
 // and reaches the function decoded (RegisterBlockFunc) or as
 // BlockInfo.Params (RegisterFunc).
 func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, params any) *Array {
