@@ -52,45 +52,91 @@ func NewArray(dt block.DType, grid *chunk.Grid, token string, layer Layer) *Arra
 	return &Array{dtype: dt, grid: grid, name: Token(token, gridToken(grid)), layer: layer}
 }
 
-// Errored returns an array that carries err.
-func Errored(err error) *Array { return &Array{err: err} }
+// errNilError is what Errored(nil) carries: an errored array always has an
+// error, so Err never reports success for an array without a recipe.
+var errNilError = fmt.Errorf("%w: ndarray.Errored(nil)", ErrOperand)
 
-// Err is the error that building this array met, if any.
-func (a *Array) Err() error { return a.err }
+// Errored returns an array that carries err: every method of the result
+// returns a zero value or err, and Compute, Store and Persist return err.
+// Errored(nil) carries an error wrapping ErrOperand.
+func Errored(err error) *Array {
+	if err == nil {
+		err = errNilError
+	}
+	return &Array{err: err}
+}
 
-// DType is the element type.
-func (a *Array) DType() block.DType { return a.dtype }
+// Err is the error that building this array met, if any: nil for an array
+// that can be computed. A nil *Array or a zero Array reports an error
+// wrapping ErrOperand.
+func (a *Array) Err() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("%w: nil *Array", ErrOperand)
+	case a.err != nil:
+		return a.err
+	case a.grid == nil:
+		return fmt.Errorf("%w: zero ndarray.Array (make arrays with the package's constructors)", ErrOperand)
+	}
+	return nil
+}
+
+// DType is the element type (the zero DType for an errored array).
+func (a *Array) DType() block.DType {
+	if a.Err() != nil {
+		return 0
+	}
+	return a.dtype
+}
 
 // Shape returns the array shape (a copy); nil for an errored array.
 func (a *Array) Shape() []int {
-	if a.err != nil {
+	if a.Err() != nil {
 		return nil
 	}
 	return a.grid.Shape()
 }
 
-// Rank is the number of axes.
+// Rank is the number of axes (0 for an errored array).
 func (a *Array) Rank() int {
-	if a.err != nil {
+	if a.Err() != nil {
 		return 0
 	}
 	return a.grid.Rank()
 }
 
-// Grid is the chunk grid.
-func (a *Array) Grid() *chunk.Grid { return a.grid }
+// Grid is the chunk grid (nil for an errored array). Grids are immutable
+// and O(rank) in size whatever the number of chunks.
+func (a *Array) Grid() *chunk.Grid {
+	if a.Err() != nil {
+		return nil
+	}
+	return a.grid
+}
 
-// Chunks is dask's .chunks: the chunk sizes per axis. It costs
-// O(number of chunks) and panics past chunk.MaxListChunks chunks on an
-// axis; use Grid().Axis(i) (O(1) accessors) for arrays that may be huge.
-func (a *Array) Chunks() [][]int { return a.grid.Chunks() }
+// Chunks is dask's .chunks: the chunk sizes per axis; nil for an errored
+// array. It costs O(number of chunks) and panics past chunk.MaxListChunks
+// chunks on an axis; use Grid().Axis(i) (O(1) accessors) for arrays that
+// may be huge.
+func (a *Array) Chunks() [][]int {
+	if a.Err() != nil {
+		return nil
+	}
+	return a.grid.Chunks()
+}
 
-// Name is the array's deterministic token.
-func (a *Array) Name() string { return a.name }
+// Name is the array's deterministic token ("" for an errored array):
+// arrays of equal names compute equal blocks.
+func (a *Array) Name() string {
+	if a.Err() != nil {
+		return ""
+	}
+	return a.name
+}
 
 // Size is the number of elements (0 for an errored array).
 func (a *Array) Size() int64 {
-	if a.err != nil {
+	if a.Err() != nil {
 		return 0
 	}
 	return chunk.Size(a.grid.Shape())
@@ -98,26 +144,30 @@ func (a *Array) Size() int64 {
 
 // Nbytes is the size in bytes of the whole array if it were materialised,
 // saturating at math.MaxInt64 (an array of more bytes than that is valid
-// lazily, but can never be computed into memory).
+// lazily, but can never be computed into memory); 0 for an errored array.
 func (a *Array) Nbytes() int64 {
-	n, es := a.Size(), int64(a.dtype.Size())
-	if es != 0 && n > math.MaxInt64/es {
+	if a.Err() != nil {
+		return 0
+	}
+	return mulSat(a.Size(), int64(a.dtype.Size()))
+}
+
+// mulSat is n*m for non-negative n and m, saturating at math.MaxInt64.
+func mulSat(n, m int64) int64 {
+	if m != 0 && n > math.MaxInt64/m {
 		return math.MaxInt64
 	}
-	return n * es
+	return n * m
 }
 
-// String summarises the array like dask's repr.
-func (a *Array) String() string {
-	if a.err != nil {
-		return "Array(error: " + a.err.Error() + ")"
-	}
-	return fmt.Sprintf("Array<%s, shape=%v, chunks=%v, dtype=%s>", a.name, a.grid.Shape(), a.grid.MaxChunkShape(), a.dtype)
-}
-
-// BlockKey is the graph key of block idx.
+// BlockKey is the graph key of block idx: the array's name and the index,
+// so equal arrays share keys. It does not check idx against the grid
+// (Builder.Key does); an errored array's keys name no task.
 func (a *Array) BlockKey(idx []int) cluster.Key {
 	var sb strings.Builder
+	if a == nil {
+		return ""
+	}
 	sb.WriteString(a.name)
 	sb.WriteByte('(')
 	for i, x := range idx {
@@ -205,8 +255,8 @@ func (b *Builder) Graph() *cluster.Graph { return b.g }
 // Key adds the tasks that compute block idx of a (and everything it needs)
 // and returns its key. Blocks already added are not added again.
 func (b *Builder) Key(a *Array, idx []int) (cluster.Key, error) {
-	if a.err != nil {
-		return "", a.err
+	if err := a.Err(); err != nil {
+		return "", err
 	}
 	if err := a.grid.CheckIndex(idx); err != nil {
 		return "", fmt.Errorf("ndarray: block of %s: %w", a.name, err)
@@ -237,8 +287,8 @@ func (b *Builder) Key(a *Array, idx []int) (cluster.Key, error) {
 
 // Keys adds every block of a and returns their keys in C order.
 func (b *Builder) Keys(a *Array) ([]cluster.Key, error) {
-	if a.err != nil {
-		return nil, a.err
+	if err := a.Err(); err != nil {
+		return nil, err
 	}
 	if err := b.Reserve(a.grid.Len(), fmt.Sprintf("every block of %s (shape %v)", a.name, a.grid.Shape())); err != nil {
 		return nil, err

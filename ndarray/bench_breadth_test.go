@@ -55,7 +55,7 @@ func BenchmarkMapOverlap3x3(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer src.Release(ex)
-	m := MapOverlap("test.windowsum.core", src, block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect, NoTrim: true}, []byte{1})
+	m := MapOverlap("test.windowsum.core", src, block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect, NoTrim: true}, 1)
 	b.Run("mapoverlap", func(b *testing.B) {
 		b.SetBytes(src.Nbytes())
 		for b.Loop() {

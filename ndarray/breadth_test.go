@@ -150,10 +150,10 @@ func TestBreadthAgainstNumpy(t *testing.T) {
 	}
 	bounds := map[string]Boundary{"reflect": BoundaryReflect, "periodic": BoundaryPeriodic, "nearest": BoundaryNearest, "constant": BoundaryConstant, "none": BoundaryNone}
 	for name, bd := range bounds {
-		cases["focal1_"+name] = MapOverlap("test.windowsum", wArray([]int{4, 5}, []int{3, 3, 5}), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3}, []byte{1})
+		cases["focal1_"+name] = MapOverlap("test.windowsum", wArray([]int{4, 5}, []int{3, 3, 5}), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3}, 1)
 		// depth 2 over chunks of 1: the halo spans several neighbours.
-		cases["focal2_"+name] = MapOverlap("test.windowsum", wArray([]int{3, 1, 4, 1}, []int{5, 6}), block.Float64, Overlap{Depth: []int{2, 2}, Boundary: bd, Value: 3}, []byte{2})
-		cases["focal1_"+name+"#notrim"] = MapOverlap("test.windowsum.core", wArray([]int{2, 7}, []int{11}), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3, NoTrim: true}, []byte{1})
+		cases["focal2_"+name] = MapOverlap("test.windowsum", wArray([]int{3, 1, 4, 1}, []int{5, 6}), block.Float64, Overlap{Depth: []int{2, 2}, Boundary: bd, Value: 3}, 2)
+		cases["focal1_"+name+"#notrim"] = MapOverlap("test.windowsum.core", wArray([]int{2, 7}, []int{11}), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: bd, Value: 3, NoTrim: true}, 1)
 	}
 	for name, a := range cases {
 		key := name
@@ -193,14 +193,14 @@ func windowSum(in *block.Dense, r int, lo, hi [2]int) *block.Dense {
 }
 
 func init() {
-	RegisterFunc("test.windowsum", func(_ context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
+	RegisterBlockFunc("test.windowsum", func(_ context.Context, in []*block.Dense, radius int, info BlockInfo) (*block.Dense, error) {
 		s := in[0].Shape()
-		return windowSum(in[0], int(info.Params[0]), [2]int{0, 0}, [2]int{s[0], s[1]}), nil
+		return windowSum(in[0], radius, [2]int{0, 0}, [2]int{s[0], s[1]}), nil
 	})
-	RegisterFunc("test.windowsum.core", func(_ context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
+	RegisterBlockFunc("test.windowsum.core", func(_ context.Context, in []*block.Dense, radius int, info BlockInfo) (*block.Dense, error) {
 		s := in[0].Shape()
 		h := info.Halo
-		return windowSum(in[0], int(info.Params[0]), [2]int{h[0][0], h[1][0]}, [2]int{s[0] - h[0][1], s[1] - h[1][1]}), nil
+		return windowSum(in[0], radius, [2]int{h[0][0], h[1][0]}, [2]int{s[0] - h[0][1], s[1] - h[1][1]}), nil
 	})
 	RegisterFunc("test.affine", func(_ context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
 		out := block.Must(block.Float32, in[0].Shape()...)
@@ -549,7 +549,7 @@ func TestEmptyAxes(t *testing.T) {
 		"pad":       e.Pad([][2]int{{1, 2}, {0, 0}}, PadConstant, 4),
 		"concat":    Concatenate([]*Array{e, arangeArray([]int{2, 3}, []int{2}, []int{3})}, 0),
 		"reshape":   e.Reshape([]int{3, 0}),
-		"overlap":   MapOverlap("test.windowsum", e, block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect}, []byte{1}),
+		"overlap":   MapOverlap("test.windowsum", e, block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryReflect}, 1),
 		"rechunk":   e.Rechunk(chunk.PerAxis(1, 1)),
 	} {
 		d, err := a.Compute(ctx)
@@ -577,7 +577,7 @@ func TestRecycleStress(t *testing.T) {
 	ref := mustCompute(t, src)
 	for i := range 20 {
 		there := src.Rechunk(chunk.PerAxis(60, 2)).Rechunk(chunk.PerAxis(20, 20))
-		ov := MapOverlap("test.windowsum.core", src.Rechunk(chunk.PerAxis(7, 9)), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryPeriodic, NoTrim: true}, []byte{1})
+		ov := MapOverlap("test.windowsum.core", src.Rechunk(chunk.PerAxis(7, 9)), block.Float64, Overlap{Depth: []int{1, 1}, Boundary: BoundaryPeriodic, NoTrim: true}, 1)
 		outs, err := Compute(ctx, []*Array{there, ov, Concatenate([]*Array{there, src.Index(Sl(None, None, -1))}, 0)}, WithExecutor(ex))
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -93,14 +94,11 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*bl
 	var want []cluster.Key
 	var reserved int64
 	for _, a := range arrays {
-		if a == nil {
-			return nil, fmt.Errorf("%w: nil *Array", ErrOperand)
-		}
-		if a.err != nil {
-			return nil, a.err
+		if err := a.Err(); err != nil {
+			return nil, err
 		}
 		if a.Nbytes() > block.MaxBlockBytes {
-			return nil, fmt.Errorf("%w: %s is %d bytes", ErrTooLarge, a, a.Nbytes())
+			return nil, fmt.Errorf("%w: %s (shape %v) is %d bytes", ErrTooLarge, a.name, a.grid.Shape(), a.Nbytes())
 		}
 		if err := b.Reserve(a.grid.Len(), fmt.Sprintf("computing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
 			return nil, err
@@ -148,7 +146,8 @@ func Compute(ctx context.Context, arrays []*Array, opts ...ComputeOption) ([]*bl
 	return outs, nil
 }
 
-// Compute evaluates the array into one dense block.
+// Compute evaluates the array into one dense block, as the package-level
+// Compute does for several arrays.
 func (a *Array) Compute(ctx context.Context, opts ...ComputeOption) (*block.Dense, error) {
 	out, err := Compute(ctx, []*Array{a}, opts...)
 	if err != nil {
@@ -157,14 +156,107 @@ func (a *Array) Compute(ctx context.Context, opts ...ComputeOption) (*block.Dens
 	return out[0], nil
 }
 
+// scalar computes a, which must hold exactly one element (any rank), for
+// the method named by what.
+func (a *Array) scalar(ctx context.Context, what string, opts []ComputeOption) (*block.Dense, error) {
+	if err := a.Err(); err != nil {
+		return nil, err
+	}
+	if n := a.Size(); n != 1 {
+		return nil, fmt.Errorf("%w: ndarray.%s needs an array of one element, %s has shape %v (%d elements)", block.ErrShape, what, a.name, a.grid.Shape(), n)
+	}
+	return a.Compute(ctx, opts...)
+}
+
+// Float64 computes an array of exactly one element (a full reduction, or
+// any shape of size 1) and returns that element converted to float64:
+// reduce.Mean(a).Float64(ctx) in one call. An array of any other size is
+// an error wrapping block.ErrShape, checked before anything runs; errors
+// of building or computing the array are returned as Compute returns them.
+func (a *Array) Float64(ctx context.Context, opts ...ComputeOption) (float64, error) {
+	d, err := a.scalar(ctx, "Float64", opts)
+	if err != nil {
+		return 0, err
+	}
+	return d.Float64(0), nil
+}
+
+// Int64 computes an array of exactly one element of an integer or bool
+// dtype and returns it as int64: reduce.Count(a).Int64(ctx) in one call.
+// A float dtype is an error wrapping block.ErrDTypeMismatch (use Float64),
+// a uint64 value above math.MaxInt64 one wrapping block.ErrOverflow, and
+// an array of another size one wrapping block.ErrShape.
+func (a *Array) Int64(ctx context.Context, opts ...ComputeOption) (int64, error) {
+	if err := a.Err(); err != nil {
+		return 0, err
+	}
+	if !a.dtype.IsInt() && !a.dtype.IsBool() {
+		return 0, fmt.Errorf("%w: ndarray.Int64 of a %s array (use Float64)", block.ErrDTypeMismatch, a.dtype)
+	}
+	d, err := a.scalar(ctx, "Int64", opts)
+	if err != nil {
+		return 0, err
+	}
+	switch v := d.Data().(type) {
+	case []int8:
+		return int64(v[0]), nil
+	case []int16:
+		return int64(v[0]), nil
+	case []int32:
+		return int64(v[0]), nil
+	case []int64:
+		return v[0], nil
+	case []uint8:
+		return int64(v[0]), nil
+	case []uint16:
+		return int64(v[0]), nil
+	case []uint32:
+		return int64(v[0]), nil
+	case []uint64:
+		if v[0] > math.MaxInt64 {
+			return 0, fmt.Errorf("%w: ndarray.Int64: uint64 value %d", block.ErrOverflow, v[0])
+		}
+		return int64(v[0]), nil
+	case []bool:
+		if v[0] {
+			return 1, nil
+		}
+		return 0, nil
+	}
+	return 0, fmt.Errorf("%w: ndarray.Int64 of a %s block", block.ErrDTypeMismatch, d.DType())
+}
+
+// Scalar computes an array of exactly one element whose dtype is T's
+// (block.DTypeOf[T]) and returns the element: Scalar[int64](ctx,
+// reduce.Count(a)). Another dtype is an error wrapping
+// block.ErrDTypeMismatch (AsType first to convert), another size one
+// wrapping block.ErrShape.
+func Scalar[T block.Elem](ctx context.Context, a *Array, opts ...ComputeOption) (T, error) {
+	var zero T
+	if err := a.Err(); err != nil {
+		return zero, err
+	}
+	if want := block.DTypeOf[T](); a.dtype != want {
+		return zero, fmt.Errorf("%w: ndarray.Scalar[%s] of a %s array", block.ErrDTypeMismatch, want, a.dtype)
+	}
+	d, err := a.scalar(ctx, "Scalar", opts)
+	if err != nil {
+		return zero, err
+	}
+	return block.Values[T](d)[0], nil
+}
+
+// persistLayer gives persisted blocks keys of their own: one identity task
+// per block over the source's block.
 type persistLayer struct{ src *Array }
 
+// BlockTask is an identity task over the source's block idx.
 func (l persistLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	k, err := b.Key(l.src, idx)
 	if err != nil {
 		return cluster.Task{}, err
 	}
-	return cluster.Task{Op: &IdentityOp{}, Inputs: []cluster.Key{k}, Bytes: a.grid.BlockBox(idx).Size() * int64(a.dtype.Size())}, nil
+	return cluster.Task{Op: &identityOp{}, Inputs: []cluster.Key{k}, Bytes: a.grid.BlockBox(idx).Size() * int64(a.dtype.Size())}, nil
 }
 
 // Persist computes every block of a and keeps them in p (in memory, or
@@ -172,9 +264,15 @@ func (l persistLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 // those blocks: later computations on it reuse them instead of recomputing,
 // and elementwise expressions over it stop fusing at its blocks. Release
 // frees them.
+//
+// An errored array (or a nil Persister, an error wrapping ErrOperand)
+// returns its error and persists nothing.
 func (a *Array) Persist(ctx context.Context, p cluster.Persister) (*Array, error) {
-	if a.err != nil {
-		return nil, a.err
+	if err := a.Err(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, fmt.Errorf("%w: ndarray.Persist with a nil Persister", ErrOperand)
 	}
 	w := NewArray(a.dtype, a.grid, "persist "+a.name, persistLayer{src: a})
 	b := NewBuilder()
@@ -188,9 +286,10 @@ func (a *Array) Persist(ctx context.Context, p cluster.Persister) (*Array, error
 	return w, nil
 }
 
-// Release drops the persisted blocks of a (an array returned by Persist).
+// Release drops the persisted blocks of a (an array returned by Persist);
+// it does nothing for an errored array or a nil Persister.
 func (a *Array) Release(p cluster.Persister) {
-	if a.err != nil {
+	if a.Err() != nil || p == nil {
 		return
 	}
 	keys := make([]cluster.Key, 0, a.grid.Len())

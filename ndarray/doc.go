@@ -11,8 +11,18 @@
 // memory per task is checked before anything runs ([PlanRechunk]);
 // [Array.Reshape] follows dask's rules for which chunks must merge. User
 // code runs per block through functions registered by name
-// ([RegisterFunc], [MapBlocks], and [MapOverlap] for focal operations with
-// halos and boundary modes).
+// ([RegisterBlockFunc] with typed parameters, or [RegisterFunc]; then
+// [MapBlocks], and [MapOverlap] for focal operations with halos and
+// boundary modes).
+//
+// Results: [Compute] and [Array.Compute] give dense blocks;
+// [Array.Float64], [Array.Int64] and [Scalar] give the one element of a
+// full reduction in one call; [Store] writes through a [Sink]. An array
+// that could not be built carries its error: every method returns a zero
+// value or that error, never panics, and Compute returns it ([Array.Err]
+// reports it early). An array prints like dask's repr ([Array.String],
+// and %#v for one line), with a task count derived from its layers
+// ([Array.Tasks]) in O(layers).
 //
 // Planning costs O(rank), not O(chunks): grids are per-axis [chunk.Axis]
 // values, indexing, padding and halos map positions symbolically, and a

@@ -2,9 +2,10 @@ package ndarray
 
 import (
 	"context"
-	"errors"
-	"math"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -15,9 +16,7 @@ var ctx = context.Background()
 func mustCompute(t *testing.T, a *Array) *block.Dense {
 	t.Helper()
 	d, err := a.Compute(ctx)
-	if err != nil {
-		t.Fatalf("compute %s: %v", a, err)
-	}
+	require.NoError(t, err, "compute %#v", a)
 	return d
 }
 
@@ -33,27 +32,19 @@ func TestRandomIndependentOfChunking(t *testing.T) {
 				ref = d
 				continue
 			}
-			if !d.Equal(ref) {
-				t.Fatalf("chunks %v gave different random values", spec)
-			}
+			require.True(t, d.Equal(ref), "chunks %v gave different random values", spec)
 		}
 	}
 	v := ref.Float64s()
 	mean := 0.0
 	for _, x := range v {
-		if x < 0 || x >= 1 {
-			t.Fatalf("uniform value %v out of [0,1)", x)
-		}
+		require.True(t, x >= 0 && x < 1, "uniform value %v out of [0,1)", x)
 		mean += x
 	}
 	mean /= float64(len(v))
-	if math.Abs(mean-0.5) > 0.02 {
-		t.Fatalf("mean of uniforms %v", mean)
-	}
+	assert.InDelta(t, 0.5, mean, 0.02, "mean of uniforms")
 	other := mustCompute(t, Random(shape, chunk.PerAxis(10, 7, 2), 43))
-	if other.Equal(ref) {
-		t.Fatal("different seeds gave equal arrays")
-	}
+	assert.False(t, other.Equal(ref), "different seeds gave equal arrays")
 }
 
 func TestNormalMoments(t *testing.T) {
@@ -65,24 +56,17 @@ func TestNormalMoments(t *testing.T) {
 	}
 	n := float64(d.Len())
 	m, v := s/n, s2/n-(s/n)*(s/n)
-	if math.Abs(m) > 0.01 || math.Abs(v-1) > 0.02 {
-		t.Fatalf("normal mean %v var %v", m, v)
-	}
+	assert.InDelta(t, 0, m, 0.01, "normal mean")
+	assert.InDelta(t, 1, v, 0.02, "normal variance")
 }
 
 func TestElementwiseBroadcast(t *testing.T) {
 	a := FromDense(must1(block.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)), chunk.PerAxis(1, 2))
 	col := FromDense(must1(block.FromSlice([]float64{10, 20}, 2, 1)), chunk.PerAxis(1, 1))
 	got := mustCompute(t, Add(Mul(a, 2), col))
-	want := []float64{12, 14, 16, 28, 30, 32}
-	for i, x := range got.Float64s() {
-		if x != want[i] {
-			t.Fatalf("got %v want %v", got.Float64s(), want)
-		}
-	}
-	if _, err := Add(a, Zeros(block.Float64, []int{4}, chunk.Spec{})).Compute(ctx); !errors.Is(err, ErrBroadcast) {
-		t.Fatalf("broadcast err = %v", err)
-	}
+	assert.Equal(t, []float64{12, 14, 16, 28, 30, 32}, got.Float64s())
+	_, err := Add(a, Zeros(block.Float64, []int{4}, chunk.Spec{})).Compute(ctx)
+	assert.ErrorIs(t, err, ErrBroadcast)
 }
 
 func must1[T any](v T, err error) T {

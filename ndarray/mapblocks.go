@@ -14,9 +14,39 @@ import (
 	"github.com/tessera-array/tessera/cluster"
 )
 
-// ErrUnknownFunc reports a block function name that no RegisterFunc call
-// made known in this binary.
+// ErrUnknownFunc reports a block function name that no RegisterFunc or
+// RegisterBlockFunc call made known in this binary.
 var ErrUnknownFunc = errors.New("ndarray: unknown block function")
+
+// ErrParams reports block-function parameters that cannot be encoded to
+// JSON (at MapBlocks or MapOverlap, on the returned Array) or decoded into
+// the parameter type the function was registered with (on the returned
+// Array when MapBlocks can tell, else when the task runs). The error is a
+// *ParamsError naming the function.
+var ErrParams = errors.New("ndarray: bad block function parameters")
+
+// ParamsError is the typed form of ErrParams: Func is the block function,
+// Type the Go type its parameters decode into (empty when encoding
+// failed), Err the cause from encoding/json.
+type ParamsError struct {
+	Func string
+	Type string
+	Err  error
+}
+
+// Error says which function's parameters failed and why.
+func (e *ParamsError) Error() string {
+	if e.Type == "" {
+		return fmt.Sprintf("%v: encoding the parameters of %q: %v", ErrParams, e.Func, e.Err)
+	}
+	return fmt.Sprintf("%v: decoding the parameters of %q into %s: %v", ErrParams, e.Func, e.Type, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ParamsError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrParams) true for a *ParamsError.
+func (e *ParamsError) Is(target error) bool { return target == ErrParams }
 
 // BlockInfo tells a block function where its block lies.
 type BlockInfo struct {
@@ -31,7 +61,9 @@ type BlockInfo struct {
 	// each axis of the input block ({before, after}); it is smaller than the
 	// depth at the array's edges under BoundaryNone. Nil for MapBlocks.
 	Halo [][2]int
-	// Params are the bytes given to MapBlocks or MapOverlap, unchanged.
+	// Params is the JSON encoding of the params given to MapBlocks or
+	// MapOverlap (nil when they were nil). Functions registered with
+	// RegisterBlockFunc get them decoded as well.
 	Params []byte
 }
 
@@ -39,44 +71,121 @@ type BlockInfo struct {
 // must not modify or retain its inputs, must be safe for concurrent calls,
 // and must return a block of the declared dtype and shape (the output
 // block's shape; for MapOverlap without NoTrim, the input's halo'd shape).
+// Its parameters arrive as JSON in info.Params; RegisterBlockFunc decodes
+// them into a typed value instead.
 type BlockFunc func(ctx context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error)
+
+// registered is one entry of the block-function registry: the function
+// and, for typed functions, a check that params decode into their type.
+type registered struct {
+	fn    BlockFunc
+	check func(params []byte) error // nil: raw params, anything goes
+}
 
 var funcs = struct {
 	sync.RWMutex
-	m map[string]BlockFunc
-}{m: map[string]BlockFunc{}}
+	m map[string]registered
+}{m: map[string]registered{}}
+
+func register(caller, name string, r registered) {
+	funcs.Lock()
+	defer funcs.Unlock()
+	if name == "" || r.fn == nil {
+		panic(caller + ": empty name or nil func")
+	}
+	if _, dup := funcs.m[name]; dup {
+		panic(caller + ": duplicate function " + name)
+	}
+	funcs.m[name] = r
+}
 
 // RegisterFunc makes a block function known by name, so that graphs naming
 // it run here and on any worker running this binary (bigslice's pattern).
-// Call it from init; it panics on an empty name, a nil func, or a name
-// already registered.
+// The function reads its parameters, if any, as JSON from info.Params;
+// RegisterBlockFunc is the typed form. Call it from init; it panics on an
+// empty name, a nil func, or a name already registered.
 func RegisterFunc(name string, fn BlockFunc) {
-	funcs.Lock()
-	defer funcs.Unlock()
-	if name == "" || fn == nil {
-		panic("ndarray.RegisterFunc: empty name or nil func")
-	}
-	if _, dup := funcs.m[name]; dup {
-		panic("ndarray.RegisterFunc: duplicate function " + name)
-	}
-	funcs.m[name] = fn
+	register("ndarray.RegisterFunc", name, registered{fn: fn})
 }
 
-// LookupFunc returns the function registered under name, or an error
-// wrapping ErrUnknownFunc.
-func LookupFunc(name string) (BlockFunc, error) {
+// RegisterBlockFunc makes a block function with parameters of type P known
+// by name, like RegisterFunc. The params value given to MapBlocks or
+// MapOverlap travels in the task as JSON and is decoded into a fresh P on
+// whichever process runs the task; a nil params value gives P's zero value.
+// Parameters that do not decode into P are a *ParamsError (ErrParams) on
+// the Array MapBlocks returns, or from the task if a graph built elsewhere
+// carries them. Call it from init; it panics on an empty name, a nil func,
+// or a name already registered.
+func RegisterBlockFunc[P any](name string, fn func(ctx context.Context, in []*block.Dense, p P, info BlockInfo) (*block.Dense, error)) {
+	if fn == nil {
+		panic("ndarray.RegisterBlockFunc: empty name or nil func")
+	}
+	decode := func(params []byte) (P, error) {
+		var p P
+		if len(params) == 0 {
+			return p, nil
+		}
+		if err := json.Unmarshal(params, &p); err != nil {
+			return p, &ParamsError{Func: name, Type: fmt.Sprintf("%T", p), Err: err}
+		}
+		return p, nil
+	}
+	register("ndarray.RegisterBlockFunc", name, registered{
+		fn: func(ctx context.Context, in []*block.Dense, info BlockInfo) (*block.Dense, error) {
+			p, err := decode(info.Params)
+			if err != nil {
+				return nil, err
+			}
+			return fn(ctx, in, p, info)
+		},
+		check: func(params []byte) error { _, err := decode(params); return err },
+	})
+}
+
+func lookup(name string) (registered, error) {
 	funcs.RLock()
-	fn, ok := funcs.m[name]
+	r, ok := funcs.m[name]
 	funcs.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w %q (register it with ndarray.RegisterFunc in an init function)", ErrUnknownFunc, name)
+		return registered{}, fmt.Errorf("%w %q (register it with ndarray.RegisterFunc or RegisterBlockFunc in an init function)", ErrUnknownFunc, name)
 	}
-	return fn, nil
+	return r, nil
 }
 
-// MapBlocksOp runs a registered block function on one block. It is a
-// plain struct: the function travels by name.
-type MapBlocksOp struct {
+// LookupFunc returns the function registered under name (a typed function
+// as the BlockFunc that decodes its parameters), or an error wrapping
+// ErrUnknownFunc.
+func LookupFunc(name string) (BlockFunc, error) {
+	r, err := lookup(name)
+	return r.fn, err
+}
+
+// encodeParams is the JSON of params for the function name, checked to
+// decode into its parameter type: nil for nil params, a *ParamsError when
+// they do not encode or decode.
+func encodeParams(name string, params any) ([]byte, error) {
+	r, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if params == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(params)
+	if err != nil {
+		return nil, &ParamsError{Func: name, Err: err}
+	}
+	if r.check != nil {
+		if err := r.check(b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// mapBlocksOp runs a registered block function on one block. It is a
+// plain struct: the function travels by name, its parameters as JSON.
+type mapBlocksOp struct {
 	Func       string
 	Params     []byte    `json:",omitempty"`
 	Index      []int     // output block index
@@ -88,12 +197,13 @@ type MapBlocksOp struct {
 	Trim       bool     `json:",omitempty"`
 }
 
-func (*MapBlocksOp) Kind() string { return "ndarray.mapblocks" }
+// Kind is the op's registered name, "ndarray.mapblocks".
+func (*mapBlocksOp) Kind() string { return "ndarray.mapblocks" }
 
 // UnmarshalJSON decodes the op and refuses an unregistered function name
 // (ErrUnknownFunc), so a worker missing the function fails at decode time.
-func (o *MapBlocksOp) UnmarshalJSON(b []byte) error {
-	type plain MapBlocksOp
+func (o *mapBlocksOp) UnmarshalJSON(b []byte) error {
+	type plain mapBlocksOp
 	if err := json.Unmarshal(b, (*plain)(o)); err != nil {
 		return err
 	}
@@ -103,7 +213,7 @@ func (o *MapBlocksOp) UnmarshalJSON(b []byte) error {
 
 // Run calls the function and checks that it kept its contract: dtype and
 // shape as declared (ErrDTypeMismatch, ErrShape otherwise).
-func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *mapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	fn, err := LookupFunc(o.Func)
 	if err != nil {
 		return nil, err
@@ -159,12 +269,20 @@ func (o *MapBlocksOp) Run(ctx context.Context, in []cluster.Value) (cluster.Valu
 // given (nil: the first input's), which must have the same number of blocks
 // per axis as the inputs; the function must return blocks of exactly those
 // shapes. With no inputs the function is a source: chunks are required and
-// give the shape, and the function gets an empty input list. params reach
-// the function unchanged (BlockInfo.Params). ErrUnknownFunc when name is
-// not registered.
-func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, params []byte) *Array {
-	if _, err := LookupFunc(name); err != nil {
-		return Errored(err)
+// give the shape, and the function gets an empty input list. ErrUnknownFunc
+// when name is
+// not registered; ErrParams (a *ParamsError) when params do not encode
+// to JSON or do not decode into the function's parameter type.
+//
+// params is any value encoding/json encodes (nil for none; a
+// json.RawMessage passes through as is, while a []byte becomes a base64
+// JSON string as encoding/json makes it); it travels in every task as JSON
+// and reaches the function decoded (RegisterBlockFunc) or as
+// BlockInfo.Params (RegisterFunc).
+func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, params any) *Array {
+	pj, err := encodeParams(name, params)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.MapBlocks: %w", err))
 	}
 	if !dt.Valid() {
 		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
@@ -177,10 +295,10 @@ func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, par
 		if err != nil {
 			return Errored(fmt.Errorf("ndarray.MapBlocks: %w", err))
 		}
-		return NewArray(dt, g, fmt.Sprintf("mapblocks %s %s %x", name, dt, params), &mapLayer{name: name, params: params})
+		return NewArray(dt, g, fmt.Sprintf("mapblocks %s %s %x", name, dt, pj), &mapLayer{name: name, params: pj})
 	}
 	ins := make([]*Array, len(inputs))
-	tok := fmt.Sprintf("mapblocks %s %s %x %v", name, dt, params, chunks)
+	tok := fmt.Sprintf("mapblocks %s %s %x %v", name, dt, pj, chunks)
 	for i, x := range inputs {
 		if x == nil {
 			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
@@ -208,18 +326,21 @@ func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, par
 		}
 		grid = g
 	}
-	return NewArray(dt, grid, tok, &mapLayer{name: name, params: params, srcs: ins})
+	return NewArray(dt, grid, tok, &mapLayer{name: name, params: pj, srcs: ins})
 }
 
+// mapLayer is the layer of MapBlocks and MapOverlap: one mapBlocksOp task
+// per output block over the matching blocks of srcs.
 type mapLayer struct {
-	name    string
-	params  []byte
-	srcs    []*Array
-	halo    []axisMap // per axis, for MapOverlap (mapHalo)
-	noTrim  bool
-	scratch int64
+	name   string
+	params []byte // JSON, nil for none
+	srcs   []*Array
+	halo   []axisMap // per axis, for MapOverlap (mapHalo)
+	noTrim bool
 }
 
+// BlockTask is the mapBlocksOp task of output block idx over block idx
+// of every source (the halo'd block for MapOverlap).
 func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	keys := make([]cluster.Key, len(l.srcs))
 	for i, s := range l.srcs {
@@ -230,7 +351,7 @@ func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, err
 		keys[i] = k
 	}
 	box := a.grid.BlockBox(idx)
-	op := &MapBlocksOp{Func: l.name, Params: l.params, Index: slices.Clone(idx), Box: box, ArrayShape: a.grid.Shape(), DType: a.dtype, Shape: box.Shape()}
+	op := &mapBlocksOp{Func: l.name, Params: l.params, Index: slices.Clone(idx), Box: box, ArrayShape: a.grid.Shape(), DType: a.dtype, Shape: box.Shape()}
 	bytes := box.Size() * int64(a.dtype.Size())
 	scratch := int64(0)
 	if l.halo != nil {
@@ -266,6 +387,7 @@ const (
 	BoundaryNone
 )
 
+// String is the mode's dask name ("reflect", "periodic", ...).
 func (m Boundary) String() string {
 	return [...]string{"reflect", "periodic", "nearest", "constant", "none"}[min(int(m), 4)]
 }
@@ -290,11 +412,12 @@ type Overlap struct {
 // past the array's edges, made by ov.Boundary; the result is trimmed back
 // to the block (unless ov.NoTrim) and has a's chunks and dtype dt. This is
 // the focal operation of raster work: a 3x3 mean is depth {1, 1}.
-// Errors: ErrUnknownFunc, ErrShape for a depth list of the wrong rank or a
-// negative depth.
-func MapOverlap(name string, a *Array, dt block.DType, ov Overlap, params []byte) *Array {
-	if _, err := LookupFunc(name); err != nil {
-		return Errored(err)
+// params is handled as by MapBlocks. Errors: ErrUnknownFunc, ErrParams,
+// ErrShape for a depth list of the wrong rank or a negative depth.
+func MapOverlap(name string, a *Array, dt block.DType, ov Overlap, params any) *Array {
+	pj, err := encodeParams(name, params)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.MapOverlap: %w", err))
 	}
 	if a == nil || a.err != nil {
 		if a == nil {
@@ -347,8 +470,8 @@ func MapOverlap(name string, a *Array, dt block.DType, ov Overlap, params []byte
 	}
 	hl := &oindexLayer{src: a, srcAxis: srcAxis, maps: maps, fixed: fixed, fill: fill, slabs: true}
 	ha := NewArray(a.dtype, hg, fmt.Sprint("halo ", ov.Depth, ov.Boundary, ov.Value, " ", a.name), hl)
-	tok := fmt.Sprintf("mapoverlap %s %s %x %v %v %v %v %s", name, dt, params, ov.Depth, ov.Boundary, ov.Value, ov.NoTrim, a.name)
-	return NewArray(dt, a.grid, tok, &mapLayer{name: name, params: params, srcs: []*Array{ha}, halo: maps, noTrim: ov.NoTrim})
+	tok := fmt.Sprintf("mapoverlap %s %s %x %v %v %v %v %s", name, dt, pj, ov.Depth, ov.Boundary, ov.Value, ov.NoTrim, a.name)
+	return NewArray(dt, a.grid, tok, &mapLayer{name: name, params: pj, srcs: []*Array{ha}, halo: maps, noTrim: ov.NoTrim})
 }
 
 // haloAxis is the axis of the halo'd blocks: chunk i of ax widened by dep
@@ -411,5 +534,5 @@ func haloAxis(ax chunk.Axis, dep, n int, clip bool) (chunk.Axis, error) {
 }
 
 func init() {
-	cluster.Register("ndarray.mapblocks", func() cluster.Op { return &MapBlocksOp{} })
+	cluster.Register("ndarray.mapblocks", func() cluster.Op { return &mapBlocksOp{} })
 }

@@ -236,7 +236,7 @@ func assembleTask(b *Builder, dt block.DType, box chunk.Box, srcs []*Array, orig
 				if err != nil {
 					return cluster.Task{}, err
 				}
-				return cluster.Task{Op: &IdentityOp{}, Inputs: []cluster.Key{k}}, nil
+				return cluster.Task{Op: &identityOp{}, Inputs: []cluster.Key{k}}, nil
 			}
 			k, err := b.Key(s, p.Block)
 			if err != nil {

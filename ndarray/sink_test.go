@@ -6,6 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
@@ -57,13 +60,10 @@ func TestStoreThroughNewLayers(t *testing.T) {
 	memTargets.m["store-test"] = block.Must(block.Float64, a.Shape()...)
 	memTargets.Unlock()
 	n, err := Store(ctx, a, memSink{Name: "store-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	memTargets.Lock()
 	got := memTargets.m["store-test"]
 	memTargets.Unlock()
-	if n != a.Nbytes() || !got.Equal(want) {
-		t.Fatalf("stored %d bytes of %d; equal %v", n, a.Nbytes(), got.Equal(want))
-	}
+	assert.Equal(t, a.Nbytes(), n, "bytes stored")
+	assert.True(t, got.Equal(want), "stored blocks equal the computed array")
 }

@@ -54,9 +54,11 @@ func Full(dt block.DType, value float64, shape []int, spec chunk.Spec) *Array {
 	return generator("full", dt, shape, spec, []float64{value}, 0)
 }
 
-// Zeros and Ones are Full with 0 and 1.
+// Zeros returns an array of zeros of dt: Full(dt, 0, shape, spec).
 func Zeros(dt block.DType, shape []int, spec chunk.Spec) *Array { return Full(dt, 0, shape, spec) }
-func Ones(dt block.DType, shape []int, spec chunk.Spec) *Array  { return Full(dt, 1, shape, spec) }
+
+// Ones returns an array of ones of dt: Full(dt, 1, shape, spec).
+func Ones(dt block.DType, shape []int, spec chunk.Spec) *Array { return Full(dt, 1, shape, spec) }
 
 // Arange returns start, start+step, ... below stop (above it for negative
 // steps), numpy's arange: int64 when start and step are integral, float64
@@ -110,37 +112,45 @@ func FromDense(d *block.Dense, spec chunk.Spec) *Array {
 	return NewArray(d.DType(), grid, h, literalLayer{d: d})
 }
 
+// literalLayer cuts an in-memory block into one literal task per chunk.
 type literalLayer struct{ d *block.Dense }
 
+// BlockTask is a literal task holding the bytes of block idx.
 func (l literalLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	box := a.grid.BlockBox(idx)
 	sub, err := l.d.SubBlock(box)
 	if err != nil {
 		return cluster.Task{}, err
 	}
-	return cluster.Task{Op: &LiteralOp{DType: sub.DType(), Shape: sub.Shape(), Data: sub.Bytes()}, Bytes: sub.Nbytes()}, nil
+	return cluster.Task{Op: &literalOp{DType: sub.DType(), Shape: sub.Shape(), Data: sub.Bytes()}, Bytes: sub.Nbytes()}, nil
 }
 
-// LiteralOp produces a block held in the graph itself.
-type LiteralOp struct {
+// literalOp produces a block held in the graph itself (the task's JSON
+// carries DType, Shape and Data).
+type literalOp struct {
 	DType block.DType
 	Shape []int
 	Data  []byte
 }
 
-func (*LiteralOp) Kind() string { return "ndarray.literal" }
+// Kind is the op's registered name, "ndarray.literal".
+func (*literalOp) Kind() string { return "ndarray.literal" }
 
 // Run decodes the block; it is an error when Data does not fill Shape.
-func (o *LiteralOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *literalOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	return block.FromBytes(o.DType, o.Data, o.Shape...)
 }
 
-// IdentityOp passes its single input through (used to give persisted
+// identityOp passes its single input through (used to give persisted
 // blocks keys of their own).
-type IdentityOp struct{}
+type identityOp struct{}
 
-func (*IdentityOp) Kind() string { return "ndarray.identity" }
-func (*IdentityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+// Kind is the op's registered name, "ndarray.identity".
+func (*identityOp) Kind() string { return "ndarray.identity" }
+
+// Run returns its one input, marked shared so the executor does not
+// recycle it under the consumer that still holds it.
+func (*identityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ndarray.identity: %d inputs", len(in))
 	}
@@ -151,7 +161,7 @@ func (*IdentityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 }
 
 func init() {
-	cluster.Register("ndarray.literal", func() cluster.Op { return &LiteralOp{} })
-	cluster.Register("ndarray.identity", func() cluster.Op { return &IdentityOp{} })
+	cluster.Register("ndarray.literal", func() cluster.Op { return &literalOp{} })
+	cluster.Register("ndarray.identity", func() cluster.Op { return &identityOp{} })
 	cluster.Register("ndarray.fused", func() cluster.Op { return &FusedOp{} })
 }

@@ -23,22 +23,25 @@ type Sink interface {
 	WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error)
 }
 
-// Written is the small value a write task returns.
+// Written is the small value a write task returns (registered as the
+// cluster value "ndarray.written", so it crosses the wire).
 type Written struct {
 	Bytes int64 // bytes written to the target (after encoding)
 }
 
-// Nbytes makes Written a cluster.Value.
+// Nbytes makes Written a cluster.Value: the 8 bytes it holds.
 func (Written) Nbytes() int64 { return 8 }
 
 // Store computes a and writes every block through sink, one write task per
-// block. It returns the total bytes the sink reported.
+// block, within the memory budget of the options (as Compute). It returns
+// the total bytes the sink reported. An errored array returns its error
+// before anything runs.
 func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int64, error) {
-	if a == nil || a.err != nil {
-		if a == nil {
-			return 0, fmt.Errorf("%w: nil *Array", ErrOperand)
-		}
-		return 0, a.err
+	if err := a.Err(); err != nil {
+		return 0, err
+	}
+	if sink == nil {
+		return 0, fmt.Errorf("%w: ndarray.Store with a nil Sink", ErrOperand)
 	}
 	cfg := configure(opts)
 	b := NewBuilder()

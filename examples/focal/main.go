@@ -17,7 +17,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -41,7 +40,8 @@ func main() {
 	}
 }
 
-// params is what the block functions receive (BlockInfo.Params, JSON).
+// params is what the slope function receives: MapOverlap encodes it as
+// JSON into every task and RegisterBlockFunc decodes it on the worker.
 type params struct {
 	Cell float64 `json:"cell"` // cell size, metres
 }
@@ -49,7 +49,7 @@ type params struct {
 func init() {
 	ndarray.RegisterFunc("focal.elevation", elevationBlock)
 	ndarray.RegisterFunc("focal.mean3x3", mean3x3)
-	ndarray.RegisterFunc("focal.slope", slope)
+	ndarray.RegisterBlockFunc("focal.slope", slope)
 }
 
 // elevation is the synthetic terrain: two ridges and a basin, in metres.
@@ -102,11 +102,7 @@ func mean3x3(_ context.Context, in []*block.Dense, _ ndarray.BlockInfo) (*block.
 // slope writes, for the core cells only (NoTrim), the slope in degrees by
 // Horn's method: dz/dx = ((c + 2f + i) - (a + 2d + g)) / 8h and dz/dy =
 // ((g + 2h + i) - (a + 2b + c)) / 8h over the window a b c / d e f / g h i.
-func slope(_ context.Context, in []*block.Dense, info ndarray.BlockInfo) (*block.Dense, error) {
-	var p params
-	if err := json.Unmarshal(info.Params, &p); err != nil {
-		return nil, fmt.Errorf("slope params: %w", err)
-	}
+func slope(_ context.Context, in []*block.Dense, p params, info ndarray.BlockInfo) (*block.Dense, error) {
 	if p.Cell <= 0 {
 		return nil, fmt.Errorf("slope: cell size %v must be positive", p.Cell)
 	}
@@ -153,12 +149,11 @@ func compute(ctx context.Context, w io.Writer, n, c int, cell float64) (Result, 
 	if err != nil {
 		return Result{}, err
 	}
-	pb, _ := json.Marshal(params{Cell: cell})
 	dem := ndarray.MapBlocks("focal.elevation", nil, block.Float32, grid.Chunks(), nil)
 	nearest := ndarray.Overlap{Depth: []int{1, 1}, Boundary: ndarray.BoundaryNearest}
 	smooth := ndarray.MapOverlap("focal.mean3x3", dem, block.Float32, nearest, nil)
 	nearest.NoTrim = true
-	sl := ndarray.MapOverlap("focal.slope", dem, block.Float32, nearest, pb)
+	sl := ndarray.MapOverlap("focal.slope", dem, block.Float32, nearest, params{Cell: cell})
 
 	t0 := time.Now()
 	outs, err := ndarray.Compute(ctx, []*ndarray.Array{dem, smooth, sl})
