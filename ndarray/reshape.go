@@ -243,15 +243,15 @@ func (l reshapeLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	if err != nil {
 		return cluster.Task{}, err
 	}
-	return cluster.Task{Op: &ReshapeOp{Shape: shape}, Inputs: []cluster.Key{k}}, nil
+	return cluster.Task{Op: &reshapeOp{Shape: shape}, Inputs: []cluster.Key{k}}, nil
 }
 
-// ReshapeOp gives its single input block a new shape of the same size,
+// reshapeOp gives its single input block a new shape of the same size,
 // sharing the buffer (blocks are immutable once made).
-type ReshapeOp struct{ Shape []int }
+type reshapeOp struct{ Shape []int }
 
-func (*ReshapeOp) Kind() string { return "ndarray.reshape" }
-func (o *ReshapeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (*reshapeOp) Kind() string { return "ndarray.reshape" }
+func (o *reshapeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ndarray.reshape: %d inputs", len(in))
 	}
@@ -354,7 +354,7 @@ func Stack(arrays []*Array, axis int) *Array {
 }
 
 func init() {
-	cluster.Register("ndarray.reshape", func() cluster.Op { return &ReshapeOp{} })
+	cluster.Register("ndarray.reshape", func() cluster.Op { return &reshapeOp{} })
 }
 
 func fallbackChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Axis) {
