@@ -1,6 +1,7 @@
 package ndarray
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -211,6 +212,144 @@ func TestGeometryOpsCrossTheWire(t *testing.T) {
 				flat = append(flat, got[k].Float64s()...)
 			}
 			assert.Equal(t, mustCompute(t, tc.a).Float64s(), flat)
+		})
+	}
+}
+
+func init() {
+	RegisterFunc("test.identity1d", func(_ context.Context, in []*block.Dense, _ BlockInfo) (*block.Dense, error) {
+		return in[0], nil
+	})
+}
+
+// testAxes are chunkings of length 5000 of every kind chunk.Axis stores:
+// regular, concatenated, unit-step and stepped slices, and listed.
+func testAxes(t *testing.T) map[string]chunk.Axis {
+	t.Helper()
+	reg := func(n, c int) chunk.Axis {
+		a, err := chunk.RegularAxis(n, c)
+		require.NoError(t, err)
+		return a
+	}
+	cat := func(p ...chunk.Axis) chunk.Axis {
+		a, err := chunk.ConcatAxes(p...)
+		require.NoError(t, err)
+		return a
+	}
+	sl := func(a chunk.Axis, start, step, count int) chunk.Axis {
+		s, err := a.Slice(start, step, count)
+		require.NoError(t, err)
+		return s
+	}
+	list, err := chunk.ListAxis([]int{1000, 1, 2999, 500, 500})
+	require.NoError(t, err)
+	return map[string]chunk.Axis{
+		"regular":      reg(5000, 300),
+		"one chunk":    reg(5000, 5000),
+		"concat":       cat(reg(2507, 100), reg(2493, 100)),
+		"unit slice":   sl(reg(5017, 100), 17, 1, 5000),
+		"step slice":   sl(reg(15000, 100), 2, 3, 5000),
+		"listed":       list,
+		"concat mixed": cat(sl(reg(3017, 64), 17, 1, 3000), list.Pieces()[0], reg(1000, 7)),
+	}
+}
+
+// TestChunkRunsMatchSizes: chunkRuns is the axis's chunk sizes run-length
+// encoded, and axisOfRuns rebuilds the same chunks.
+func TestChunkRunsMatchSizes(t *testing.T) {
+	for name, ax := range testAxes(t) {
+		t.Run(name, func(t *testing.T) {
+			want, err := ax.Sizes()
+			require.NoError(t, err)
+			runs, err := chunkRuns(ax)
+			require.NoError(t, err)
+			var got []int
+			for _, r := range runs {
+				assert.Positive(t, r.count)
+				for range r.count {
+					got = append(got, r.size)
+				}
+			}
+			assert.Equal(t, want, got)
+			back, err := axisOfRuns(runs)
+			require.NoError(t, err)
+			assert.True(t, back.Equal(ax), "%v rebuilt as %v", ax, back)
+		})
+	}
+}
+
+// TestContractAxisMatchesReference: contractAxis merges chunks into
+// multiples of a factor exactly as the chunk-by-chunk reference (dask's
+// reshape_rechunk step).
+func TestContractAxisMatchesReference(t *testing.T) {
+	ref := func(chunks []int, factor int) []int {
+		var out []int
+		res := 0
+		for _, c := range chunks {
+			c += res
+			good := c / factor * factor
+			res = c - good
+			if good > 0 {
+				out = append(out, good)
+			}
+		}
+		return out
+	}
+	for name, ax := range testAxes(t) {
+		for _, f := range []int{1, 2, 10, 100, 250, 1000} {
+			t.Run(fmt.Sprint(name, "/", f), func(t *testing.T) {
+				sizes, err := ax.Sizes()
+				require.NoError(t, err)
+				got, err := contractAxis(ax, f)
+				require.NoError(t, err)
+				gs, err := got.Sizes()
+				require.NoError(t, err)
+				assert.Equal(t, ref(sizes, f), gs)
+			})
+		}
+	}
+}
+
+// TestHaloAxisMatchesReference: haloAxis is every chunk widened by the
+// depth (clipped at the edges under BoundaryNone), for every kind of axis
+// and depths below, at and beyond a chunk.
+func TestHaloAxisMatchesReference(t *testing.T) {
+	for name, ax := range testAxes(t) {
+		for _, dep := range []int{0, 1, 7, 300, 2600} {
+			for _, clip := range []bool{false, true} {
+				t.Run(fmt.Sprint(name, "/", dep, "/", clip), func(t *testing.T) {
+					n := ax.Len()
+					var want []int
+					for i := range ax.NumChunks() {
+						from, to := haloRange(ax.Start(i), ax.Start(i+1), dep, n, clip)
+						want = append(want, to-from)
+					}
+					got, err := haloAxis(ax, dep, n, clip)
+					require.NoError(t, err)
+					gs, err := got.Sizes()
+					require.NoError(t, err)
+					assert.Equal(t, want, gs)
+				})
+			}
+		}
+	}
+}
+
+// TestMapOverlapIrregularChunksValues: a 5x5 window sum over an array
+// whose row chunks are irregular (a concatenation) equals the same sum
+// over regular chunks, for every boundary (2800 elements).
+func TestMapOverlapIrregularChunksValues(t *testing.T) {
+	top := Random([]int{33, 40}, chunk.PerAxis(10, 10), 1)
+	bot := Random([]int{37, 40}, chunk.PerAxis(10, 10), 2)
+	irr := Concatenate([]*Array{top, bot}, 0)
+	whole := mustCompute(t, irr)
+	reg := FromDense(whole, chunk.PerAxis(10, 10))
+	for _, bd := range []Boundary{BoundaryReflect, BoundaryPeriodic, BoundaryNearest, BoundaryConstant, BoundaryNone} {
+		t.Run(bd.String(), func(t *testing.T) {
+			ov := Overlap{Depth: []int{2, 2}, Boundary: bd, Value: 3}
+			got := mustCompute(t, MapOverlap("test.windowsum", irr, block.Float64, ov, []byte{2}))
+			want := mustCompute(t, MapOverlap("test.windowsum", reg, block.Float64, ov, []byte{2}))
+			assert.Equal(t, want.Float64s(), got.Float64s())
 		})
 	}
 }

@@ -174,59 +174,162 @@ type listError struct{ error }
 
 func (e listError) Unwrap() error { return e.error }
 
-// mapAxis applies f (multiplying or dividing by a factor the sizes share)
-// to every chunk size: O(1) for a regular axis, listed otherwise.
-func mapAxis(ax chunk.Axis, f func(int) int) (chunk.Axis, error) {
-	if c, ok := ax.Regular(); ok && ax.Len() > 0 {
-		last := ax.Size(ax.NumChunks() - 1)
-		fc, fl := f(c), f(last)
-		if ax.NumChunks() == 1 {
-			return chunk.RegularAxis(fl, fl)
+// sizeRun is count consecutive chunks of one size.
+type sizeRun struct{ size, count int }
+
+// chunkRuns returns the chunks of ax as runs of equal sizes, in order.
+// Regular pieces of the axis, and pieces cut from one with step 1 (a
+// first chunk, then regular), cost O(1) each; a piece sliced with a larger
+// step or listed by the user costs its chunks, at most chunk.MaxListChunks
+// in all (else an error wrapping chunk.ErrShape).
+func chunkRuns(ax chunk.Axis) ([]sizeRun, error) {
+	var runs []sizeRun
+	add := func(size, count int) {
+		if k := len(runs); k > 0 && runs[k-1].size == size {
+			runs[k-1].count += count
+			return
 		}
-		n := (ax.NumChunks()-1)*fc + fl
-		r, err := chunk.RegularAxis(n, fc)
-		if err == nil && r.NumChunks() == ax.NumChunks() && r.Size(r.NumChunks()-1) == fl {
-			return r, nil
+		runs = append(runs, sizeRun{size, count})
+	}
+	regular := func(p chunk.Axis) bool {
+		c, ok := p.Regular()
+		if !ok {
+			return false
+		}
+		k := p.NumChunks()
+		add(c, k-1)
+		add(p.Size(k-1), 1)
+		return true
+	}
+	listed := 0
+	for _, p := range ax.Pieces() {
+		if regular(p) {
+			continue
+		}
+		if k := p.NumChunks(); k > 2 {
+			// A unit-step slice of a regular run: one first chunk, then
+			// a regular rest.
+			if rest, err := p.Slice(p.Size(0), 1, p.Len()-p.Size(0)); err == nil {
+				if _, ok := rest.Regular(); ok && rest.NumChunks() == k-1 {
+					add(p.Size(0), 1)
+					regular(rest)
+					continue
+				}
+			}
+		}
+		listed += p.NumChunks()
+		if listed > chunk.MaxListChunks {
+			return nil, fmt.Errorf("%w: more than %d irregular chunks to list", chunk.ErrShape, chunk.MaxListChunks)
+		}
+		for i := range p.NumChunks() {
+			add(p.Size(i), 1)
 		}
 	}
-	sizes, err := ax.Sizes()
+	out := runs[:0]
+	for _, r := range runs {
+		if r.count > 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// axisOfRuns builds the axis of the given runs: runs of many chunks stay
+// regular pieces, single chunks are listed together.
+func axisOfRuns(runs []sizeRun) (chunk.Axis, error) {
+	var parts []chunk.Axis
+	var pending []int
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		a, err := chunk.ListAxis(pending)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, a)
+		pending = nil
+		return nil
+	}
+	for _, r := range runs {
+		if r.count == 1 {
+			pending = append(pending, r.size)
+			continue
+		}
+		if err := flush(); err != nil {
+			return chunk.Axis{}, err
+		}
+		if r.size > 0 && r.count > math.MaxInt/r.size {
+			return chunk.Axis{}, fmt.Errorf("%w: %d chunks of %d overflow an int", chunk.ErrShape, r.count, r.size)
+		}
+		a, err := chunk.RegularAxis(r.count*r.size, r.size)
+		if err != nil {
+			return chunk.Axis{}, err
+		}
+		parts = append(parts, a)
+	}
+	if err := flush(); err != nil {
+		return chunk.Axis{}, err
+	}
+	if len(parts) == 0 {
+		return chunk.Axis{}, nil
+	}
+	return chunk.ConcatAxes(parts...)
+}
+
+// mapAxis applies f (multiplying or dividing by a factor the sizes share)
+// to every chunk size, run by run (see chunkRuns).
+func mapAxis(ax chunk.Axis, f func(int) int) (chunk.Axis, error) {
+	runs, err := chunkRuns(ax)
 	if err != nil {
 		return chunk.Axis{}, listError{err}
 	}
-	for i, c := range sizes {
-		sizes[i] = f(c)
+	for i := range runs {
+		runs[i].size = f(runs[i].size)
 	}
-	return chunk.ListAxis(sizes)
+	return axisOfRuns(runs)
 }
 
 // contractAxis merges chunks so that each is a multiple of factor (the
-// axis length is one already): a regular axis whose chunk is a multiple
-// stays as it is.
+// axis length is one already), run by run: a run of chunks that are
+// multiples of factor passes through whatever remainder the chunks before
+// it left (each chunk adds its size to the remainder and emits its size),
+// so only runs of other sizes are walked chunk by chunk.
 func contractAxis(ax chunk.Axis, factor int) (chunk.Axis, error) {
 	if c, ok := ax.Regular(); ok && c%factor == 0 {
 		return ax, nil
 	}
-	sizes, err := ax.Sizes()
+	runs, err := chunkRuns(ax)
 	if err != nil {
 		return chunk.Axis{}, listError{err}
 	}
-	return chunk.ListAxis(contractChunks(sizes, factor))
-}
-
-// contractChunks merges chunks so that each is a multiple of factor (the
-// sum is one already).
-func contractChunks(chunks []int, factor int) []int {
-	var out []int
+	var out []sizeRun
+	add := func(size, count int) {
+		if k := len(out); k > 0 && out[k-1].size == size {
+			out[k-1].count += count
+			return
+		}
+		out = append(out, sizeRun{size, count})
+	}
 	res := 0
-	for _, c := range chunks {
-		c += res
-		good := c / factor * factor
-		res = c - good
-		if good > 0 {
-			out = append(out, good)
+	for _, r := range runs {
+		if r.size%factor == 0 {
+			add(r.size, r.count)
+			continue
+		}
+		if r.count > chunk.MaxListChunks {
+			return chunk.Axis{}, listError{fmt.Errorf("%w: %d chunks of %d to merge into multiples of %d", chunk.ErrShape, r.count, r.size, factor)}
+		}
+		for range r.count {
+			c := r.size + res
+			good := c / factor * factor
+			res = c - good
+			if good > 0 {
+				add(good, 1)
+			}
 		}
 	}
-	return out
+	return axisOfRuns(out)
 }
 
 type reshapeLayer struct{ src *Array }
