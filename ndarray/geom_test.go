@@ -353,3 +353,27 @@ func TestMapOverlapIrregularChunksValues(t *testing.T) {
 		})
 	}
 }
+
+// TestStackManyPlansPerBlockTouched: each block of a Stack of 2000 arrays
+// is planned from the arrays it overlaps (a binary search), not by
+// scanning all 2000 per block (the old plan of every block allocated
+// hundreds of MB); the values are the inputs in order (8000 elements).
+func TestStackManyPlansPerBlockTouched(t *testing.T) {
+	const k = 2000
+	xs := make([]*Array, k)
+	for i := range xs {
+		xs[i] = Arange(float64(4*i), float64(4*i+4), 1, chunk.PerAxis(4))
+	}
+	st := Stack(xs, 0)
+	require.NoError(t, st.Err())
+	got := allocDuring(func() {
+		_, err := NewBuilder().Keys(st)
+		require.NoError(t, err)
+	})
+	assert.Less(t, got, uint64(64<<20))
+	want := make([]float64, 4*k)
+	for i := range want {
+		want[i] = float64(i)
+	}
+	assert.Equal(t, want, mustCompute(t, st).Float64s())
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -425,16 +426,28 @@ func Concatenate(arrays []*Array, axis int) *Array {
 	if err != nil {
 		return Errored(err)
 	}
-	return NewArray(first.dtype, g, tok, concatLayer{srcs: arrays, origins: origins})
+	return NewArray(first.dtype, g, tok, concatLayer{srcs: arrays, origins: origins, axis: ax})
 }
 
+// concatLayer assembles each block from the inputs it overlaps along axis,
+// found by binary search over their origins: a block of a Stack of many
+// arrays costs in the arrays it touches, not in all of them.
 type concatLayer struct {
 	srcs    []*Array
 	origins [][]int
+	axis    int
 }
 
 func (l concatLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
-	return assembleTask(b, a.dtype, a.grid.BlockBox(idx), l.srcs, l.origins)
+	box := a.grid.BlockBox(idx)
+	lo, hi := box.Lo[l.axis], box.Hi[l.axis]
+	// Inputs [i0, i1) start before hi and end after lo.
+	i0 := sort.Search(len(l.srcs), func(i int) bool { return l.origins[i][l.axis]+l.srcs[i].grid.Axis(l.axis).Len() > lo })
+	i1 := sort.Search(len(l.srcs), func(i int) bool { return l.origins[i][l.axis] >= hi })
+	if i1 < i0 {
+		i1 = i0
+	}
+	return assembleTask(b, a.dtype, box, l.srcs[i0:i1], l.origins[i0:i1])
 }
 
 // Stack joins arrays of one shape and dtype along a new axis (numpy's
