@@ -121,11 +121,12 @@ func copyPiece(out, src *block.Dense, p *gatherPiece) error {
 	if src.DType() != out.DType() {
 		return fmt.Errorf("%w: gather from %s into %s", block.ErrDTypeMismatch, src.DType(), out.DType())
 	}
-	r, sr := len(out.Shape()), len(src.Shape())
+	osh, ssh := out.Shape(), src.Shape() // copies: read them once
+	r, sr := len(osh), len(ssh)
 	if len(p.Dst) != r || len(p.Src) != r || len(p.SrcAxis) != r || (len(p.Fixed) != sr && len(p.Fixed) != 0) {
-		return fmt.Errorf("%w: gather piece ranks do not match blocks %v and %v", ErrIndex, out.Shape(), src.Shape())
+		return fmt.Errorf("%w: gather piece ranks do not match blocks %v and %v", ErrIndex, osh, ssh)
 	}
-	dstr, sstr := chunk.Strides(out.Shape()), chunk.Strides(src.Shape())
+	dstr, sstr := chunk.Strides(osh), chunk.Strides(ssh)
 	mapped := make([]bool, sr)
 	base := 0
 	for d := range r {
@@ -142,8 +143,8 @@ func copyPiece(out, src *block.Dense, p *gatherPiece) error {
 			if len(p.Fixed) > 0 {
 				f = p.Fixed[s]
 			}
-			if f < 0 || f >= src.Shape()[s] {
-				return fmt.Errorf("%w: fixed position %d on axis of length %d", ErrIndex, f, src.Shape()[s])
+			if f < 0 || f >= ssh[s] {
+				return fmt.Errorf("%w: fixed position %d on axis of length %d", ErrIndex, f, ssh[s])
 			}
 			base += f * sstr[s]
 		}
@@ -161,14 +162,14 @@ func copyPiece(out, src *block.Dense, p *gatherPiece) error {
 		soff[d] = make([]int, n[d])
 		for k := range n[d] {
 			x := p.Dst[d].At(k)
-			if x < 0 || x >= out.Shape()[d] {
-				return fmt.Errorf("%w: gather destination %d on axis of length %d", ErrIndex, x, out.Shape()[d])
+			if x < 0 || x >= osh[d] {
+				return fmt.Errorf("%w: gather destination %d on axis of length %d", ErrIndex, x, osh[d])
 			}
 			doff[d][k] = x * dstr[d]
 			if s := p.SrcAxis[d]; s >= 0 {
 				y := p.Src[d].At(k)
-				if y < 0 || y >= src.Shape()[s] {
-					return fmt.Errorf("%w: gather source %d on axis of length %d", ErrIndex, y, src.Shape()[s])
+				if y < 0 || y >= ssh[s] {
+					return fmt.Errorf("%w: gather source %d on axis of length %d", ErrIndex, y, ssh[s])
 				}
 				soff[d][k] = y * sstr[s]
 			}
