@@ -174,3 +174,23 @@ func TestReshapeOfShiftedHugeAxisIsOrderPieces(t *testing.T) {
 	})
 	assert.Less(t, n, uint64(planLimit))
 }
+
+// TestPadHugeIsPlannedOrRefused: padding a small array by 10^12 per side
+// plans in O(blocks touched) on one axis, and on two axes (10^24
+// elements) or past an int is refused with ErrShape at once.
+func TestPadHugeIsPlannedOrRefused(t *testing.T) {
+	small := Arange(0, 3000, 1, chunk.PerAxis(1000))
+	n := allocDuring(func() {
+		p := small.Pad([][2]int{{1e12, 1e12}}, PadWrap, 0)
+		require.NoError(t, p.Err())
+		got, err := p.Index(Sl(1e12-1500, 1e12+1500, 1)).Compute(ctx)
+		require.NoError(t, err)
+		for k, v := range got.Float64s() {
+			assert.Equal(t, float64(((k-1500)%3000+3000)%3000), v)
+		}
+	})
+	assert.Less(t, n, uint64(planLimit))
+	sq := Random([]int{10, 10}, chunk.PerAxis(4, 4), 1)
+	assert.ErrorIs(t, sq.Pad([][2]int{{1e12, 1e12}, {1e12, 1e12}}, PadReflect, 0).Err(), block.ErrShape)
+	assert.ErrorIs(t, small.Pad([][2]int{{1 << 62, 1 << 62}}, PadEdge, 0).Err(), block.ErrShape)
+}

@@ -218,7 +218,10 @@ func indexToken(full []Index) string {
 // items than axes, two Lists or two Ellipses.
 //
 // The result is lazy; each output block is one gather task reading only the
-// source blocks it needs.
+// source blocks it needs. Planning is O(rank) for slices, integers and new
+// axes whatever the lengths and steps; a List costs one pass over its
+// positions (checked, hashed into the array's name, its chunks found by
+// binary search), and each block's task reads its own positions by offset.
 func (a *Array) Index(items ...Index) *Array {
 	if a.err != nil {
 		return a
@@ -326,7 +329,8 @@ func (a *Array) Index(items ...Index) *Array {
 
 // Take selects positions along one axis (numpy's take): a.Index with a
 // List on that axis. Negative positions count from the end; out of range
-// is ErrIndex.
+// is ErrIndex. The positions are copied (the caller may reuse the slice);
+// the plan costs that copy and one pass, see Index.
 func (a *Array) Take(positions []int, axis int) *Array {
 	if a.err != nil {
 		return a
@@ -507,9 +511,11 @@ func mapBoundary(x, n int, mode PadMode) int {
 // Pad adds widths[i] = {before, after} elements on each side of axis i,
 // filled by mode (value is used by PadConstant and must fit the dtype).
 // The border becomes chunks of its own on each padded side, as in dask.
-// Errors: ErrShape for a width list of the wrong length or a negative
-// width, ErrIndex for edge, reflect, symmetric or wrap padding of an empty
-// axis.
+// Errors: ErrShape for a width list of the wrong length, a negative width
+// or a padded shape of more than 2^63 elements (10^12 on two axes),
+// ErrIndex for edge, reflect, symmetric or wrap padding of an empty axis.
+// Planning costs O(rank) whatever the widths; a block of the border costs
+// the mirror or wrap periods it crosses, never the widths.
 func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 	if a.err != nil {
 		return a
@@ -558,7 +564,8 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 		fill = value
 	}
 	if err := chunk.CheckShape(outShape(axes)); err != nil {
-		return Errored(fmt.Errorf("ndarray.Pad: %w", err))
+		// block.ErrShape wraps chunk.ErrShape: both match.
+		return Errored(fmt.Errorf("%w: ndarray.Pad to shape %v: too many elements", block.ErrShape, outShape(axes)))
 	}
 	return newOIndex(a, fmt.Sprint("pad ", widths, mode, value), srcAxis, fixed, axes, maps, fill)
 }
