@@ -34,23 +34,6 @@ func (s seq) At(k int) int {
 	return s.Start + s.Step*k
 }
 
-// seqOf compresses a list into an arithmetic seq when it is one.
-func seqOf(l []int) seq {
-	if len(l) <= 1 {
-		if len(l) == 0 {
-			return seq{}
-		}
-		return seq{Start: l[0], Step: 1, N: 1}
-	}
-	step := l[1] - l[0]
-	for i := 2; i < len(l); i++ {
-		if l[i]-l[i-1] != step {
-			return seq{N: len(l), List: slices.Clone(l)}
-		}
-	}
-	return seq{Start: l[0], Step: step, N: len(l)}
-}
-
 // gatherPiece copies from one input block into the output block: for every
 // combination of positions k (one per output axis), out[Dst[d].At(k_d)...]
 // = in[src] where source axis SrcAxis[d] takes position Src[d].At(k_d) and

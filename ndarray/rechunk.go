@@ -32,7 +32,9 @@ func RechunkMemory(n int64) RechunkOption { return func(c *rechunkConfig) { c.me
 
 // RechunkPlan describes how Rechunk moves data: the chunkings it goes
 // through (the last is the target) and the projected memory of the
-// largest task of each stage.
+// largest task of each stage. It is for inspection before computing (as
+// rechunker's plans are): how many passes a rechunk takes and the budget
+// it needs.
 type RechunkPlan struct {
 	Stages   []*chunk.Grid // each stage's output grid
 	TaskMem  []int64       // projected bytes of the largest task per stage
