@@ -595,3 +595,16 @@ func (a Axis) String() string {
 	}
 	return sb.String()
 }
+
+// Pieces splits the axis into the runs of whole chunks it is stored as, in
+// order: ConcatAxes(a.Pieces()...) equals a. Each piece is regular, a slice
+// with a step of a regular run, or an explicit list (ListAxis). Callers
+// that transform chunk sizes use it to work per piece rather than per
+// chunk. An empty axis has no pieces. O(pieces).
+func (a Axis) Pieces() []Axis {
+	out := make([]Axis, len(a.segs))
+	for i := range a.segs {
+		out[i] = axisOf(a.segs[i : i+1 : i+1])
+	}
+	return out
+}

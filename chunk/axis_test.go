@@ -292,3 +292,29 @@ func FuzzAxis(f *testing.F) {
 		}
 	})
 }
+
+// TestAxisPieces: Pieces splits an axis into its stored runs, which
+// concatenate back to the axis; an empty axis has none.
+func TestAxisPieces(t *testing.T) {
+	reg := func(n, c int) Axis {
+		a, err := RegularAxis(n, c)
+		require.NoError(t, err)
+		return a
+	}
+	list, err := ListAxis([]int{3, 1, 4})
+	require.NoError(t, err)
+	stepped, err := reg(100, 10).Slice(1, 3, 30)
+	require.NoError(t, err)
+	a, err := ConcatAxes(reg(25, 10), list, stepped, reg(7, 7))
+	require.NoError(t, err)
+	p := a.Pieces()
+	require.Len(t, p, 4)
+	assert.True(t, p[1].Equal(list))
+	assert.True(t, p[2].Equal(stepped))
+	back, err := ConcatAxes(p...)
+	require.NoError(t, err)
+	assert.True(t, back.Equal(a))
+	assert.Equal(t, a.String(), back.String())
+	assert.Empty(t, Axis{}.Pieces())
+	assert.Len(t, reg(1e12, 3).Pieces(), 1)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -15,10 +16,10 @@ import (
 // does not fit the array (too many indices, two integer arrays).
 var ErrIndex = errors.New("ndarray: index out of range")
 
-// Seq is a compact list of positions along one axis: Start + Step*k for k
+// seq is a compact list of positions along one axis: Start + Step*k for k
 // in [0, N) when List is nil, else List itself (N == len(List)). It is the
-// serialized form of the index lists in a GatherOp.
-type Seq struct {
+// serialized form of the index lists in a gatherOp.
+type seq struct {
 	Start int   `json:"s,omitempty"`
 	Step  int   `json:"t,omitempty"`
 	N     int   `json:"n"`
@@ -26,60 +27,43 @@ type Seq struct {
 }
 
 // At returns element k.
-func (s Seq) At(k int) int {
+func (s seq) At(k int) int {
 	if s.List != nil {
 		return s.List[k]
 	}
 	return s.Start + s.Step*k
 }
 
-// seqOf compresses a list into an arithmetic Seq when it is one.
-func seqOf(l []int) Seq {
-	if len(l) <= 1 {
-		if len(l) == 0 {
-			return Seq{}
-		}
-		return Seq{Start: l[0], Step: 1, N: 1}
-	}
-	step := l[1] - l[0]
-	for i := 2; i < len(l); i++ {
-		if l[i]-l[i-1] != step {
-			return Seq{N: len(l), List: slices.Clone(l)}
-		}
-	}
-	return Seq{Start: l[0], Step: step, N: len(l)}
-}
-
-// GatherPiece copies from one input block into the output block: for every
+// gatherPiece copies from one input block into the output block: for every
 // combination of positions k (one per output axis), out[Dst[d].At(k_d)...]
 // = in[src] where source axis SrcAxis[d] takes position Src[d].At(k_d) and
 // every source axis no output axis maps to takes Fixed[axis]. SrcAxis[d] is
 // -1 for an output axis that is new (Src[d] is then ignored).
-type GatherPiece struct {
+type gatherPiece struct {
 	In      int   `json:"in"`
-	Dst     []Seq `json:"dst"`
-	Src     []Seq `json:"src"`
+	Dst     []seq `json:"dst"`
+	Src     []seq `json:"src"`
 	SrcAxis []int `json:"axis"`
 	Fixed   []int `json:"fixed,omitempty"`
 }
 
-// GatherOp builds one output block from pieces of its input blocks: the
+// gatherOp builds one output block from pieces of its input blocks: the
 // single kernel behind slicing with steps, integer and array indexing,
 // new axes, transposes, padding and the halos of MapOverlap. Elements that
 // no piece writes hold Fill.
-type GatherOp struct {
+type gatherOp struct {
 	DType  block.DType   `json:"dtype"`
 	Shape  []int         `json:"shape"`
 	Fill   float64       `json:"fill,omitempty"`
-	Pieces []GatherPiece `json:"pieces"`
+	Pieces []gatherPiece `json:"pieces"`
 }
 
-func (*GatherOp) Kind() string { return "ndarray.gather" }
+func (*gatherOp) Kind() string { return "ndarray.gather" }
 
 // Run allocates the output and copies every piece. Malformed pieces (out of
 // range positions, wrong input count) are reported as ErrIndex, never a
 // panic.
-func (o *GatherOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *gatherOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	out, zeroed, err := newBlock(ctx, o.DType, o.Shape)
 	if err != nil {
 		return nil, err
@@ -109,22 +93,23 @@ func (o *GatherOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 		if !ok {
 			return nil, fmt.Errorf("ndarray.gather: input %d is %T, not a block", p.In, in[p.In])
 		}
-		if err := gatherPiece(out, src, &p); err != nil {
+		if err := copyPiece(out, src, &p); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func gatherPiece(out, src *block.Dense, p *GatherPiece) error {
+func copyPiece(out, src *block.Dense, p *gatherPiece) error {
 	if src.DType() != out.DType() {
 		return fmt.Errorf("%w: gather from %s into %s", block.ErrDTypeMismatch, src.DType(), out.DType())
 	}
-	r, sr := len(out.Shape()), len(src.Shape())
+	osh, ssh := out.Shape(), src.Shape() // copies: read them once
+	r, sr := len(osh), len(ssh)
 	if len(p.Dst) != r || len(p.Src) != r || len(p.SrcAxis) != r || (len(p.Fixed) != sr && len(p.Fixed) != 0) {
-		return fmt.Errorf("%w: gather piece ranks do not match blocks %v and %v", ErrIndex, out.Shape(), src.Shape())
+		return fmt.Errorf("%w: gather piece ranks do not match blocks %v and %v", ErrIndex, osh, ssh)
 	}
-	dstr, sstr := chunk.Strides(out.Shape()), chunk.Strides(src.Shape())
+	dstr, sstr := chunk.Strides(osh), chunk.Strides(ssh)
 	mapped := make([]bool, sr)
 	base := 0
 	for d := range r {
@@ -141,8 +126,8 @@ func gatherPiece(out, src *block.Dense, p *GatherPiece) error {
 			if len(p.Fixed) > 0 {
 				f = p.Fixed[s]
 			}
-			if f < 0 || f >= src.Shape()[s] {
-				return fmt.Errorf("%w: fixed position %d on axis of length %d", ErrIndex, f, src.Shape()[s])
+			if f < 0 || f >= ssh[s] {
+				return fmt.Errorf("%w: fixed position %d on axis of length %d", ErrIndex, f, ssh[s])
 			}
 			base += f * sstr[s]
 		}
@@ -160,14 +145,14 @@ func gatherPiece(out, src *block.Dense, p *GatherPiece) error {
 		soff[d] = make([]int, n[d])
 		for k := range n[d] {
 			x := p.Dst[d].At(k)
-			if x < 0 || x >= out.Shape()[d] {
-				return fmt.Errorf("%w: gather destination %d on axis of length %d", ErrIndex, x, out.Shape()[d])
+			if x < 0 || x >= osh[d] {
+				return fmt.Errorf("%w: gather destination %d on axis of length %d", ErrIndex, x, osh[d])
 			}
 			doff[d][k] = x * dstr[d]
 			if s := p.SrcAxis[d]; s >= 0 {
 				y := p.Src[d].At(k)
-				if y < 0 || y >= src.Shape()[s] {
-					return fmt.Errorf("%w: gather source %d on axis of length %d", ErrIndex, y, src.Shape()[s])
+				if y < 0 || y >= ssh[s] {
+					return fmt.Errorf("%w: gather source %d on axis of length %d", ErrIndex, y, ssh[s])
 				}
 				soff[d][k] = y * sstr[s]
 			}
@@ -180,31 +165,44 @@ func gatherPiece(out, src *block.Dense, p *GatherPiece) error {
 	// axis walks the last source axis with step 1 on both.
 	contig := r > 0 && p.SrcAxis[r-1] == sr-1 && p.Dst[r-1].List == nil && p.Dst[r-1].Step == 1 &&
 		p.Src[r-1].List == nil && p.Src[r-1].Step == 1
-	switch o := out.Data().(type) {
-	case []bool:
-		gatherND(o, src.Data().([]bool), base, doff, soff, contig)
-	case []int8:
-		gatherND(o, src.Data().([]int8), base, doff, soff, contig)
-	case []int16:
-		gatherND(o, src.Data().([]int16), base, doff, soff, contig)
-	case []int32:
-		gatherND(o, src.Data().([]int32), base, doff, soff, contig)
-	case []int64:
-		gatherND(o, src.Data().([]int64), base, doff, soff, contig)
-	case []uint8:
-		gatherND(o, src.Data().([]uint8), base, doff, soff, contig)
-	case []uint16:
-		gatherND(o, src.Data().([]uint16), base, doff, soff, contig)
-	case []uint32:
-		gatherND(o, src.Data().([]uint32), base, doff, soff, contig)
-	case []uint64:
-		gatherND(o, src.Data().([]uint64), base, doff, soff, contig)
-	case []float32:
-		gatherND(o, src.Data().([]float32), base, doff, soff, contig)
-	case []float64:
-		gatherND(o, src.Data().([]float64), base, doff, soff, contig)
-	}
+	gatherDense(out, src, base, doff, soff, contig)
 	return nil
+}
+
+// gatherDense runs gatherND on the blocks' buffers viewed as words of the
+// element's width: a gather only moves bit patterns, so one instantiation
+// per width (1, 2, 4, 8 bytes) serves all eleven dtypes. The blocks share
+// one dtype (the caller checked).
+func gatherDense(out, src *block.Dense, base int, doff, soff [][]int, contig bool) {
+	ob, sb := out.Bytes(), src.Bytes()
+	switch out.DType().Size() {
+	case 1:
+		gatherND(ob, sb, base, doff, soff, contig)
+	case 2:
+		gatherND(words[uint16](ob), words[uint16](sb), base, doff, soff, contig)
+	case 4:
+		gatherND(words[uint32](ob), words[uint32](sb), base, doff, soff, contig)
+	case 8:
+		gatherND(words[uint64](ob), words[uint64](sb), base, doff, soff, contig)
+	default:
+		panic(fmt.Sprintf("ndarray: gather of %d-byte elements", out.DType().Size()))
+	}
+}
+
+// word is an unsigned integer of one element width.
+type word interface {
+	~uint8 | ~uint16 | ~uint32 | ~uint64
+}
+
+// words views b, the byte view of a block buffer (so aligned for its
+// element type), as a slice of W. It shares b's memory.
+func words[W word](b []byte) []W {
+	var w W
+	size := int(unsafe.Sizeof(w))
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*W)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/size)
 }
 
 // gatherND is the reference loop
@@ -213,7 +211,7 @@ func gatherPiece(out, src *block.Dense, p *GatherPiece) error {
 //	    dst[sum_d doff[d][k_d]] = src[base + sum_d soff[d][k_d]]
 //
 // with the last axis copied as one run when contig.
-func gatherND[T block.Elem](dst, src []T, base int, doff, soff [][]int, contig bool) {
+func gatherND[T word](dst, src []T, base int, doff, soff [][]int, contig bool) {
 	r := len(doff)
 	if r == 0 {
 		dst[0] = src[base]
@@ -422,10 +420,10 @@ func (g *group) add(p piece) {
 }
 
 // seqs returns the group's dst and src positions as Seqs.
-func (g *group) seqs() (Seq, Seq) {
+func (g *group) seqs() (seq, seq) {
 	if len(g.pieces) == 1 {
 		p := g.pieces[0]
-		return Seq{Start: p.dst, Step: 1, N: p.n}, Seq{Start: p.src, Step: p.step, N: p.n}
+		return seq{Start: p.dst, Step: 1, N: p.n}, seq{Start: p.src, Step: p.step, N: p.n}
 	}
 	var dst, src []int
 	for _, p := range g.pieces {
@@ -434,7 +432,7 @@ func (g *group) seqs() (Seq, Seq) {
 			src = append(src, p.src+k*p.step)
 		}
 	}
-	return Seq{N: len(dst), List: dst}, Seq{N: len(src), List: src}
+	return seq{N: len(dst), List: dst}, seq{N: len(src), List: src}
 }
 
 // axisGroups splits the runs of output block i along output axis d by the
@@ -487,7 +485,7 @@ func (l *oindexLayer) axisGroups(a *Array, d, i int) []group {
 }
 
 // BlockTask groups the output block's positions by the source block they
-// fall in, one GatherPiece per combination of source blocks.
+// fall in, one gatherPiece per combination of source blocks.
 func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
 	r := len(idx)
 	sg := l.src.grid
@@ -495,7 +493,7 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	for d := range r {
 		groups[d] = l.axisGroups(a, d, idx[d])
 	}
-	op := &GatherOp{DType: a.dtype, Shape: a.grid.BlockShape(idx), Fill: l.fill}
+	op := &gatherOp{DType: a.dtype, Shape: a.grid.BlockShape(idx), Fill: l.fill}
 	var inputs []cluster.Key
 	inPos := map[cluster.Key]int{}
 	n := make([]int, r)
@@ -511,7 +509,7 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 				fixedLocal[s] = l.fixed[s] - sg.AxisOffset(s, sidx[s])
 			}
 		}
-		p := GatherPiece{Dst: make([]Seq, r), Src: make([]Seq, r), SrcAxis: slices.Clone(l.srcAxis)}
+		p := gatherPiece{Dst: make([]seq, r), Src: make([]seq, r), SrcAxis: slices.Clone(l.srcAxis)}
 		for d := range r {
 			g := &groups[d][combo[d]]
 			dst, src := g.seqs()
@@ -549,7 +547,7 @@ func (l *oindexLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 // box the piece reads, when that box is under half the block: halos then
 // depend on thin slabs of their neighbours rather than whole blocks. The
 // piece's source positions are rebased onto the slab.
-func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *GatherPiece) (cluster.Key, error) {
+func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *gatherPiece) (cluster.Key, error) {
 	shape := src.grid.BlockShape(sidx)
 	rank := len(shape)
 	lo, hi := make([]int, rank), make([]int, rank)
@@ -578,14 +576,14 @@ func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *GatherPiece) 
 	}
 	sk := cluster.Key(fmt.Sprintf("%s%v", key, box))
 	if !b.g.Has(sk) {
-		op := &GatherOp{DType: src.dtype, Shape: box.Shape()}
-		q := GatherPiece{Dst: make([]Seq, rank), Src: make([]Seq, rank), SrcAxis: make([]int, rank)}
+		op := &gatherOp{DType: src.dtype, Shape: box.Shape()}
+		q := gatherPiece{Dst: make([]seq, rank), Src: make([]seq, rank), SrcAxis: make([]int, rank)}
 		for s := range rank {
 			q.SrcAxis[s] = s
-			q.Dst[s] = Seq{Step: 1, N: hi[s] - lo[s]}
-			q.Src[s] = Seq{Start: lo[s], Step: 1, N: hi[s] - lo[s]}
+			q.Dst[s] = seq{Step: 1, N: hi[s] - lo[s]}
+			q.Src[s] = seq{Start: lo[s], Step: 1, N: hi[s] - lo[s]}
 		}
-		op.Pieces = []GatherPiece{q}
+		op.Pieces = []gatherPiece{q}
 		t := cluster.Task{Key: sk, Op: op, Inputs: []cluster.Key{key}, Bytes: box.Size() * int64(src.dtype.Size())}
 		if err := b.g.Add(t); err != nil {
 			return "", err
@@ -601,7 +599,7 @@ func (b *Builder) slab(src *Array, sidx []int, key cluster.Key, p *GatherPiece) 
 			for k := range l {
 				l[k] = q.List[k] - lo[s]
 			}
-			p.Src[d] = Seq{N: q.N, List: l}
+			p.Src[d] = seq{N: q.N, List: l}
 		} else {
 			p.Src[d].Start -= lo[s]
 		}
@@ -626,5 +624,5 @@ func newOIndex(src *Array, token string, srcAxis []int, fixed []int, outAxes []c
 }
 
 func init() {
-	cluster.Register("ndarray.gather", func() cluster.Op { return &GatherOp{} })
+	cluster.Register("ndarray.gather", func() cluster.Op { return &gatherOp{} })
 }

@@ -141,3 +141,56 @@ func TestArangeTooLongIsAnError(t *testing.T) {
 	require.NoError(t, b.Err())
 	assert.Equal(t, []int{1e12}, b.Shape())
 }
+
+// TestHaloOfIrregularHugeAxisIsOrderPieces: the halo axis of a
+// concatenation of 10^9 elements in 10^6 chunks is mapped per piece, not
+// listed per chunk (the old plan listed every halo chunk: 64 MB).
+func TestHaloOfIrregularHugeAxisIsOrderPieces(t *testing.T) {
+	n := allocDuring(func() {
+		x := Random([]int{5e8 + 7}, chunk.PerAxis(1000), 1)
+		y := Random([]int{5e8 - 7}, chunk.PerAxis(1000), 2)
+		for _, bd := range []Boundary{BoundaryReflect, BoundaryNone} {
+			m := MapOverlap("test.identity1d", Concatenate([]*Array{x, y}, 0), block.Float64, Overlap{Depth: []int{3}, Boundary: bd}, nil)
+			require.NoError(t, m.Err())
+			_, err := NewBuilder().Key(m, []int{500000})
+			require.NoError(t, err)
+		}
+	})
+	assert.Less(t, n, uint64(planLimit))
+}
+
+// TestReshapeOfShiftedHugeAxisIsOrderPieces: reshaping a unit-step slice
+// of a 10^9-element array (first chunk short, then regular) plans its
+// merge rechunk per piece (the old plan listed 10^6 chunk sizes twice: 50
+// MB).
+func TestReshapeOfShiftedHugeAxisIsOrderPieces(t *testing.T) {
+	n := allocDuring(func() {
+		a := Random([]int{1e9 + 1}, chunk.PerAxis(1000), 1).Index(Sl(1, None, 1))
+		r := a.Reshape([]int{1e6, 1000})
+		require.NoError(t, r.Err())
+		assert.Equal(t, []int{1e6, 1000}, r.Shape())
+		_, err := NewBuilder().Key(r, []int{0, 0})
+		require.NoError(t, err)
+	})
+	assert.Less(t, n, uint64(planLimit))
+}
+
+// TestPadHugeIsPlannedOrRefused: padding a small array by 10^12 per side
+// plans in O(blocks touched) on one axis, and on two axes (10^24
+// elements) or past an int is refused with ErrShape at once.
+func TestPadHugeIsPlannedOrRefused(t *testing.T) {
+	small := Arange(0, 3000, 1, chunk.PerAxis(1000))
+	n := allocDuring(func() {
+		p := small.Pad([][2]int{{1e12, 1e12}}, PadWrap, 0)
+		require.NoError(t, p.Err())
+		got, err := p.Index(Sl(1e12-1500, 1e12+1500, 1)).Compute(ctx)
+		require.NoError(t, err)
+		for k, v := range got.Float64s() {
+			assert.Equal(t, float64(((k-1500)%3000+3000)%3000), v)
+		}
+	})
+	assert.Less(t, n, uint64(planLimit))
+	sq := Random([]int{10, 10}, chunk.PerAxis(4, 4), 1)
+	assert.ErrorIs(t, sq.Pad([][2]int{{1e12, 1e12}, {1e12, 1e12}}, PadReflect, 0).Err(), block.ErrShape)
+	assert.ErrorIs(t, small.Pad([][2]int{{1 << 62, 1 << 62}}, PadEdge, 0).Err(), block.ErrShape)
+}

@@ -1,9 +1,13 @@
 package ndarray
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
+	"sort"
+	"strings"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -122,30 +126,88 @@ func sliceIndices(start, stop, step, n int) (int, int, int, error) {
 // chunkList chooses output chunks for the source positions l along source
 // axis s: a monotonic list keeps the source's block boundaries (as dask does
 // for slices); any other list is cut into pieces of the source's largest
-// chunk. O(len(l)).
+// chunk. The monotonic check reads l once; the cut costs a binary search
+// per output chunk, not a lookup per position.
 func chunkList(a *Array, s int, l []int) (chunk.Axis, error) {
 	if len(l) == 0 {
 		return chunk.Axis{}, nil
 	}
 	inc, dec := true, true
-	for i := 1; i < len(l); i++ {
+	for i := 1; i < len(l) && (inc || dec); i++ {
 		inc = inc && l[i] >= l[i-1]
 		dec = dec && l[i] <= l[i-1]
 	}
-	if inc || dec {
-		var out []int
-		prev := -2
-		for _, x := range l {
-			blk := a.grid.AxisBlock(s, x)
-			if blk != prev || len(out) == 0 {
-				out = append(out, 0)
-				prev = blk
-			}
-			out[len(out)-1]++
-		}
-		return chunk.ListAxis(out)
+	if !inc && !dec {
+		return chunk.RegularAxis(len(l), max(a.grid.Axis(s).MaxSize(), 1))
 	}
-	return chunk.RegularAxis(len(l), max(a.grid.Axis(s).MaxSize(), 1))
+	ax := a.grid.Axis(s)
+	var out []int
+	for k := 0; k < len(l); {
+		b := ax.Block(l[k])
+		// The run of l inside block b ends at the first position past it.
+		lo, hi := ax.Start(b), ax.Start(b+1)
+		var e int
+		if inc {
+			e = k + sort.Search(len(l)-k, func(j int) bool { return l[k+j] >= hi })
+		} else {
+			e = k + sort.Search(len(l)-k, func(j int) bool { return l[k+j] < lo })
+		}
+		out = append(out, e-k)
+		k = e
+	}
+	return chunk.ListAxis(out)
+}
+
+// normList returns the list with negative positions counted from the end
+// of an axis of length n, or ErrIndex naming the first out of range. It
+// returns l itself (Lists own their copy) when nothing needs changing.
+func normList(l []int, axis, n int) ([]int, error) {
+	var out []int
+	for k, x := range l {
+		if x < -n || x >= n {
+			return nil, fmt.Errorf("%w: index %d on axis %d of length %d", ErrIndex, x, axis, n)
+		}
+		if x < 0 && out == nil {
+			out = slices.Clone(l)
+		}
+		if out != nil && x < 0 {
+			out[k] = x + n
+		}
+	}
+	if out == nil {
+		return l, nil
+	}
+	return out, nil
+}
+
+// indexToken names an expanded indexing expression. A list enters as its
+// length and a hash of its positions, so naming a list of millions costs
+// one pass without formatting it.
+func indexToken(full []Index) string {
+	var sb strings.Builder
+	sb.WriteString("index [")
+	var buf [8 * 512]byte
+	for i, it := range full {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		if it.kind != kList {
+			sb.WriteString(it.String())
+			continue
+		}
+		h := sha256.New()
+		for l := it.list; len(l) > 0; {
+			n := min(len(l), len(buf)/8)
+			for k, x := range l[:n] {
+				binary.LittleEndian.PutUint64(buf[8*k:], uint64(x))
+			}
+			h.Write(buf[:8*n])
+			l = l[n:]
+		}
+		fmt.Fprintf(&sb, "list(%d:%x)", len(it.list), h.Sum(nil)[:16])
+	}
+	sb.WriteByte(']')
+	return sb.String()
 }
 
 // Index applies a numpy basic-indexing expression plus at most one integer
@@ -156,7 +218,10 @@ func chunkList(a *Array, s int, l []int) (chunk.Axis, error) {
 // items than axes, two Lists or two Ellipses.
 //
 // The result is lazy; each output block is one gather task reading only the
-// source blocks it needs.
+// source blocks it needs. Planning is O(rank) for slices, integers and new
+// axes whatever the lengths and steps; a List costs one pass over its
+// positions (checked, hashed into the array's name, its chunks found by
+// binary search), and each block's task reads its own positions by offset.
 func (a *Array) Index(items ...Index) *Array {
 	if a.err != nil {
 		return a
@@ -239,17 +304,10 @@ func (a *Array) Index(items ...Index) *Array {
 					identity = false
 				}
 			} else {
-				l := make([]int, len(it.list))
-				for k, x := range it.list {
-					if x < -shape[s] || x >= shape[s] {
-						return Errored(fmt.Errorf("%w: index %d on axis %d of length %d", ErrIndex, x, s, shape[s]))
-					}
-					if x < 0 {
-						x += shape[s]
-					}
-					l[k] = x
+				l, err := normList(it.list, s, shape[s])
+				if err != nil {
+					return Errored(err)
 				}
-				var err error
 				if ax, err = chunkList(a, s, l); err != nil {
 					return Errored(fmt.Errorf("%w: axis %d: %w", ErrIndex, s, err))
 				}
@@ -266,13 +324,13 @@ func (a *Array) Index(items ...Index) *Array {
 	if identity {
 		return a
 	}
-	tok := fmt.Sprint("index ", full)
-	return newOIndex(a, tok, srcAxis, fixed, outAxes, maps, 0)
+	return newOIndex(a, indexToken(full), srcAxis, fixed, outAxes, maps, 0)
 }
 
 // Take selects positions along one axis (numpy's take): a.Index with a
 // List on that axis. Negative positions count from the end; out of range
-// is ErrIndex.
+// is ErrIndex. The positions are copied (the caller may reuse the slice);
+// the plan costs that copy and one pass, see Index.
 func (a *Array) Take(positions []int, axis int) *Array {
 	if a.err != nil {
 		return a
@@ -453,9 +511,11 @@ func mapBoundary(x, n int, mode PadMode) int {
 // Pad adds widths[i] = {before, after} elements on each side of axis i,
 // filled by mode (value is used by PadConstant and must fit the dtype).
 // The border becomes chunks of its own on each padded side, as in dask.
-// Errors: ErrShape for a width list of the wrong length or a negative
-// width, ErrIndex for edge, reflect, symmetric or wrap padding of an empty
-// axis.
+// Errors: ErrShape for a width list of the wrong length, a negative width
+// or a padded shape of more than 2^63 elements (10^12 on two axes),
+// ErrIndex for edge, reflect, symmetric or wrap padding of an empty axis.
+// Planning costs O(rank) whatever the widths; a block of the border costs
+// the mirror or wrap periods it crosses, never the widths.
 func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 	if a.err != nil {
 		return a
@@ -504,7 +564,8 @@ func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
 		fill = value
 	}
 	if err := chunk.CheckShape(outShape(axes)); err != nil {
-		return Errored(fmt.Errorf("ndarray.Pad: %w", err))
+		// block.ErrShape wraps chunk.ErrShape: both match.
+		return Errored(fmt.Errorf("%w: ndarray.Pad to shape %v: too many elements", block.ErrShape, outShape(axes)))
 	}
 	return newOIndex(a, fmt.Sprint("pad ", widths, mode, value), srcAxis, fixed, axes, maps, fill)
 }

@@ -475,10 +475,12 @@ func MapOverlap(name string, a *Array, dt block.DType, ov Overlap, params any) *
 }
 
 // haloAxis is the axis of the halo'd blocks: chunk i of ax widened by dep
-// on each side (clipped to [0, n) when clip). Axes of few chunks are
-// listed; a regular axis of many chunks stays a regular run between the
-// edge chunks that clipping changes. ErrShape when neither fits
-// chunk.MaxListChunks.
+// on each side (clipped to [0, n) when clip). Every chunk grows by 2*dep
+// except, when clip, the chunks within dep of the array's edges, which are
+// listed; the rest is mapped run by run (chunkRuns), so a regular axis, a
+// concatenation or a unit-step slice of such axes costs O(pieces), and only
+// chunks sliced with a step or listed by the user are walked one by one.
+// ErrShape when a list would exceed chunk.MaxListChunks.
 func haloAxis(ax chunk.Axis, dep, n int, clip bool) (chunk.Axis, error) {
 	if n == 0 {
 		return chunk.Axis{}, nil
@@ -501,28 +503,31 @@ func haloAxis(ax chunk.Axis, dep, n int, clip bool) (chunk.Axis, error) {
 		}
 		return chunk.ListAxis(s)
 	}
-	c, regular := ax.Regular()
-	if k <= 1<<16 || !regular {
-		return list(0, k)
-	}
-	// Chunks [h, k-t) are whole chunks of c widened by 2*dep.
-	h, t := k, k
-	if clip {
-		h = min(k, (dep+c-1)/c)
-	} else {
-		h = 0
-	}
-	for t = 1; t < k && n-ax.Start(k-t) < dep+c; t++ {
+	// Chunks [h, k-t) reach neither edge: they grow by exactly 2*dep.
+	h, t := 0, 0
+	if clip && dep > 0 {
+		h = ax.Block(min(dep, n)-1) + 1 // chunks starting before dep
+		t = k - ax.Block(max(n-dep, 0)) // chunks ending after n-dep
 	}
 	if h+t >= k {
 		return list(0, k)
 	}
-	head, err := list(0, h)
+	mid, err := ax.Slice(ax.Start(h), 1, ax.Start(k-t)-ax.Start(h))
 	if err != nil {
 		return chunk.Axis{}, err
 	}
-	w := c + 2*dep
-	mid, err := chunk.RegularAxis((k-h-t)*w, w)
+	runs, err := chunkRuns(mid)
+	if err != nil {
+		return chunk.Axis{}, fmt.Errorf("%w: halo of %v: %w", block.ErrShape, ax, err)
+	}
+	for i := range runs {
+		runs[i].size += 2 * dep
+	}
+	body, err := axisOfRuns(runs)
+	if err != nil {
+		return chunk.Axis{}, err
+	}
+	head, err := list(0, h)
 	if err != nil {
 		return chunk.Axis{}, err
 	}
@@ -530,7 +535,7 @@ func haloAxis(ax chunk.Axis, dep, n int, clip bool) (chunk.Axis, error) {
 	if err != nil {
 		return chunk.Axis{}, err
 	}
-	return chunk.ConcatAxes(head, mid, tail)
+	return chunk.ConcatAxes(head, body, tail)
 }
 
 func init() {

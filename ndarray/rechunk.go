@@ -32,7 +32,9 @@ func RechunkMemory(n int64) RechunkOption { return func(c *rechunkConfig) { c.me
 
 // RechunkPlan describes how Rechunk moves data: the chunkings it goes
 // through (the last is the target) and the projected memory of the
-// largest task of each stage.
+// largest task of each stage. It is for inspection before computing (as
+// rechunker's plans are): how many passes a rechunk takes and the budget
+// it needs.
 type RechunkPlan struct {
 	Stages   []*chunk.Grid // each stage's output grid
 	TaskMem  []int64       // projected bytes of the largest task per stage
@@ -209,7 +211,7 @@ func (l rechunkLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 // srcs, where source i covers the region starting at origins[i] (in the
 // output's coordinates). Regions of box no source covers are zero.
 func assembleTask(b *Builder, dt block.DType, box chunk.Box, srcs []*Array, origins [][]int) (cluster.Task, error) {
-	op := &AssembleOp{DType: dt, Shape: box.Shape()}
+	op := &assembleOp{DType: dt, Shape: box.Shape()}
 	var inputs []cluster.Key
 	for i, s := range srcs {
 		sb := chunk.Box{Lo: make([]int, box.Rank()), Hi: make([]int, box.Rank())}
@@ -243,32 +245,32 @@ func assembleTask(b *Builder, dt block.DType, box chunk.Box, srcs []*Array, orig
 				return cluster.Task{}, err
 			}
 			inputs = append(inputs, k)
-			op.Pieces = append(op.Pieces, BoxPiece{In: len(inputs) - 1, Src: p.Src, Dst: p.Dst.Translate(shift)})
+			op.Pieces = append(op.Pieces, boxPiece{In: len(inputs) - 1, Src: p.Src, Dst: p.Dst.Translate(shift)})
 		}
 	}
 	return cluster.Task{Op: op, Inputs: inputs, Bytes: box.Size() * int64(dt.Size())}, nil
 }
 
-// BoxPiece copies the Src box of input In to the Dst box of the output.
-type BoxPiece struct {
+// boxPiece copies the Src box of input In to the Dst box of the output.
+type boxPiece struct {
 	In       int
 	Src, Dst chunk.Box
 }
 
-// AssembleOp builds one block of the given shape from boxes of its input
+// assembleOp builds one block of the given shape from boxes of its input
 // blocks (rechunk, concatenate): memmove-speed copies of whole rows.
 // Elements no piece covers are zero.
-type AssembleOp struct {
+type assembleOp struct {
 	DType  block.DType
 	Shape  []int
-	Pieces []BoxPiece
+	Pieces []boxPiece
 }
 
-func (*AssembleOp) Kind() string { return "ndarray.assemble" }
+func (*assembleOp) Kind() string { return "ndarray.assemble" }
 
 // Run copies every piece with CopyBox; a piece outside its blocks is an
 // ErrShape error.
-func (o *AssembleOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *assembleOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	out, zeroed, err := newBlock(ctx, o.DType, o.Shape)
 	if err != nil {
 		return nil, err
@@ -298,5 +300,5 @@ func (o *AssembleOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value
 }
 
 func init() {
-	cluster.Register("ndarray.assemble", func() cluster.Op { return &AssembleOp{} })
+	cluster.Register("ndarray.assemble", func() cluster.Op { return &assembleOp{} })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -174,59 +175,162 @@ type listError struct{ error }
 
 func (e listError) Unwrap() error { return e.error }
 
-// mapAxis applies f (multiplying or dividing by a factor the sizes share)
-// to every chunk size: O(1) for a regular axis, listed otherwise.
-func mapAxis(ax chunk.Axis, f func(int) int) (chunk.Axis, error) {
-	if c, ok := ax.Regular(); ok && ax.Len() > 0 {
-		last := ax.Size(ax.NumChunks() - 1)
-		fc, fl := f(c), f(last)
-		if ax.NumChunks() == 1 {
-			return chunk.RegularAxis(fl, fl)
+// sizeRun is count consecutive chunks of one size.
+type sizeRun struct{ size, count int }
+
+// chunkRuns returns the chunks of ax as runs of equal sizes, in order.
+// Regular pieces of the axis, and pieces cut from one with step 1 (a
+// first chunk, then regular), cost O(1) each; a piece sliced with a larger
+// step or listed by the user costs its chunks, at most chunk.MaxListChunks
+// in all (else an error wrapping chunk.ErrShape).
+func chunkRuns(ax chunk.Axis) ([]sizeRun, error) {
+	var runs []sizeRun
+	add := func(size, count int) {
+		if k := len(runs); k > 0 && runs[k-1].size == size {
+			runs[k-1].count += count
+			return
 		}
-		n := (ax.NumChunks()-1)*fc + fl
-		r, err := chunk.RegularAxis(n, fc)
-		if err == nil && r.NumChunks() == ax.NumChunks() && r.Size(r.NumChunks()-1) == fl {
-			return r, nil
+		runs = append(runs, sizeRun{size, count})
+	}
+	regular := func(p chunk.Axis) bool {
+		c, ok := p.Regular()
+		if !ok {
+			return false
+		}
+		k := p.NumChunks()
+		add(c, k-1)
+		add(p.Size(k-1), 1)
+		return true
+	}
+	listed := 0
+	for _, p := range ax.Pieces() {
+		if regular(p) {
+			continue
+		}
+		if k := p.NumChunks(); k > 2 {
+			// A unit-step slice of a regular run: one first chunk, then
+			// a regular rest.
+			if rest, err := p.Slice(p.Size(0), 1, p.Len()-p.Size(0)); err == nil {
+				if _, ok := rest.Regular(); ok && rest.NumChunks() == k-1 {
+					add(p.Size(0), 1)
+					regular(rest)
+					continue
+				}
+			}
+		}
+		listed += p.NumChunks()
+		if listed > chunk.MaxListChunks {
+			return nil, fmt.Errorf("%w: more than %d irregular chunks to list", chunk.ErrShape, chunk.MaxListChunks)
+		}
+		for i := range p.NumChunks() {
+			add(p.Size(i), 1)
 		}
 	}
-	sizes, err := ax.Sizes()
+	out := runs[:0]
+	for _, r := range runs {
+		if r.count > 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// axisOfRuns builds the axis of the given runs: runs of many chunks stay
+// regular pieces, single chunks are listed together.
+func axisOfRuns(runs []sizeRun) (chunk.Axis, error) {
+	var parts []chunk.Axis
+	var pending []int
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		a, err := chunk.ListAxis(pending)
+		if err != nil {
+			return err
+		}
+		parts = append(parts, a)
+		pending = nil
+		return nil
+	}
+	for _, r := range runs {
+		if r.count == 1 {
+			pending = append(pending, r.size)
+			continue
+		}
+		if err := flush(); err != nil {
+			return chunk.Axis{}, err
+		}
+		if r.size > 0 && r.count > math.MaxInt/r.size {
+			return chunk.Axis{}, fmt.Errorf("%w: %d chunks of %d overflow an int", chunk.ErrShape, r.count, r.size)
+		}
+		a, err := chunk.RegularAxis(r.count*r.size, r.size)
+		if err != nil {
+			return chunk.Axis{}, err
+		}
+		parts = append(parts, a)
+	}
+	if err := flush(); err != nil {
+		return chunk.Axis{}, err
+	}
+	if len(parts) == 0 {
+		return chunk.Axis{}, nil
+	}
+	return chunk.ConcatAxes(parts...)
+}
+
+// mapAxis applies f (multiplying or dividing by a factor the sizes share)
+// to every chunk size, run by run (see chunkRuns).
+func mapAxis(ax chunk.Axis, f func(int) int) (chunk.Axis, error) {
+	runs, err := chunkRuns(ax)
 	if err != nil {
 		return chunk.Axis{}, listError{err}
 	}
-	for i, c := range sizes {
-		sizes[i] = f(c)
+	for i := range runs {
+		runs[i].size = f(runs[i].size)
 	}
-	return chunk.ListAxis(sizes)
+	return axisOfRuns(runs)
 }
 
 // contractAxis merges chunks so that each is a multiple of factor (the
-// axis length is one already): a regular axis whose chunk is a multiple
-// stays as it is.
+// axis length is one already), run by run: a run of chunks that are
+// multiples of factor passes through whatever remainder the chunks before
+// it left (each chunk adds its size to the remainder and emits its size),
+// so only runs of other sizes are walked chunk by chunk.
 func contractAxis(ax chunk.Axis, factor int) (chunk.Axis, error) {
 	if c, ok := ax.Regular(); ok && c%factor == 0 {
 		return ax, nil
 	}
-	sizes, err := ax.Sizes()
+	runs, err := chunkRuns(ax)
 	if err != nil {
 		return chunk.Axis{}, listError{err}
 	}
-	return chunk.ListAxis(contractChunks(sizes, factor))
-}
-
-// contractChunks merges chunks so that each is a multiple of factor (the
-// sum is one already).
-func contractChunks(chunks []int, factor int) []int {
-	var out []int
+	var out []sizeRun
+	add := func(size, count int) {
+		if k := len(out); k > 0 && out[k-1].size == size {
+			out[k-1].count += count
+			return
+		}
+		out = append(out, sizeRun{size, count})
+	}
 	res := 0
-	for _, c := range chunks {
-		c += res
-		good := c / factor * factor
-		res = c - good
-		if good > 0 {
-			out = append(out, good)
+	for _, r := range runs {
+		if r.size%factor == 0 {
+			add(r.size, r.count)
+			continue
+		}
+		if r.count > chunk.MaxListChunks {
+			return chunk.Axis{}, listError{fmt.Errorf("%w: %d chunks of %d to merge into multiples of %d", chunk.ErrShape, r.count, r.size, factor)}
+		}
+		for range r.count {
+			c := r.size + res
+			good := c / factor * factor
+			res = c - good
+			if good > 0 {
+				add(good, 1)
+			}
 		}
 	}
-	return out
+	return axisOfRuns(out)
 }
 
 type reshapeLayer struct{ src *Array }
@@ -243,15 +347,15 @@ func (l reshapeLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, 
 	if err != nil {
 		return cluster.Task{}, err
 	}
-	return cluster.Task{Op: &ReshapeOp{Shape: shape}, Inputs: []cluster.Key{k}}, nil
+	return cluster.Task{Op: &reshapeOp{Shape: shape}, Inputs: []cluster.Key{k}}, nil
 }
 
-// ReshapeOp gives its single input block a new shape of the same size,
+// reshapeOp gives its single input block a new shape of the same size,
 // sharing the buffer (blocks are immutable once made).
-type ReshapeOp struct{ Shape []int }
+type reshapeOp struct{ Shape []int }
 
-func (*ReshapeOp) Kind() string { return "ndarray.reshape" }
-func (o *ReshapeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (*reshapeOp) Kind() string { return "ndarray.reshape" }
+func (o *reshapeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	if len(in) != 1 {
 		return nil, fmt.Errorf("ndarray.reshape: %d inputs", len(in))
 	}
@@ -322,16 +426,28 @@ func Concatenate(arrays []*Array, axis int) *Array {
 	if err != nil {
 		return Errored(err)
 	}
-	return NewArray(first.dtype, g, tok, concatLayer{srcs: arrays, origins: origins})
+	return NewArray(first.dtype, g, tok, concatLayer{srcs: arrays, origins: origins, axis: ax})
 }
 
+// concatLayer assembles each block from the inputs it overlaps along axis,
+// found by binary search over their origins: a block of a Stack of many
+// arrays costs in the arrays it touches, not in all of them.
 type concatLayer struct {
 	srcs    []*Array
 	origins [][]int
+	axis    int
 }
 
 func (l concatLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
-	return assembleTask(b, a.dtype, a.grid.BlockBox(idx), l.srcs, l.origins)
+	box := a.grid.BlockBox(idx)
+	lo, hi := box.Lo[l.axis], box.Hi[l.axis]
+	// Inputs [i0, i1) start before hi and end after lo.
+	i0 := sort.Search(len(l.srcs), func(i int) bool { return l.origins[i][l.axis]+l.srcs[i].grid.Axis(l.axis).Len() > lo })
+	i1 := sort.Search(len(l.srcs), func(i int) bool { return l.origins[i][l.axis] >= hi })
+	if i1 < i0 {
+		i1 = i0
+	}
+	return assembleTask(b, a.dtype, box, l.srcs[i0:i1], l.origins[i0:i1])
 }
 
 // Stack joins arrays of one shape and dtype along a new axis (numpy's
@@ -354,7 +470,7 @@ func Stack(arrays []*Array, axis int) *Array {
 }
 
 func init() {
-	cluster.Register("ndarray.reshape", func() cluster.Op { return &ReshapeOp{} })
+	cluster.Register("ndarray.reshape", func() cluster.Op { return &reshapeOp{} })
 }
 
 func fallbackChunks(in, out []int, chunks []chunk.Axis) ([]chunk.Axis, []chunk.Axis) {
