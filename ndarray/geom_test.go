@@ -347,8 +347,8 @@ func TestMapOverlapIrregularChunksValues(t *testing.T) {
 	for _, bd := range []Boundary{BoundaryReflect, BoundaryPeriodic, BoundaryNearest, BoundaryConstant, BoundaryNone} {
 		t.Run(bd.String(), func(t *testing.T) {
 			ov := Overlap{Depth: []int{2, 2}, Boundary: bd, Value: 3}
-			got := mustCompute(t, MapOverlap("test.windowsum", irr, block.Float64, ov, []byte{2}))
-			want := mustCompute(t, MapOverlap("test.windowsum", reg, block.Float64, ov, []byte{2}))
+			got := mustCompute(t, MapOverlap("test.windowsum", irr, block.Float64, ov, 2))
+			want := mustCompute(t, MapOverlap("test.windowsum", reg, block.Float64, ov, 2))
 			assert.Equal(t, want.Float64s(), got.Float64s())
 		})
 	}
