@@ -24,6 +24,8 @@ const (
 	OverflowWrap
 )
 
+// String is the policy's name: "error", "clip" or "wrap", and
+// "Overflow(n)" for an unknown value.
 func (o Overflow) String() string {
 	switch o {
 	case OverflowError:
@@ -39,13 +41,15 @@ func (o Overflow) String() string {
 // ErrOverflow is wrapped by every *CastError.
 var ErrOverflow = errors.New("block: value out of range for dtype")
 
-// CastError reports the first value a conversion could not represent.
+// CastError reports the first value a conversion could not represent
+// under OverflowError. It wraps ErrOverflow.
 type CastError struct {
-	From, To DType
-	Index    []int   // n-d index of the offending element
-	Value    float64 // the value (after scaling, before rounding)
+	From, To DType   // the source and target dtypes
+	Index    []int   // n-d index of the offending element in the source
+	Value    float64 // the source value as float64 (for Pack, before scaling)
 }
 
+// Error names the dtypes, the value and its n-d index.
 func (e *CastError) Error() string {
 	return fmt.Sprintf("block: cannot convert %s value %v at index %v to %s: out of range", e.From, e.Value, e.Index, e.To)
 }
@@ -53,9 +57,12 @@ func (e *CastError) Error() string {
 // Unwrap makes errors.Is(err, ErrOverflow) true.
 func (e *CastError) Unwrap() error { return ErrOverflow }
 
-// CastOptions tunes AsType. Float to integer conversion always rounds to
-// the nearest integer, ties to even (numpy's np.rint), before the range check.
+// CastOptions tunes AsType and CastInto. Float to integer conversion always
+// rounds to the nearest integer, ties to even (numpy's np.rint), before the
+// range check.
 type CastOptions struct {
+	// Overflow is what happens to values out of the target's range; the
+	// zero value is OverflowError.
 	Overflow Overflow
 }
 
@@ -75,8 +82,12 @@ func (d *Dense) AsType(dt DType, opts CastOptions) (*Dense, error) {
 	return out, nil
 }
 
-// CastInto converts src into dst element by element; both must have the same
-// element count. See AsType for the semantics.
+// CastInto converts src into dst element by element, in C order; both must
+// have the same element count (ErrShape otherwise), not the same shape. See
+// AsType for the semantics. Under OverflowError it returns a *CastError for
+// the first value out of range, and dst then holds the converted elements
+// before it (the rest are unchanged). dst and src must not overlap unless
+// they are the same dtype and block.
 func CastInto(dst, src *Dense, opts CastOptions) error {
 	if dst.Len() != src.Len() {
 		return fmt.Errorf("%w: cast of %d elements into %d", ErrShape, src.Len(), dst.Len())
@@ -91,8 +102,7 @@ func CastInto(dst, src *Dense, opts CastOptions) error {
 	return nil
 }
 
-// Signed, Unsigned, Integer and Float constrain generic kernels to the
-// element types of one kind.
+// Signed is the constraint of signed integer element types.
 type Signed interface{ int8 | int16 | int32 | int64 }
 
 // Unsigned is the constraint of unsigned integer element types.
@@ -302,7 +312,8 @@ func wrapFloat(v float64) uint64 {
 	return int64OrUint64(m)
 }
 
-// ScaleOffset describes linear packing in the CF / GDAL direction:
+// ScaleOffset describes linear packing in the CF / GDAL direction (Scale
+// and Offset are the CF scale_factor and add_offset):
 //
 //	decoded = stored*Scale + Offset
 //	stored  = round_half_even((decoded - Offset) / Scale)
@@ -314,8 +325,11 @@ type ScaleOffset struct {
 	Scale, Offset float64
 }
 
-// Pack scales src and converts it to dt with the overflow policy. Division by
-// Scale is done as multiplication by 1/Scale. Scale must be finite and non-zero.
+// Pack scales src and converts it to dt with the overflow policy, into a
+// new block. Division by Scale is done as multiplication by 1/Scale. Scale
+// must be finite and non-zero and Offset finite (an error otherwise); a
+// value out of dt's range under OverflowError is a *CastError naming the
+// value of src before scaling.
 func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
 		return nil, fmt.Errorf("block: invalid scale %v / offset %v", so.Scale, so.Offset)
@@ -344,8 +358,9 @@ func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	return out, nil
 }
 
-// Unpack decodes stored values to dt (a float type normally):
-// stored*Scale + Offset.
+// Unpack decodes stored values to dt (a float type normally), into a new
+// block: stored*Scale + Offset computed in float64, then converted to dt
+// under OverflowError (a *CastError for a result dt cannot hold).
 func (so ScaleOffset) Unpack(stored *Dense, dt DType) (*Dense, error) {
 	tmp, err := stored.AsType(Float64, CastOptions{})
 	if err != nil {

@@ -10,12 +10,16 @@ import (
 // hold a block's data as an any ([]bool, []int8, ..., []float64) and
 // dispatch on its type once per tile rather than once per element.
 
-// MakeSlice returns a new zeroed []T of n elements for dt's Go type T, as
-// an any. It panics on an invalid dtype (a programmer error).
+// MakeSlice returns a new zeroed []T of n elements, T the storage type of
+// dt, as an any: []float64 for Float64, []bool for Bool. It allocates at
+// once; n is not bounded by MaxBlockBytes (callers size tiles). It panics
+// on an invalid dtype or a negative n (programmer errors).
 func MakeSlice(dt DType, n int) any { return makeSlice(dt, n) }
 
-// SliceDType returns the dtype of a typed element slice ([]bool, ...,
-// []float64) and whether s is one.
+// SliceDType returns the dtype whose storage type is the element type of
+// s ([]bool gives Bool, []float64 Float64) and true, or 0 and false when s
+// is not a slice of a storage type (a nil any, a []int, a named slice
+// type). A nil []T of a storage type is an element slice.
 func SliceDType(s any) (DType, bool) {
 	switch s.(type) {
 	case []bool:
@@ -45,8 +49,10 @@ func SliceDType(s any) (DType, bool) {
 }
 
 // Wrap is FromSlice for a slice held as an any: it wraps data (no copy) as
-// a block of shape. It reports ErrDType when data is not a typed element
-// slice and ErrShape when its length does not fill shape.
+// a block of shape, of the dtype SliceDType gives; the block shares data
+// with the caller, and is not pooled. It reports ErrDType when data is not
+// an element slice and ErrShape when the shape is invalid or len(data) is
+// not its element count.
 func Wrap(data any, shape ...int) (*Dense, error) {
 	dt, ok := SliceDType(data)
 	if !ok {
@@ -62,11 +68,19 @@ func Wrap(data any, shape ...int) (*Dense, error) {
 	return &Dense{dtype: dt, shape: cloneInts(shape), data: data}, nil
 }
 
-// CastSlice converts the elements of src into dst (typed element slices of
-// equal length, of any dtypes) with the rounding and overflow rules of
-// AsType. It returns the index of the first value out of dst's range under
-// OverflowError, else -1.
-func CastSlice(dst, src any, pol Overflow) int { return castAny(dst, src, pol) }
+// CastSlice converts the len(src) elements of src into dst[:len(src)],
+// element slices of any dtypes, with the rounding and overflow rules of
+// AsType under policy pol; an unknown pol is treated as OverflowError, the
+// strictest. It returns the index of the first value out of dst's range
+// under OverflowError (dst then holds the elements before it), else -1. It
+// panics when either is not an element slice or dst is shorter than src
+// (programmer errors). src and dst must not overlap.
+func CastSlice(dst, src any, pol Overflow) int {
+	if pol > OverflowWrap {
+		pol = OverflowError
+	}
+	return castAny(dst, src, pol)
+}
 
 // SliceFloat64 returns element i of a typed element slice converted to
 // float64 (bool: 0 or 1). It panics when s is not a numeric element slice

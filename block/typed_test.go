@@ -167,3 +167,13 @@ func TestViewKeepsPooledBufferOut(t *testing.T) {
 	d2.Recycle()
 	assert.Equal(t, 1, p.put, "unshared pooled buffer not returned")
 }
+
+// An unknown overflow policy decoded from a task is the strictest, never
+// garbage: the old kernels left the element unwritten.
+func TestCastSliceUnknownPolicyIsStrict(t *testing.T) {
+	dst := []int8{42, 42}
+	assert.Equal(t, 1, block.CastSlice(dst, []float64{1, 300}, block.Overflow(9)))
+	assert.Equal(t, int8(1), dst[0])
+	assert.Equal(t, -1, block.CastSlice(dst, []float64{-3, 4}, block.Overflow(9)))
+	assert.Equal(t, []int8{-3, 4}, dst)
+}

@@ -12,7 +12,8 @@ import (
 // NormalizeOptions.TargetBytes is zero, matching dask's array.chunk-size.
 const DefaultAutoBytes = 128 << 20
 
-// AxisKind says how one axis of a Spec is chunked.
+// AxisKind says how one axis of a Spec is chunked. The zero AxisKind is
+// invalid.
 type AxisKind uint8
 
 const (
@@ -34,9 +35,9 @@ const (
 // AxisSpec is the chunking of one axis. Its Kind says which of Size and
 // Sizes is read; the zero AxisSpec has no kind and Normalize refuses it.
 type AxisSpec struct {
-	Kind  AxisKind
-	Size  int   // for AxisSize
-	Sizes []int // for AxisExplicit
+	Kind  AxisKind // how the axis is chunked
+	Size  int      // the chunk size, for AxisSize
+	Sizes []int    // every chunk size, for AxisExplicit
 }
 
 // Spec is a dask-style chunk specification. With All set, one AxisSpec
@@ -50,7 +51,10 @@ type AxisSpec struct {
 // byte target, and exactly its chunks where one already exceeds the
 // target. Native asks for exactly the source's chunks.
 type Spec struct {
-	All  *AxisSpec
+	// All, when set, is the chunking of every axis; Axes is then ignored.
+	All *AxisSpec
+	// Axes is the chunking of each axis, one entry per axis of the array
+	// Normalize is given (ErrRank otherwise).
 	Axes []AxisSpec
 }
 
