@@ -61,7 +61,7 @@ func Wrap(data any, shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
 		return nil, shapeError(err)
 	}
-	n := sliceLen(data)
+	n := kern[dt].len(data)
 	if int64(n) != chunk.Size(shape) {
 		return nil, fmt.Errorf("%w: %d elements do not fill shape %v (%d)", ErrShape, n, shape, chunk.Size(shape))
 	}
@@ -130,11 +130,4 @@ func FillSlice(s any, v float64) {
 	if k := sliceKernels(s); k != nil && k.fill != nil {
 		k.fill(s, v)
 	}
-}
-
-func sliceLen(s any) int {
-	if k := sliceKernels(s); k != nil {
-		return k.len(s)
-	}
-	return 0
 }
