@@ -121,3 +121,21 @@ func ExampleFromSlice() {
 	// 0 [2 2] 32
 	// true
 }
+
+func ExampleDense_MarshalBinary() {
+	// The wire and spill form of a block round-trips dtype, shape and bits.
+	d, _ := block.FromSlice([]int16{-1, 2, 300}, 1, 3)
+	wire, _ := d.MarshalBinary()
+	var back block.Dense
+	if err := back.UnmarshalBinary(wire); err != nil {
+		panic(err)
+	}
+	fmt.Println(&back, back.Equal(d), block.Values[int16](&back))
+
+	// Truncated bytes are an error, never a panic.
+	err := back.UnmarshalBinary(wire[:len(wire)-1])
+	fmt.Println(errors.Is(err, block.ErrCorruptBlock))
+	// Output:
+	// Dense(int16, [1 3]) true [-1 2 300]
+	// true
+}
