@@ -3,8 +3,10 @@ package block
 import (
 	"errors"
 	"fmt"
-	"github.com/tessera-array/tessera/chunk"
 	"math"
+	"unsafe"
+
+	"github.com/tessera-array/tessera/chunk"
 )
 
 // Overflow says what a conversion does with a value the target dtype cannot
@@ -22,6 +24,8 @@ const (
 	OverflowWrap
 )
 
+// String is the policy's name: "error", "clip" or "wrap", and
+// "Overflow(n)" for an unknown value.
 func (o Overflow) String() string {
 	switch o {
 	case OverflowError:
@@ -37,13 +41,15 @@ func (o Overflow) String() string {
 // ErrOverflow is wrapped by every *CastError.
 var ErrOverflow = errors.New("block: value out of range for dtype")
 
-// CastError reports the first value a conversion could not represent.
+// CastError reports the first value a conversion could not represent
+// under OverflowError. It wraps ErrOverflow.
 type CastError struct {
-	From, To DType
-	Index    []int   // n-d index of the offending element
-	Value    float64 // the value (after scaling, before rounding)
+	From, To DType   // the source and target dtypes
+	Index    []int   // n-d index of the offending element in the source
+	Value    float64 // the source value as float64 (for Pack, before scaling)
 }
 
+// Error names the dtypes, the value and its n-d index.
 func (e *CastError) Error() string {
 	return fmt.Sprintf("block: cannot convert %s value %v at index %v to %s: out of range", e.From, e.Value, e.Index, e.To)
 }
@@ -51,9 +57,12 @@ func (e *CastError) Error() string {
 // Unwrap makes errors.Is(err, ErrOverflow) true.
 func (e *CastError) Unwrap() error { return ErrOverflow }
 
-// CastOptions tunes AsType. Float to integer conversion always rounds to
-// the nearest integer, ties to even (numpy's np.rint), before the range check.
+// CastOptions tunes AsType and CastInto. Float to integer conversion always
+// rounds to the nearest integer, ties to even (numpy's np.rint), before the
+// range check.
 type CastOptions struct {
+	// Overflow is what happens to values out of the target's range; the
+	// zero value is OverflowError.
 	Overflow Overflow
 }
 
@@ -73,8 +82,12 @@ func (d *Dense) AsType(dt DType, opts CastOptions) (*Dense, error) {
 	return out, nil
 }
 
-// CastInto converts src into dst element by element; both must have the same
-// element count. See AsType for the semantics.
+// CastInto converts src into dst element by element, in C order; both must
+// have the same element count (ErrShape otherwise), not the same shape. See
+// AsType for the semantics. Under OverflowError it returns a *CastError for
+// the first value out of range, and dst then holds the converted elements
+// before it (the rest are unchanged). dst and src must not overlap unless
+// they are the same dtype and block.
 func CastInto(dst, src *Dense, opts CastOptions) error {
 	if dst.Len() != src.Len() {
 		return fmt.Errorf("%w: cast of %d elements into %d", ErrShape, src.Len(), dst.Len())
@@ -82,15 +95,14 @@ func CastInto(dst, src *Dense, opts CastOptions) error {
 	if opts.Overflow > OverflowWrap {
 		return fmt.Errorf("block: unknown overflow policy %d", opts.Overflow)
 	}
-	bad := castAny(dst.data, src.data, opts.Overflow)
+	bad := castDT(dst.dtype, dst.data, src.dtype, src.data, opts.Overflow)
 	if bad >= 0 {
 		return &CastError{From: src.dtype, To: dst.dtype, Index: chunk.Unravel(bad, src.shape), Value: src.Float64(bad)}
 	}
 	return nil
 }
 
-// Signed, Unsigned, Integer and Float constrain generic kernels to the
-// element types of one kind.
+// Signed is the constraint of signed integer element types.
 type Signed interface{ int8 | int16 | int32 | int64 }
 
 // Unsigned is the constraint of unsigned integer element types.
@@ -104,34 +116,54 @@ type Integer interface{ Signed | Unsigned }
 // Float is the constraint of floating-point element types.
 type Float interface{ float32 | float64 }
 
-// castAny dispatches on the source type; it returns the linear index of the
-// first out-of-range value under OverflowError, else -1.
+// castAny converts src into dst, typed element slices of equal length, by
+// the kernel table (one generic kernel per dtype pair); it returns the
+// linear index of the first out-of-range value under OverflowError, else
+// -1. It panics when either is not an element slice.
 func castAny(dst, src any, pol Overflow) int {
-	switch s := src.(type) {
-	case []bool:
-		return castFromBool(dst, s)
-	case []int8:
-		return castFromSigned(dst, s, pol)
-	case []int16:
-		return castFromSigned(dst, s, pol)
-	case []int32:
-		return castFromSigned(dst, s, pol)
-	case []int64:
-		return castFromSigned(dst, s, pol)
-	case []uint8:
-		return castFromUnsigned(dst, s, pol)
-	case []uint16:
-		return castFromUnsigned(dst, s, pol)
-	case []uint32:
-		return castFromUnsigned(dst, s, pol)
-	case []uint64:
-		return castFromUnsigned(dst, s, pol)
-	case []float32:
-		return castFromFloat(dst, s, pol)
-	case []float64:
-		return castFromFloat(dst, s, pol)
+	sdt, ok1 := SliceDType(src)
+	ddt, ok2 := SliceDType(dst)
+	if !ok1 || !ok2 {
+		panic(fmt.Sprintf("block: cast from %T into %T: not element slices", src, dst))
 	}
-	panic("block: invalid block")
+	return castDT(ddt, dst, sdt, src, pol)
+}
+
+// castDT is castAny for slices whose dtypes are known.
+func castDT(ddt DType, dst any, sdt DType, src any, pol Overflow) int {
+	f := kernelsOf(sdt).cast[ddt]
+	if f == nil {
+		panic(fmt.Sprintf("block: no conversion from %s to %s", sdt, ddt))
+	}
+	return f(dst, src, pol)
+}
+
+// castNum is the one kernel for every pair of numeric dtypes. The kinds
+// of S and D are worked out once per call; each branch is a loop of its
+// own, instantiated per pair, so the per-element work is what a
+// hand-written loop for the pair would do:
+//
+//	to float:           dst[i] = D(src[i])  (float64 -> float32 checks range)
+//	float to integer:   dst[i] = D(RoundToEven(src[i])), range-checked
+//	integer to integer: dst[i] = D(src[i]), range-checked
+func castNum[S, D Number](dst []D, src []S, pol Overflow) int {
+	sk, dk := DTypeOf[S]().Kind(), DTypeOf[D]().Kind()
+	switch {
+	case dk == 'f':
+		if sk == 'f' && unsafe.Sizeof(*new(S)) == 8 && unsafe.Sizeof(*new(D)) == 4 {
+			return narrowFloat(dst, src, pol)
+		}
+		for i, x := range src {
+			dst[i] = D(x)
+		}
+		return -1
+	case sk == 'f':
+		return floatToInt(dst, src, pol)
+	case sk == 'i':
+		return signedToInt(dst, src, pol)
+	default:
+		return unsignedToInt(dst, src, pol)
+	}
 }
 
 func toBool[S Number](dst []bool, src []S) int {
@@ -152,59 +184,16 @@ func fromBool[D Number](dst []D, src []bool) int {
 	return -1
 }
 
-func castFromBool(dst any, src []bool) int {
-	switch d := dst.(type) {
-	case []bool:
-		copy(d, src)
-		return -1
-	case []int8:
-		return fromBool(d, src)
-	case []int16:
-		return fromBool(d, src)
-	case []int32:
-		return fromBool(d, src)
-	case []int64:
-		return fromBool(d, src)
-	case []uint8:
-		return fromBool(d, src)
-	case []uint16:
-		return fromBool(d, src)
-	case []uint32:
-		return fromBool(d, src)
-	case []uint64:
-		return fromBool(d, src)
-	case []float32:
-		return fromBool(d, src)
-	case []float64:
-		return fromBool(d, src)
-	}
-	panic("block: invalid block")
-}
-
 // intRange returns the range of integer type D as (min int64, max uint64).
-func intRange[D Integer]() (int64, uint64) {
-	var z D
-	bits := 8 * int(sizeOf(z))
-	if D(0)-1 > 0 { // unsigned
+func intRange[D Number]() (int64, uint64) {
+	bits := 8 * int(unsafe.Sizeof(*new(D)))
+	if DTypeOf[D]().IsUnsigned() {
 		return 0, math.MaxUint64 >> (64 - bits)
 	}
 	return -1 << (bits - 1), 1<<(bits-1) - 1
 }
 
-func sizeOf[T Number](T) uintptr {
-	var z T
-	switch any(z).(type) {
-	case int8, uint8:
-		return 1
-	case int16, uint16:
-		return 2
-	case int32, uint32, float32:
-		return 4
-	}
-	return 8
-}
-
-func signedToInt[S Signed, D Integer](dst []D, src []S, pol Overflow) int {
+func signedToInt[S, D Number](dst []D, src []S, pol Overflow) int {
 	lo, hi := intRange[D]()
 	for i, x := range src {
 		v := int64(x)
@@ -226,7 +215,7 @@ func signedToInt[S Signed, D Integer](dst []D, src []S, pol Overflow) int {
 	return -1
 }
 
-func unsignedToInt[S Unsigned, D Integer](dst []D, src []S, pol Overflow) int {
+func unsignedToInt[S, D Number](dst []D, src []S, pol Overflow) int {
 	_, hi := intRange[D]()
 	for i, x := range src {
 		v := uint64(x)
@@ -244,21 +233,9 @@ func unsignedToInt[S Unsigned, D Integer](dst []D, src []S, pol Overflow) int {
 	return -1
 }
 
-func intToFloat[S Integer, D Float](dst []D, src []S) int {
-	for i, x := range src {
-		dst[i] = D(x)
-	}
-	return -1
-}
-
-func floatToFloat[S, D Float](dst []D, src []S, pol Overflow) int {
-	var z D
-	if sizeOf(z) == 8 || sizeOf(*new(S)) == 4 { // widening or same: exact
-		for i, x := range src {
-			dst[i] = D(x)
-		}
-		return -1
-	}
+// narrowFloat converts float64 to float32: finite values beyond float32's
+// range follow pol (wrap gives ±Inf, as a Go conversion does).
+func narrowFloat[S, D Number](dst []D, src []S, pol Overflow) int {
 	for i, x := range src {
 		f := float64(x)
 		if f > math.MaxFloat32 || f < -math.MaxFloat32 {
@@ -279,7 +256,7 @@ func floatToFloat[S, D Float](dst []D, src []S, pol Overflow) int {
 
 // floatToInt rounds half to even and range-checks. lo and hiExcl are the
 // target's bounds as exact float64 values: lo <= v < hiExcl fits.
-func floatToInt[S Float, D Integer](dst []D, src []S, pol Overflow) int {
+func floatToInt[S, D Number](dst []D, src []S, pol Overflow) int {
 	lo, hi := intRange[D]()
 	flo := float64(lo)
 	fhiExcl := float64(hi) + 1 // exact: 2^bits or 2^(bits-1)
@@ -335,91 +312,8 @@ func wrapFloat(v float64) uint64 {
 	return int64OrUint64(m)
 }
 
-func castFromSigned[S Signed](dst any, src []S, pol Overflow) int {
-	switch d := dst.(type) {
-	case []bool:
-		return toBool(d, src)
-	case []int8:
-		return signedToInt(d, src, pol)
-	case []int16:
-		return signedToInt(d, src, pol)
-	case []int32:
-		return signedToInt(d, src, pol)
-	case []int64:
-		return signedToInt(d, src, pol)
-	case []uint8:
-		return signedToInt(d, src, pol)
-	case []uint16:
-		return signedToInt(d, src, pol)
-	case []uint32:
-		return signedToInt(d, src, pol)
-	case []uint64:
-		return signedToInt(d, src, pol)
-	case []float32:
-		return intToFloat(d, src)
-	case []float64:
-		return intToFloat(d, src)
-	}
-	panic("block: invalid block")
-}
-
-func castFromUnsigned[S Unsigned](dst any, src []S, pol Overflow) int {
-	switch d := dst.(type) {
-	case []bool:
-		return toBool(d, src)
-	case []int8:
-		return unsignedToInt(d, src, pol)
-	case []int16:
-		return unsignedToInt(d, src, pol)
-	case []int32:
-		return unsignedToInt(d, src, pol)
-	case []int64:
-		return unsignedToInt(d, src, pol)
-	case []uint8:
-		return unsignedToInt(d, src, pol)
-	case []uint16:
-		return unsignedToInt(d, src, pol)
-	case []uint32:
-		return unsignedToInt(d, src, pol)
-	case []uint64:
-		return unsignedToInt(d, src, pol)
-	case []float32:
-		return intToFloat(d, src)
-	case []float64:
-		return intToFloat(d, src)
-	}
-	panic("block: invalid block")
-}
-
-func castFromFloat[S Float](dst any, src []S, pol Overflow) int {
-	switch d := dst.(type) {
-	case []bool:
-		return toBool(d, src)
-	case []int8:
-		return floatToInt(d, src, pol)
-	case []int16:
-		return floatToInt(d, src, pol)
-	case []int32:
-		return floatToInt(d, src, pol)
-	case []int64:
-		return floatToInt(d, src, pol)
-	case []uint8:
-		return floatToInt(d, src, pol)
-	case []uint16:
-		return floatToInt(d, src, pol)
-	case []uint32:
-		return floatToInt(d, src, pol)
-	case []uint64:
-		return floatToInt(d, src, pol)
-	case []float32:
-		return floatToFloat(d, src, pol)
-	case []float64:
-		return floatToFloat(d, src, pol)
-	}
-	panic("block: invalid block")
-}
-
-// ScaleOffset describes linear packing in the CF / GDAL direction:
+// ScaleOffset describes linear packing in the CF / GDAL direction (Scale
+// and Offset are the CF scale_factor and add_offset):
 //
 //	decoded = stored*Scale + Offset
 //	stored  = round_half_even((decoded - Offset) / Scale)
@@ -431,8 +325,11 @@ type ScaleOffset struct {
 	Scale, Offset float64
 }
 
-// Pack scales src and converts it to dt with the overflow policy. Division by
-// Scale is done as multiplication by 1/Scale. Scale must be finite and non-zero.
+// Pack scales src and converts it to dt with the overflow policy, into a
+// new block. Division by Scale is done as multiplication by 1/Scale. Scale
+// must be finite and non-zero and Offset finite (an error otherwise); a
+// value out of dt's range under OverflowError is a *CastError naming the
+// value of src before scaling.
 func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
 		return nil, fmt.Errorf("block: invalid scale %v / offset %v", so.Scale, so.Offset)
@@ -461,8 +358,9 @@ func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	return out, nil
 }
 
-// Unpack decodes stored values to dt (a float type normally):
-// stored*Scale + Offset.
+// Unpack decodes stored values to dt (a float type normally), into a new
+// block: stored*Scale + Offset computed in float64, then converted to dt
+// under OverflowError (a *CastError for a result dt cannot hold).
 func (so ScaleOffset) Unpack(stored *Dense, dt DType) (*Dense, error) {
 	tmp, err := stored.AsType(Float64, CastOptions{})
 	if err != nil {

@@ -28,10 +28,7 @@ func CopyBox(dst *Dense, dstBox chunk.Box, src *Dense, srcBox chunk.Box) error {
 	if dstBox.Empty() {
 		return nil
 	}
-	if dst.dtype == Bool {
-		copyBoxT(dst.data.([]bool), dst.shape, dstBox, src.data.([]bool), src.shape, srcBox, 1)
-		return nil
-	}
+	// Every dtype is copied as bytes (a Go bool is one byte, 0 or 1).
 	es := dst.dtype.Size()
 	copyBoxT(dst.Bytes(), dst.shape, dstBox, src.Bytes(), src.shape, srcBox, es)
 	return nil

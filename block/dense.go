@@ -3,17 +3,22 @@ package block
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/tessera-array/tessera/chunk"
 )
 
-// Elem is the set of Go element types a Dense may hold.
+// Elem is the set of Go storage types a Dense may hold, one per dtype (a
+// dtype's storage type is what Values, As, Get and Set take). Dtypes to
+// come may add storage types that are not numbers (fixed-width strings) or
+// share one (datetime64 stored as int64), so code generic over Elem must
+// not assume arithmetic; Number is the numeric subset.
 type Elem interface {
 	bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
 }
 
-// Number is Elem without bool.
+// Number is the constraint of numeric storage types: Elem without bool.
 type Number interface {
 	int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
 }
@@ -21,6 +26,15 @@ type Number interface {
 // ErrShape reports a shape that does not fit: wrong element count, rank
 // mismatch, negative lengths. It wraps chunk.ErrShape so either test works.
 var ErrShape = fmt.Errorf("block: %w", chunk.ErrShape)
+
+// shapeError makes a shape error of package chunk one that wraps ErrShape
+// (and through it chunk.ErrShape), keeping chunk's detail in the message.
+func shapeError(err error) error {
+	if errors.Is(err, chunk.ErrShape) {
+		return fmt.Errorf("%w%s", ErrShape, strings.TrimPrefix(err.Error(), chunk.ErrShape.Error()))
+	}
+	return fmt.Errorf("block: %w", err)
+}
 
 // ErrDTypeMismatch reports two blocks whose dtypes had to agree but do not.
 var ErrDTypeMismatch = errors.New("block: dtype mismatch")
@@ -36,7 +50,7 @@ type Dense struct {
 	pb    *pooled // set when the buffer is borrowed from an executor's pool
 }
 
-// DTypeOf returns the DType of the Go type T.
+// DTypeOf returns the dtype whose storage type is T (Float32 for float32).
 func DTypeOf[T Elem]() DType {
 	var z T
 	switch any(z).(type) {
@@ -65,33 +79,7 @@ func DTypeOf[T Elem]() DType {
 	}
 }
 
-func makeSlice(dt DType, n int) any {
-	switch dt {
-	case Bool:
-		return make([]bool, n)
-	case Int8:
-		return make([]int8, n)
-	case Int16:
-		return make([]int16, n)
-	case Int32:
-		return make([]int32, n)
-	case Int64:
-		return make([]int64, n)
-	case Uint8:
-		return make([]uint8, n)
-	case Uint16:
-		return make([]uint16, n)
-	case Uint32:
-		return make([]uint32, n)
-	case Uint64:
-		return make([]uint64, n)
-	case Float32:
-		return make([]float32, n)
-	case Float64:
-		return make([]float64, n)
-	}
-	panic(fmt.Sprintf("block: invalid dtype %d", uint8(dt)))
-}
+func makeSlice(dt DType, n int) any { return kernelsOf(dt).make(n) }
 
 // MaxBlockBytes bounds the size of one in-memory block (4 GiB). Larger
 // requests are refused with ErrShape rather than attempted.
@@ -104,7 +92,7 @@ func New(dt DType, shape ...int) (*Dense, error) {
 		return nil, fmt.Errorf("%w: %d", ErrDType, uint8(dt))
 	}
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	n := chunk.Size(shape)
 	if n > MaxBlockBytes/int64(dt.Size()) {
@@ -113,7 +101,8 @@ func New(dt DType, shape ...int) (*Dense, error) {
 	return &Dense{dtype: dt, shape: cloneInts(shape), data: makeSlice(dt, int(n))}, nil
 }
 
-// Must is New that panics on error, for shapes known to be valid.
+// Must is New that panics on error, for dtypes and shapes known to be
+// valid (constants in code; never shapes read from data).
 func Must(dt DType, shape ...int) *Dense {
 	d, err := New(dt, shape...)
 	if err != nil {
@@ -127,7 +116,7 @@ func Must(dt DType, shape ...int) *Dense {
 // from the shape's element count.
 func FromSlice[T Elem](data []T, shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	if int64(len(data)) != chunk.Size(shape) {
 		return nil, fmt.Errorf("%w: %d elements do not fill shape %v (%d)", ErrShape, len(data), shape, chunk.Size(shape))
@@ -158,7 +147,8 @@ func FromBytes(dt DType, b []byte, shape ...int) (*Dense, error) {
 }
 
 // Values returns the block's typed buffer (shared, not copied). It panics
-// when T does not match the block's dtype (a programmer error).
+// when T is not the storage type of the block's dtype (a programmer
+// error); As reports that as an error instead.
 func Values[T Elem](d *Dense) []T {
 	v, ok := d.data.([]T)
 	if !ok {
@@ -167,23 +157,25 @@ func Values[T Elem](d *Dense) []T {
 	return v
 }
 
-// DType is the element type.
+// DType is the block's element type.
 func (d *Dense) DType() DType { return d.dtype }
 
-// Shape returns the shape (a copy).
+// Shape returns the block's shape in a new slice the caller may keep.
 func (d *Dense) Shape() []int { return cloneInts(d.shape) }
 
-// Rank is the number of axes.
+// Rank is the number of axes (0 for a scalar block of one element).
 func (d *Dense) Rank() int { return len(d.shape) }
 
-// Len is the number of elements.
+// Len is the number of elements, the product of the shape.
 func (d *Dense) Len() int { return int(chunk.Size(d.shape)) }
 
-// Nbytes is the size of the buffer in bytes; it makes *Dense a
-// cluster.Value.
+// Nbytes is the size of the buffer in bytes, Len times the dtype's Size;
+// it makes *Dense a cluster.Value.
 func (d *Dense) Nbytes() int64 { return chunk.Size(d.shape) * int64(d.dtype.Size()) }
 
-// Data returns the typed buffer as an any ([]float64 for Float64, ...).
+// Data returns the typed buffer as an any ([]float64 for Float64, ...),
+// shared with the block; SliceDType names its dtype. Prefer Values or As
+// where the type is known.
 func (d *Dense) Data() any { return d.data }
 
 // Bytes returns a zero-copy little-endian view of the buffer. Writes through
@@ -193,39 +185,16 @@ func (d *Dense) Bytes() []byte {
 	if n == 0 {
 		return []byte{}
 	}
-	var p unsafe.Pointer
-	switch v := d.data.(type) {
-	case []bool:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int8:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int16:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int32:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []int64:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []uint8:
-		return v
-	case []uint16:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []uint32:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []uint64:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []float32:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	case []float64:
-		p = unsafe.Pointer(unsafe.SliceData(v))
-	}
+	p := kern[d.dtype].ptr(d.data)
 	return unsafe.Slice((*byte)(p), n)
 }
 
 // Reshape returns a block sharing d's buffer with a new shape of the same
-// element count.
+// element count (ErrShape otherwise). A pooled d is marked shared (see
+// Share), so its buffer is never recycled under the new block.
 func (d *Dense) Reshape(shape ...int) (*Dense, error) {
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, fmt.Errorf("block: %w", err)
+		return nil, shapeError(err)
 	}
 	if chunk.Size(shape) != chunk.Size(d.shape) {
 		return nil, fmt.Errorf("%w: cannot reshape %v into %v", ErrShape, d.shape, shape)
@@ -234,21 +203,21 @@ func (d *Dense) Reshape(shape ...int) (*Dense, error) {
 	return &Dense{dtype: d.dtype, shape: cloneInts(shape), data: d.data}, nil
 }
 
-// Clone returns a deep copy.
+// Clone returns a deep copy: same dtype and shape, a buffer of its own
+// (never pooled).
 func (d *Dense) Clone() *Dense {
 	c := Must(d.dtype, d.shape...)
-	if d.dtype == Bool {
-		copy(c.data.([]bool), d.data.([]bool))
-	} else {
-		copy(c.Bytes(), d.Bytes())
-	}
+	copy(c.Bytes(), d.Bytes())
 	return c
 }
 
-// Float64 returns element i (C-order linear index) converted to float64.
+// Float64 returns element i (C-order linear index) converted to float64
+// (bool: 0 or 1; int64 and uint64 beyond 2^53 round to the nearest
+// float64). It panics when i is out of range.
 func (d *Dense) Float64(i int) float64 { return SliceFloat64(d.data, i) }
 
-// Float64s returns a copy of every element converted to float64.
+// Float64s returns every element converted to float64 as Float64 does, in
+// C order, in a new slice.
 func (d *Dense) Float64s() []float64 {
 	out := make([]float64, d.Len())
 	for i := range out {
@@ -259,19 +228,7 @@ func (d *Dense) Float64s() []float64 {
 
 // At returns the element at the n-d index idx as float64. It panics when idx
 // is out of range.
-func (d *Dense) At(idx ...int) float64 {
-	if len(idx) != len(d.shape) {
-		panic(fmt.Sprintf("block.At: index %v for shape %v", idx, d.shape))
-	}
-	lin := 0
-	for a, i := range idx {
-		if i < 0 || i >= d.shape[a] {
-			panic(fmt.Sprintf("block.At: index %v out of range for shape %v", idx, d.shape))
-		}
-		lin = lin*d.shape[a] + i
-	}
-	return d.Float64(lin)
-}
+func (d *Dense) At(idx ...int) float64 { return d.Float64(d.linear("block.At", idx)) }
 
 // Fill sets every element to v converted to the block's dtype as a Go
 // conversion would (bool: v != 0). Use AsType semantics via FillChecked when
@@ -310,25 +267,18 @@ func fillT[T Elem](s []T, v T) {
 	}
 }
 
-// Equal reports whether two blocks have the same dtype, shape and elements
-// (NaN equals NaN with the same bits).
+// Equal reports whether two blocks have the same dtype, shape and elements,
+// compared bit for bit: NaN equals NaN with the same bits, and 0 does not
+// equal -0.
 func (d *Dense) Equal(o *Dense) bool {
 	if d.dtype != o.dtype || !chunk.EqualShape(d.shape, o.shape) {
 		return false
 	}
-	if d.dtype == Bool {
-		a, b := d.data.([]bool), o.data.([]bool)
-		for i := range a {
-			if a[i] != b[i] {
-				return false
-			}
-		}
-		return true
-	}
-	return string(d.Bytes()) == string(o.Bytes())
+	return string(d.Bytes()) == string(o.Bytes()) // bools are bytes 0 and 1
 }
 
-// String summarises the block, e.g. "Dense(float64, [2 3])".
+// String summarises the block by dtype and shape, e.g.
+// "Dense(float64, [2 3])"; it never prints elements.
 func (d *Dense) String() string { return fmt.Sprintf("Dense(%s, %v)", d.dtype, d.shape) }
 
 func cloneInts(s []int) []int {

@@ -26,7 +26,9 @@ const (
 	numDTypes
 )
 
-// ErrDType reports an unknown or unsupported dtype name.
+// ErrDType reports an unknown or unsupported dtype: a name ParseDType does
+// not know, a DType value that is not Valid, or a Go value that is not an
+// element slice.
 var ErrDType = errors.New("block: unknown dtype")
 
 type dtypeInfo struct {
@@ -51,7 +53,8 @@ var dtypeInfos = [numDTypes]dtypeInfo{
 	Float64: {"float64", "f8", 'f', 8, "float64"},
 }
 
-// DTypes lists every supported dtype in declaration order.
+// DTypes lists every supported dtype in declaration order, in a new slice
+// the caller may keep.
 func DTypes() []DType {
 	out := make([]DType, 0, numDTypes-1)
 	for d := Bool; d < numDTypes; d++ {
@@ -78,24 +81,36 @@ func (d DType) String() string {
 	return d.info().name
 }
 
-// Size is the number of bytes of one element.
+// Size is the number of bytes of one element. It panics on an invalid
+// dtype (check Valid first for untrusted values).
 func (d DType) Size() int { return d.info().size }
 
 // Kind is numpy's kind character: 'b' bool, 'i' signed, 'u' unsigned,
-// 'f' float.
+// 'f' float. It panics on an invalid dtype.
 func (d DType) Kind() byte { return d.info().kind }
 
-// IsFloat, IsInt, IsUnsigned and IsBool classify the dtype.
-func (d DType) IsFloat() bool    { return d.Kind() == 'f' }
-func (d DType) IsInt() bool      { return d.Kind() == 'i' || d.Kind() == 'u' }
+// IsFloat reports whether d is a floating-point dtype (Float32, Float64).
+// Like Kind it panics on an invalid dtype.
+func (d DType) IsFloat() bool { return d.Kind() == 'f' }
+
+// IsInt reports whether d is an integer dtype, signed or unsigned (not
+// Bool). It panics on an invalid dtype.
+func (d DType) IsInt() bool { return d.Kind() == 'i' || d.Kind() == 'u' }
+
+// IsUnsigned reports whether d is an unsigned integer dtype. It panics on
+// an invalid dtype.
 func (d DType) IsUnsigned() bool { return d.Kind() == 'u' }
-func (d DType) IsBool() bool     { return d.Kind() == 'b' }
+
+// IsBool reports whether d is Bool. It panics on an invalid dtype.
+func (d DType) IsBool() bool { return d.Kind() == 'b' }
 
 // Typestr is the numpy array-interface type string in little-endian order,
 // e.g. "<f8", "|u1", "|b1" (single-byte types carry '|').
 func (d DType) Typestr() string { return d.TypestrOrder(binary.LittleEndian) }
 
-// TypestrOrder is the numpy type string for the given byte order.
+// TypestrOrder is the numpy type string for the given byte order:
+// binary.BigEndian gives '>', any other order '<', and single-byte types
+// '|' whatever the order. It panics on an invalid dtype.
 func (d DType) TypestrOrder(order binary.ByteOrder) string {
 	in := d.info()
 	if in.size == 1 {
@@ -107,7 +122,8 @@ func (d DType) TypestrOrder(order binary.ByteOrder) string {
 	return "<" + in.code
 }
 
-// ZarrV3 is the Zarr v3 data_type name.
+// ZarrV3 is the Zarr v3 data_type name ("float64", "bool", ...). It
+// panics on an invalid dtype.
 func (d DType) ZarrV3() string { return d.info().zarr3 }
 
 // ParseDType accepts numpy names ("float64", "uint8", "bool"), numpy codes

@@ -38,7 +38,7 @@ func NewPooled(p Pool, dt DType, shape ...int) (d *Dense, zeroed bool, err error
 		return d, true, err
 	}
 	if err := chunk.CheckShape(shape); err != nil {
-		return nil, false, err
+		return nil, false, shapeError(err)
 	}
 	n := chunk.Size(shape)
 	if n == 0 || n > MaxBlockBytes/int64(dt.Size()) {
@@ -53,30 +53,10 @@ func NewPooled(p Pool, dt DType, shape ...int) (d *Dense, zeroed bool, err error
 // typedView reinterprets raw (from make, so aligned for any element type)
 // as n elements of dt.
 func typedView(dt DType, raw []byte, n int) any {
-	ptr := unsafe.Pointer(unsafe.SliceData(raw))
-	switch dt {
-	case Int8:
-		return unsafe.Slice((*int8)(ptr), n)
-	case Int16:
-		return unsafe.Slice((*int16)(ptr), n)
-	case Int32:
-		return unsafe.Slice((*int32)(ptr), n)
-	case Int64:
-		return unsafe.Slice((*int64)(ptr), n)
-	case Uint8:
+	if dt == Uint8 {
 		return raw[:n]
-	case Uint16:
-		return unsafe.Slice((*uint16)(ptr), n)
-	case Uint32:
-		return unsafe.Slice((*uint32)(ptr), n)
-	case Uint64:
-		return unsafe.Slice((*uint64)(ptr), n)
-	case Float32:
-		return unsafe.Slice((*float32)(ptr), n)
-	case Float64:
-		return unsafe.Slice((*float64)(ptr), n)
 	}
-	panic("block: typedView of " + dt.String())
+	return kernelsOf(dt).view(unsafe.Pointer(unsafe.SliceData(raw)), n)
 }
 
 // Recycle returns a pooled block's buffer to its Pool (it is the

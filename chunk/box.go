@@ -11,7 +11,7 @@ import (
 // does. Boxes are values: methods never modify the receiver, and callers must
 // not modify Lo or Hi after handing a Box to this package.
 type Box struct {
-	Lo, Hi []int
+	Lo, Hi []int // the first index inside and the first index past, per axis
 }
 
 // NewBox returns the box [lo, hi). It reports ErrRank when the lengths differ

@@ -12,6 +12,15 @@
 // of those, or an explicit list only where the user gave one) with O(1)
 // accessors, and sizes are checked arithmetic (ErrShape on overflow).
 //
+// A [Spec] is what users write (dask's chunks=): [Auto], [Native],
+// [Uniform], [PerAxis], [Explicit] or [ParseSpec] text. [Spec.Normalize]
+// turns it into a Grid for one array, given the chunks of the source under
+// it when there is one (a Zarr array's chunks, a raster's blocks). The zero
+// Spec means [Auto] wherever tessera takes a Spec: auto chunks in whole
+// multiples of the source's chunks, up to a byte target, as dask's
+// normalize_chunks(previous_chunks=...) and xarray's
+// open_zarr(chunks="auto") choose them.
+//
 // The package imports none of tessera's other packages. All values are
 // immutable once built and safe for concurrent use.
 package chunk

@@ -12,7 +12,8 @@ import (
 // NormalizeOptions.TargetBytes is zero, matching dask's array.chunk-size.
 const DefaultAutoBytes = 128 << 20
 
-// AxisKind says how one axis of a Spec is chunked.
+// AxisKind says how one axis of a Spec is chunked. The zero AxisKind is
+// invalid.
 type AxisKind uint8
 
 const (
@@ -24,25 +25,53 @@ const (
 	AxisAuto
 	// AxisExplicit gives every chunk size; they must sum to the axis length.
 	AxisExplicit
+	// AxisNative takes the source's own chunk size on the axis
+	// (NormalizeOptions.Previous) unchanged: Zarr chunks (shards for
+	// sharded arrays), GDAL blocks. Normalize reports ErrSpec when the
+	// source has none.
+	AxisNative
 )
 
-// AxisSpec is the chunking of one axis.
+// AxisSpec is the chunking of one axis. Its Kind says which of Size and
+// Sizes is read; the zero AxisSpec has no kind and Normalize refuses it.
 type AxisSpec struct {
-	Kind  AxisKind
-	Size  int   // for AxisSize
-	Sizes []int // for AxisExplicit
+	Kind  AxisKind // how the axis is chunked
+	Size  int      // the chunk size, for AxisSize
+	Sizes []int    // every chunk size, for AxisExplicit
 }
 
 // Spec is a dask-style chunk specification. With All set, one AxisSpec
 // applies to every axis ("auto", 100, -1); otherwise Axes has one entry per
-// axis. Build Specs with Auto, Uniform, PerAxis, Explicit or ParseSpec.
+// axis. Build Specs with Auto, Native, Uniform, PerAxis, Explicit or
+// ParseSpec.
+//
+// The zero Spec means Auto in every package that takes a Spec: Normalize
+// treats it as Auto, so a source with chunks of its own (a Zarr array, a
+// tiled GeoTIFF) gets chunks that are whole multiples of them up to the
+// byte target, and exactly its chunks where one already exceeds the
+// target. Native asks for exactly the source's chunks.
 type Spec struct {
-	All  *AxisSpec
+	// All, when set, is the chunking of every axis; Axes is then ignored.
+	All *AxisSpec
+	// Axes is the chunking of each axis, one entry per axis of the array
+	// Normalize is given (ErrRank otherwise).
 	Axes []AxisSpec
 }
 
-// Auto is the spec "auto": every axis sized to meet the byte target.
+// Auto is the spec "auto": every axis sized to meet the byte target,
+// in whole multiples of the source's chunks when the source has some
+// (NormalizeOptions.Previous). It is what the zero Spec means.
 func Auto() Spec { return Spec{All: &AxisSpec{Kind: AxisAuto}} }
+
+// Native is the spec "native": exactly the source's own chunks
+// (NormalizeOptions.Previous) on every axis, whatever their size, as
+// xarray's open_zarr(chunks={}) gives. Normalize reports ErrSpec for a
+// source without chunks of its own (a generator, an in-memory block).
+func Native() Spec { return Spec{All: &AxisSpec{Kind: AxisNative}} }
+
+// IsZero reports whether s is the zero Spec (neither All nor Axes set),
+// which Normalize reads as Auto.
+func (s Spec) IsZero() bool { return s.All == nil && s.Axes == nil }
 
 // Uniform is the spec n: chunks of n along every axis; n == -1 means whole
 // axes.
@@ -77,8 +106,12 @@ func intAxis(n int) *AxisSpec {
 	return &AxisSpec{Kind: AxisSize, Size: n}
 }
 
-// String formats the spec in the syntax ParseSpec reads.
+// String formats the spec in the syntax ParseSpec reads; the zero Spec
+// formats as "auto", the meaning Normalize gives it.
 func (s Spec) String() string {
+	if s.IsZero() {
+		return "auto"
+	}
 	if s.All != nil {
 		return s.All.String()
 	}
@@ -92,8 +125,12 @@ func (s Spec) String() string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
+// String formats one axis in the syntax ParseSpec reads: "100", "-1",
+// "auto", "native" or a tuple of explicit sizes; "?" for an unknown kind.
 func (a AxisSpec) String() string {
 	switch a.Kind {
+	case AxisNative:
+		return "native"
 	case AxisSize:
 		return strconv.Itoa(a.Size)
 	case AxisWhole:
@@ -118,9 +155,12 @@ type NormalizeOptions struct {
 	// TargetBytes is the goal for chunk bytes on "auto" axes; 0 means
 	// DefaultAutoBytes. It may be set by a byte-size spec such as "64MiB".
 	TargetBytes int64
-	// Previous, when set, is the chunking of the storage underneath (a
-	// Zarr or GeoTIFF chunk shape). Auto axes then take whole multiples of
-	// it, so no storage chunk is split between two array chunks.
+	// Previous, when set, is the chunk shape of the source underneath (a
+	// Zarr array's chunks or shards, a raster's GDAL blocks), one entry
+	// per axis; an entry <= 0 means the axis has no native chunking. Auto
+	// axes then take whole multiples of it (dask's previous_chunks), so
+	// no source chunk is split between two array chunks, and native axes
+	// take it exactly.
 	Previous []int
 }
 
@@ -130,6 +170,7 @@ type NormalizeOptions struct {
 //	64MiB           every axis automatic with that byte target
 //	100             chunks of 100 on every axis
 //	-1              one chunk per axis
+//	native          the source's own chunks on every axis
 //	100, -1, auto   one entry per axis (parentheses optional)
 //	((10, 10, 5), 20)  explicit sizes on axis 0, 20 on axis 1
 //
@@ -297,6 +338,8 @@ func (p *specParser) item(opts *NormalizeOptions) (AxisSpec, bool, error) {
 	switch strings.ToLower(word) {
 	case "auto":
 		return AxisSpec{Kind: AxisAuto}, false, nil
+	case "native":
+		return AxisSpec{Kind: AxisNative}, false, nil
 	case "none", "-1":
 		return AxisSpec{Kind: AxisWhole}, false, nil
 	}
@@ -376,11 +419,25 @@ func ParseBytes(s string) (int64, error) {
 }
 
 // Normalize turns the spec into a Grid for an array of the given shape whose
-// elements take itemSize bytes. Auto axes share the byte target equally (as
-// dask does), never exceeding their axis, and honour opts.Previous.
+// elements take itemSize bytes; the zero Spec normalises as Auto.
+//
+// Auto axes share the byte target left by the other axes. Without
+// opts.Previous they share it equally (the per-axis size is the n-th root
+// of the element budget), an axis shorter than its share taking its whole
+// length. With opts.Previous they follow dask's auto_chunks with
+// previous_chunks: every auto axis scales the source chunk by the same
+// factor, rounded down to a whole multiple of it, so the chunk keeps the
+// source chunk's aspect ratio; an axis whose share reaches its length
+// takes the whole axis and the others share what is left; a source chunk
+// already over the target is taken as it is (never split: unlike dask,
+// which shrinks it, a split source chunk would be read twice). Native
+// axes take opts.Previous exactly.
 func (s Spec) Normalize(shape []int, itemSize int, opts NormalizeOptions) (*Grid, error) {
 	if err := CheckShape(shape); err != nil {
 		return nil, err
+	}
+	if s.IsZero() {
+		s = Auto()
 	}
 	if itemSize <= 0 {
 		return nil, errorf(ErrSpec, "item size %d must be positive", itemSize)
@@ -445,6 +502,13 @@ func (s Spec) Normalize(shape []int, itemSize int, opts NormalizeOptions) (*Grid
 			fixed = satMul(fixed, int64(mx))
 		case AxisAuto:
 			auto = append(auto, a)
+		case AxisNative:
+			if opts.Previous == nil || opts.Previous[a] <= 0 {
+				return nil, errorf(ErrSpec, "axis %d: native chunks asked for, but the source has none", a)
+			}
+			p := opts.Previous[a]
+			sizes[a], _ = RegularAxis(n, p)
+			fixed = satMul(fixed, int64(min(p, max(n, 1))))
 		default:
 			return nil, errorf(ErrSpec, "axis %d: unknown kind %d", a, ax.Kind)
 		}
@@ -459,42 +523,48 @@ func (s Spec) Normalize(shape []int, itemSize int, opts NormalizeOptions) (*Grid
 }
 
 // autoSizes picks chunk sizes for the auto axes so that the chunk's bytes
-// approach target. Axes whose whole length fits take the whole length and the
-// remaining budget is shared among the others (dask's approach). With
-// previous chunks, sizes are multiples of them.
+// approach target without passing it. Each auto axis a starts from its
+// source chunk p[a] (1 without one) and all are scaled by one factor f,
+// the len(left)-th root of target over the bytes of the starting chunk
+// (fixedBytes covers the other axes). An axis whose scaled size reaches its
+// length takes the whole axis, and f is worked out again for the rest
+// (dask's approach); otherwise each takes p[a]*f rounded down to a
+// multiple of p[a], and never less than p[a].
 func autoSizes(shape []int, auto []int, fixedBytes, target int64, previous []int) map[int]int {
 	chosen := map[int]int{}
-	budget := float64(target) / float64(fixedBytes) // elements left for the auto axes
-	if budget < 1 {
-		budget = 1
+	prev := func(a int) int {
+		if previous != nil && previous[a] > 0 {
+			return min(previous[a], max(shape[a], 1))
+		}
+		return 1
 	}
+	budget := float64(target) / float64(fixedBytes) // elements left for the auto axes
 	left := append([]int(nil), auto...)
 	for len(left) > 0 {
-		per := math.Pow(budget, 1/float64(len(left)))
-		var next []int
-		progressed := false
+		start := 1.0
 		for _, a := range left {
-			if float64(max(shape[a], 1)) <= per {
-				chosen[a] = max(shape[a], 1)
-				budget /= float64(max(shape[a], 1))
-				progressed = true
+			start *= float64(prev(a))
+		}
+		f := math.Pow(budget/start, 1/float64(len(left)))
+		var next []int
+		for _, a := range left {
+			if n := max(shape[a], 1); float64(prev(a))*f >= float64(n) {
+				chosen[a] = n
+				budget /= float64(n)
 			} else {
 				next = append(next, a)
 			}
 		}
-		if !progressed {
+		if len(next) == len(left) {
 			for _, a := range next {
-				c := int(per)
-				if previous != nil && previous[a] > 0 {
-					p := previous[a]
-					c = max(p, c/p*p)
-				}
+				p := prev(a)
+				// 1e-9 keeps a product that is exact in reals (8 = ∛512) from
+				// rounding down a whole multiple in floating point.
+				c := int(math.Min(float64(p)*f*(1+1e-9), float64(math.MaxInt32)))
+				c = max(p, c/p*p)
 				chosen[a] = max(1, min(c, max(shape[a], 1)))
 			}
 			break
-		}
-		if budget < 1 {
-			budget = 1
 		}
 		left = next
 	}

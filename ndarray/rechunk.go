@@ -167,11 +167,14 @@ func refineGrid(from, to *chunk.Grid) *chunk.Grid {
 // PlanRechunk within the RechunkMemory budget (DefaultRechunkMemory when not
 // given), and an over-budget plan makes the result carry ErrRechunkMemory.
 // Each task copies the pieces of the source blocks its output block needs.
+// Auto axes (the zero spec is chunk.Auto()) take whole multiples of a's
+// chunks when they are regular, as dask's rechunk passes previous_chunks.
 func (a *Array) Rechunk(spec chunk.Spec, opts ...RechunkOption) *Array {
 	if a.err != nil {
 		return a
 	}
-	grid, err := spec.Normalize(a.grid.Shape(), a.dtype.Size(), chunk.NormalizeOptions{})
+	prev, _ := a.grid.Regular()
+	grid, err := spec.Normalize(a.grid.Shape(), a.dtype.Size(), chunk.NormalizeOptions{Previous: prev})
 	if err != nil {
 		return Errored(fmt.Errorf("ndarray.Rechunk: %w", err))
 	}

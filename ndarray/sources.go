@@ -31,7 +31,8 @@ func generator(op string, dt block.DType, shape []int, spec chunk.Spec, f []floa
 // Random returns uniform [0, 1) float64 values. Each value depends only on
 // seed and its element's index in the array (a counter-based generator), so
 // the same seed gives the same array for any chunking and any number of
-// workers. A zero spec means "auto" chunks.
+// workers. A zero spec means chunk.Auto(), as everywhere (a generator has no
+// chunks of its own to follow).
 func Random(shape []int, spec chunk.Spec, seed uint64) *Array {
 	return generator("random", block.Float64, shape, spec, nil, seed)
 }

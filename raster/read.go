@@ -28,12 +28,19 @@ type ReadOptions struct {
 	// Window restricts the array to a rectangle of the raster; nil means
 	// the whole raster.
 	Window *Window
-	// Chunks is the spec for the (band, y, x) axes. Sizes on y and x are
-	// rounded up to multiples of the file's blocks so no block is read by
-	// two tasks; the zero spec means one band per chunk and "auto" y/x
-	// (about ChunkBytes per chunk).
+	// Chunks is the spec for the (band, y, x) axes, normalised with the
+	// file's GDAL blocks (1, blockY, blockX) as the source chunks. Sizes
+	// on y and x are rounded up to multiples of the blocks so no block is
+	// read by two tasks. The zero spec means chunk.Auto(), as everywhere:
+	// whole multiples of the blocks, scaled alike on every axis, up to
+	// ChunkBytes per chunk (bands grouped too when a chunk holds all of y
+	// and x); chunk.Native() is exactly one block of one band per chunk;
+	// chunk.PerAxis(1, 0, 0) is one band per chunk with auto y and x
+	// (rioxarray's chunks=True).
 	Chunks chunk.Spec
-	// ChunkBytes is the auto chunk target; 0 means 32 MiB.
+	// ChunkBytes is the auto chunk target; 0 means 32 MiB (smaller than
+	// chunk.DefaultAutoBytes: GDAL decodes a chunk's blocks in one call
+	// and caches them).
 	ChunkBytes int64
 	// MaskNoData replaces each band's nodata value with NaN (the result is
 	// floating point).
@@ -191,8 +198,8 @@ func (i *Info) Lazy(o ReadOptions) *ndarray.Array {
 		target = 32 << 20
 	}
 	spec := o.Chunks
-	if spec.All == nil && spec.Axes == nil {
-		spec = chunk.PerAxis(1, 0, 0)
+	if spec.IsZero() {
+		spec = chunk.Auto()
 	}
 	bx, by := i.readBlocks()
 	spec = alignSpec(spec, []int{1, by, bx}, shape)

@@ -17,8 +17,12 @@ import (
 // GOMAXPROCS), each on a dataset handle of its own. It is the eager
 // counterpart of Lazy, like rasterio's read(out=...): no task graph, no
 // intermediate blocks, GDAL converts to dst's dtype while decoding. The work
-// is cut along o.Chunks as Lazy would cut it; the zero spec means one band
-// and one row of blocks at a time.
+// is cut along o.Chunks as Lazy would cut it. With the zero spec (auto, as
+// in Lazy) ReadInto picks the cut itself, in whole blocks as auto chunks
+// are: one band and one full-width row of blocks at a time where such a
+// row is at most 64 MiB (fewer GDAL calls than square chunks; the cut of
+// an eager read changes its speed, never its result), else Lazy's auto
+// chunks.
 //
 // dst may be any dtype GDAL reads into (not Bool, Int64 or Uint64; Int8
 // only from int8 rasters). MaskNoData and ApplyScale need a float dst.
@@ -41,7 +45,7 @@ func (i *Info) ReadInto(ctx context.Context, dst *block.Dense, o ReadOptions, wo
 	if (o.MaskNoData || o.ApplyScale) && !dst.DType().IsFloat() {
 		return fmt.Errorf("%w: masking nodata or applying scale needs a float destination, not %s", ErrOptions, dst.DType())
 	}
-	if o.Chunks.All == nil && o.Chunks.Axes == nil {
+	if o.Chunks.IsZero() {
 		// Rows of blocks, full width where a row stays small: fewer GDAL
 		// calls than block by block (about 7% faster on 512² tiles).
 		_, rows := i.readBlocks()

@@ -107,7 +107,10 @@ func WriteDataset(ctx context.Context, s Store, path string, ds Dataset, format 
 
 // OpenDataset opens the group at path as a dataset. With decode, CF
 // packing is undone lazily: fill values become NaN and scale_factor /
-// add_offset give float64 values.
+// add_offset give float64 values. Each variable is chunked as
+// Array.Lazy(chunk.Auto()) chunks it (the zero spec's meaning): whole
+// multiples of its Zarr chunks up to chunk.DefaultAutoBytes, as xarray's
+// open_zarr(chunks="auto") does.
 func OpenDataset(ctx context.Context, s Store, path string, decode bool) (*Dataset, error) {
 	g, err := OpenGroup(ctx, s, path)
 	if err != nil {
@@ -127,7 +130,7 @@ func OpenDataset(ctx context.Context, s Store, path string, decode bool) (*Datas
 			return nil, err
 		}
 		meta := a.Meta()
-		v := Variable{Dims: meta.DimensionNames, Attrs: map[string]any{}, Data: a.Lazy(chunk.Spec{})}
+		v := Variable{Dims: meta.DimensionNames, Attrs: map[string]any{}, Data: a.Lazy(chunk.Auto())}
 		for k, x := range meta.Attributes {
 			v.Attrs[k] = x
 		}

@@ -163,21 +163,25 @@ func (l readLayer) BlockTask(b *ndarray.Builder, a *ndarray.Array, idx []int) (c
 // Lazy returns the array as a lazy ndarray.Array whose read tasks reopen
 // the store from its spec, options included (so remote workers read
 // straight from shared storage; a MemoryStore's tasks run on the local
-// executor). A zero spec uses the Zarr chunks (shards for sharded arrays);
-// other specs are normalised preferring multiples of them.
+// executor).
+//
+// The spec is normalised with the Zarr chunks (shards for sharded arrays)
+// as the source chunks, at chunk.DefaultAutoBytes: the zero spec, like
+// chunk.Auto(), gives whole multiples of them up to the byte target and
+// exactly them where one chunk already exceeds it (xarray's
+// open_zarr(chunks="auto")); chunk.Native() gives exactly the Zarr
+// chunks, one read task per chunk (or shard).
 func (a *Array) Lazy(spec chunk.Spec) *ndarray.Array {
 	as, err := a.Spec()
 	if err != nil {
 		return ndarray.Errored(err)
 	}
-	var grid *chunk.Grid
-	if spec.All == nil && spec.Axes == nil {
+	grid, err := spec.Normalize(a.meta.Shape, a.meta.DType.Size(), chunk.NormalizeOptions{Previous: a.meta.Chunks})
+	if err != nil {
+		return ndarray.Errored(fmt.Errorf("zarr: array %q: %w", as.Path, err))
+	}
+	if grid.Equal(a.grid) {
 		grid = a.grid
-	} else {
-		grid, err = spec.Normalize(a.meta.Shape, a.meta.DType.Size(), chunk.NormalizeOptions{Previous: a.meta.Chunks})
-		if err != nil {
-			return ndarray.Errored(err)
-		}
 	}
 	return ndarray.NewArray(a.meta.DType, grid, ndarray.Token("zarr-read", as.key()), readLayer{spec: as, keep: a.store})
 }

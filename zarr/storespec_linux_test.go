@@ -186,7 +186,7 @@ func TestLazyReadReadsMetadataOncePerProcess(t *testing.T) {
 	require.NoError(t, err)
 	_, err = a.WriteAll(ctx, want)
 	require.NoError(t, err)
-	lazy := a.Lazy(chunk.Spec{})
+	lazy := a.Lazy(chunk.Native()) // one read task per chunk
 	require.NoError(t, lazy.Err())
 	require.Equal(t, 24, lazy.Grid().Len())
 

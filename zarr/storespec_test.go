@@ -138,7 +138,7 @@ func TestConcurrentBlockReadsLoadMetadataOnce(t *testing.T) {
 		require.NoError(t, err)
 		_, err = a.WriteAll(ctx, want)
 		require.NoError(t, err)
-		lazy := a.Lazy(chunk.Spec{})
+		lazy := a.Lazy(chunk.Native()) // one read task per chunk
 		require.NoError(t, lazy.Err())
 
 		before := metaGetsOf(dir).Load()
