@@ -223,8 +223,8 @@ func indexToken(full []Index) string {
 // positions (checked, hashed into the array's name, its chunks found by
 // binary search), and each block's task reads its own positions by offset.
 func (a *Array) Index(items ...Index) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	shape := a.grid.Shape()
 	// Expand the ellipsis.
@@ -332,8 +332,8 @@ func (a *Array) Index(items ...Index) *Array {
 // is ErrIndex. The positions are copied (the caller may reuse the slice);
 // the plan costs that copy and one pass, see Index.
 func (a *Array) Take(positions []int, axis int) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	ax, err := normAxis(axis, a.Rank())
 	if err != nil {
@@ -364,8 +364,8 @@ func normAxis(axis, rank int) (int, error) {
 // argument it reverses them (numpy's .T). Chunks move with their axes; each
 // output block is one input block transposed.
 func (a *Array) Transpose(axes ...int) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	r := a.Rank()
 	if len(axes) == 0 {
@@ -409,8 +409,8 @@ func (a *Array) Transpose(axes ...int) *Array {
 // Squeeze drops axes of length one: the given axes (ErrShape when one is
 // not of length one), or every such axis when none is given.
 func (a *Array) Squeeze(axes ...int) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	shape := a.grid.Shape()
 	drop := make([]bool, len(shape))
@@ -442,8 +442,8 @@ func (a *Array) Squeeze(axes ...int) *Array {
 // ExpandDims inserts a new axis of length one at position axis of the
 // result (negative counts from the end of the result, as numpy).
 func (a *Array) ExpandDims(axis int) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	p, err := normAxis(axis, a.Rank()+1)
 	if err != nil {
@@ -517,8 +517,8 @@ func mapBoundary(x, n int, mode PadMode) int {
 // Planning costs O(rank) whatever the widths; a block of the border costs
 // the mirror or wrap periods it crosses, never the widths.
 func (a *Array) Pad(widths [][2]int, mode PadMode, value float64) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	shape := a.grid.Shape()
 	if len(widths) != len(shape) {

@@ -303,8 +303,8 @@ func MapBlocks(name string, inputs []*Array, dt block.DType, chunks [][]int, par
 		if x == nil {
 			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
 		}
-		if x.err != nil {
-			return x
+		if err := x.Err(); err != nil {
+			return Errored(err)
 		}
 		if !chunk.EqualShape(x.grid.Shape(), inputs[0].grid.Shape()) {
 			return Errored(fmt.Errorf("%w: MapBlocks inputs of shape %v and %v", block.ErrShape, inputs[0].grid.Shape(), x.grid.Shape()))

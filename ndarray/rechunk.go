@@ -170,8 +170,8 @@ func refineGrid(from, to *chunk.Grid) *chunk.Grid {
 // Auto axes (the zero spec is chunk.Auto()) take whole multiples of a's
 // chunks when they are regular, as dask's rechunk passes previous_chunks.
 func (a *Array) Rechunk(spec chunk.Spec, opts ...RechunkOption) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	prev, _ := a.grid.Regular()
 	grid, err := spec.Normalize(a.grid.Shape(), a.dtype.Size(), chunk.NormalizeOptions{Previous: prev})

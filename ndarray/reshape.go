@@ -21,8 +21,8 @@ import (
 // mismatch or more than one -1; ErrRechunkMemory when the merge rechunk
 // does not fit RechunkMemory.
 func (a *Array) Reshape(shape []int, opts ...RechunkOption) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	in := a.grid.Shape()
 	out := slices.Clone(shape)
@@ -379,8 +379,8 @@ func Concatenate(arrays []*Array, axis int) *Array {
 		if x == nil {
 			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
 		}
-		if x.err != nil {
-			return x
+		if err := x.Err(); err != nil {
+			return Errored(err)
 		}
 	}
 	first := arrays[0]
@@ -461,7 +461,7 @@ func Stack(arrays []*Array, axis int) *Array {
 		if x == nil {
 			return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
 		}
-		if x.err == nil && arrays[0].err == nil && !chunk.EqualShape(x.grid.Shape(), arrays[0].grid.Shape()) {
+		if x.Err() == nil && arrays[0].Err() == nil && !chunk.EqualShape(x.grid.Shape(), arrays[0].grid.Shape()) {
 			return Errored(fmt.Errorf("%w: stack shapes %v and %v (array %d)", block.ErrShape, arrays[0].grid.Shape(), x.grid.Shape(), i))
 		}
 		ex[i] = x.ExpandDims(axis)
