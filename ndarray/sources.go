@@ -153,5 +153,4 @@ func (*IdentityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 func init() {
 	cluster.Register("ndarray.literal", func() cluster.Op { return &LiteralOp{} })
 	cluster.Register("ndarray.identity", func() cluster.Op { return &IdentityOp{} })
-	cluster.Register("ndarray.fused", func() cluster.Op { return &FusedOp{} })
 }

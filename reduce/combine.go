@@ -11,22 +11,22 @@ import (
 )
 
 func init() {
-	cluster.Register("reduce.partial", func() cluster.Op { return &PartialOp{} })
-	cluster.Register("reduce.combine", func() cluster.Op { return &CombineOp{} })
-	cluster.Register("reduce.finalize", func() cluster.Op { return &FinalizeOp{} })
+	cluster.Register("reduce.partial", func() cluster.Op { return &partialOp{} })
+	cluster.Register("reduce.combine", func() cluster.Op { return &combineOp{} })
+	cluster.Register("reduce.finalize", func() cluster.Op { return &finalizeOp{} })
 }
 
-// CombineOp merges partials of one shape into one.
-type CombineOp struct {
+// combineOp merges partials of one shape into one.
+type combineOp struct {
 	Reduction string
 }
 
-func (*CombineOp) Kind() string { return "reduce.combine" }
+func (*combineOp) Kind() string { return "reduce.combine" }
 
-func asPartials(in []cluster.Value) ([]*Partial, error) {
-	ps := make([]*Partial, len(in))
+func asPartials(in []cluster.Value) ([]*partial, error) {
+	ps := make([]*partial, len(in))
 	for i, v := range in {
-		p, ok := v.(*Partial)
+		p, ok := v.(*partial)
 		if !ok {
 			return nil, fmt.Errorf("reduce: input %d is %T, not a partial", i, v)
 		}
@@ -42,7 +42,7 @@ func asPartials(in []cluster.Value) ([]*Partial, error) {
 }
 
 // Run merges the inputs in order (earlier inputs win ties of arg*).
-func (o *CombineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *combineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	ps, err := asPartials(in)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (o *CombineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 		return nil, fmt.Errorf("reduce: unknown reduction %q", o.Reduction)
 	}
 	first := ps[0]
-	out := &Partial{Kind: first.Kind, Shape: first.Shape, Int: first.Int, Unsigned: first.Unsigned}
+	out := &partial{Kind: first.Kind, Shape: first.Shape, Int: first.Int, Unsigned: first.Unsigned}
 	cp := func(s []float64) []float64 { return append([]float64(nil), s...) }
 	ci := func(s []int64) []int64 { return append([]int64(nil), s...) }
 	out.N, out.S, out.C, out.M2, out.I, out.V = cp(first.N), cp(first.S), cp(first.C), cp(first.M2), ci(first.I), ci(first.V)
@@ -64,7 +64,7 @@ func (o *CombineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	return out, nil
 }
 
-func merge(a, b *Partial, k kind) error {
+func merge(a, b *partial, k kind) error {
 	n := prod(a.Shape)
 	check := func(s ...[]float64) bool {
 		for _, x := range s {
@@ -132,7 +132,7 @@ func merge(a, b *Partial, k kind) error {
 		}
 		for e := range n {
 			if b.N[e] > 0 {
-				chan_(a, e, b.N[e], b.S[e], b.M2[e])
+				chanMerge(a, e, b.N[e], b.S[e], b.M2[e])
 			}
 		}
 	case "minmax":
@@ -217,17 +217,17 @@ func merge(a, b *Partial, k kind) error {
 	return nil
 }
 
-// FinalizeOp turns a partial into the result block.
-type FinalizeOp struct {
+// finalizeOp turns a partial into the result block.
+type finalizeOp struct {
 	Reduction string
 	DType     block.DType
 	DDOF      int
 	Shape     []int
 }
 
-func (*FinalizeOp) Kind() string { return "reduce.finalize" }
+func (*finalizeOp) Kind() string { return "reduce.finalize" }
 
-func (o *FinalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *finalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	ps, err := asPartials(in)
 	if err != nil {
 		return nil, err

@@ -352,7 +352,7 @@ func (p *plan) BlockTask(b *ndarray.Builder, out *ndarray.Array, oidx []int) (cl
 	}
 	pshape := p.partialShape(top)
 	return cluster.Task{
-		Op:     &FinalizeOp{Reduction: string(p.k), DType: p.outDT, DDOF: p.cfg.ddof, Shape: outBlockShape(pshape, p.reduced, p.cfg.keepDims)},
+		Op:     &finalizeOp{Reduction: string(p.k), DType: p.outDT, DDOF: p.cfg.ddof, Shape: outBlockShape(pshape, p.reduced, p.cfg.keepDims)},
 		Inputs: []cluster.Key{key},
 		Bytes:  int64(prod(pshape)) * int64(p.outDT.Size()),
 	}, nil
@@ -409,12 +409,12 @@ func (p *plan) levelKey(b *ndarray.Builder, level int, idx []int) (cluster.Key, 
 	pshape := p.partialShape(idx)
 	pbytes := int64(prod(pshape)) * p.elemBytes
 	if level == 0 {
-		kern, inputs, err := b.KernelFor(p.src, idx)
+		fb, inputs, err := b.FusedBlock(p.src, idx)
 		if err != nil {
 			return "", err
 		}
-		op := &PartialOp{Reduction: string(p.k), Kernel: kern, Reduced: p.reduced, Shape: p.src.Shape()}
-		t := cluster.Task{Key: key, Op: op, Inputs: inputs, Bytes: pbytes, Scratch: int64(len(kern.Prog)) * ndarray.TileElems * 8}
+		op := &partialOp{Reduction: string(p.k), Kernel: fb, Reduced: p.reduced, Shape: p.src.Shape()}
+		t := cluster.Task{Key: key, Op: op, Inputs: inputs, Bytes: pbytes, Scratch: fb.Scratch()}
 		return key, g.Add(t)
 	}
 	// children: the previous level's blocks covered by this one
@@ -452,6 +452,6 @@ func (p *plan) levelKey(b *ndarray.Builder, level int, idx []int) (cluster.Key, 
 	if err := rec(0); err != nil {
 		return "", err
 	}
-	t := cluster.Task{Key: key, Op: &CombineOp{Reduction: string(p.k)}, Inputs: inputs, Bytes: pbytes}
+	t := cluster.Task{Key: key, Op: &combineOp{Reduction: string(p.k)}, Inputs: inputs, Bytes: pbytes}
 	return key, g.Add(t)
 }
