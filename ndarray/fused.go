@@ -135,6 +135,7 @@ type evalState struct {
 	bufs  []any         // per step: its tile buffer (nil for whole inputs)
 	cur   []any         // per step: its values over the current tile
 	args  [][]any       // per step: its arguments' values over the tile
+	n     int           // elements in the block
 	odo   []int         // outer coordinates of the tile's first row
 	rowOd []int         // scratch odometer for forRows
 }
@@ -155,7 +156,7 @@ func (k *kernel) eval(ctx context.Context, in []cluster.Value, fn func(s *Span) 
 	}
 	prog := k.Prog
 	e := &evalState{
-		k: k, box: box, shape: shape,
+		k: k, box: box, shape: shape, n: n,
 		st: make([]leafState, len(prog)), ek: make([]elemKernels, len(prog)),
 		bufs: make([]any, len(prog)), cur: make([]any, len(prog)), args: make([][]any, len(prog)),
 	}
@@ -346,6 +347,15 @@ func (e *evalState) forRows(s *Span, f func(off int, odo []int)) {
 	}
 }
 
+// buf returns step i's tile buffer cut to n elements: the buffer itself
+// (no new interface value, so no allocation) for a full tile.
+func (e *evalState) buf(i, n int) any {
+	if n == min(e.n, TileElems) {
+		return e.bufs[i]
+	}
+	return e.ek[i].slice(e.bufs[i], 0, n)
+}
+
 // step evaluates instruction i over span s.
 func (e *evalState) step(i int, s *Span) (any, error) {
 	ins := &e.k.Prog[i]
@@ -363,13 +373,13 @@ func (e *evalState) step(i int, s *Span) (any, error) {
 		if ls.whole {
 			return ek.slice(ls.data, s.Start, s.n), nil
 		}
-		buf := ek.slice(e.bufs[i], 0, s.n)
+		buf := e.buf(i, s.n)
 		e.forRows(s, func(off int, o []int) {
 			ek.gather(buf, off, ls.data, rowBase(ls.stride, o, s.Col0, box.Lo, false), last, w)
 		})
 		return buf, nil
 	case "full":
-		buf := ek.slice(e.bufs[i], 0, s.n)
+		buf := e.buf(i, s.n)
 		if ls.filled < s.n {
 			block.FillSlice(buf, ins.F[0])
 			ls.filled = s.n
@@ -397,9 +407,9 @@ func (e *evalState) step(i int, s *Span) (any, error) {
 				}
 			}
 		})
-		return buf, nil
+		return e.buf(i, s.n), nil
 	case "arange", "linspace":
-		buf := ek.slice(e.bufs[i], 0, s.n)
+		buf := e.buf(i, s.n)
 		start, step := ins.F[0], ins.F[1]
 		e.forRows(s, func(off int, o []int) {
 			base := rowBase(ls.stride, o, s.Col0, box.Lo, true)
@@ -421,7 +431,7 @@ func (e *evalState) step(i int, s *Span) (any, error) {
 		})
 		return buf, nil
 	}
-	buf := ek.slice(e.bufs[i], 0, s.n)
+	buf := e.buf(i, s.n)
 	args := e.args[i]
 	for j, a := range ins.Args {
 		args[j] = e.cur[a]

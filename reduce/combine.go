@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -21,8 +22,10 @@ type combineOp struct {
 	Reduction string
 }
 
+// Kind implements cluster.Op.
 func (*combineOp) Kind() string { return "reduce.combine" }
 
+// asPartials checks that the inputs are partials of one shape and kind.
 func asPartials(in []cluster.Value) ([]*partial, error) {
 	ps := make([]*partial, len(in))
 	for i, v := range in {
@@ -53,9 +56,8 @@ func (o *combineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	}
 	first := ps[0]
 	out := &partial{Kind: first.Kind, Shape: first.Shape, Int: first.Int, Unsigned: first.Unsigned}
-	cp := func(s []float64) []float64 { return append([]float64(nil), s...) }
-	ci := func(s []int64) []int64 { return append([]int64(nil), s...) }
-	out.N, out.S, out.C, out.M2, out.I, out.V = cp(first.N), cp(first.S), cp(first.C), cp(first.M2), ci(first.I), ci(first.V)
+	out.N, out.S, out.C, out.M2 = slices.Clone(first.N), slices.Clone(first.S), slices.Clone(first.C), slices.Clone(first.M2)
+	out.I, out.V = slices.Clone(first.I), slices.Clone(first.V)
 	for _, p := range ps[1:] {
 		if err := merge(out, p, k); err != nil {
 			return nil, err
@@ -64,24 +66,17 @@ func (o *combineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	return out, nil
 }
 
+// allLen reports whether every slice has n elements.
+func allLen[T any](n int, s ...[]T) bool {
+	return !slices.ContainsFunc(s, func(x []T) bool { return len(x) != n })
+}
+
+// merge folds partial b into a (earlier partials win ties of arg*). It
+// reports a malformed partial (from the wire) as an error.
 func merge(a, b *partial, k kind) error {
 	n := prod(a.Shape)
-	check := func(s ...[]float64) bool {
-		for _, x := range s {
-			if len(x) != n {
-				return false
-			}
-		}
-		return true
-	}
-	checkI := func(s ...[]int64) bool {
-		for _, x := range s {
-			if len(x) != n {
-				return false
-			}
-		}
-		return true
-	}
+	check := func(s ...[]float64) bool { return allLen(n, s...) }
+	checkI := func(s ...[]int64) bool { return allLen(n, s...) }
 	bad := fmt.Errorf("reduce: malformed %s partial", k)
 	switch k.family() {
 	case "sum":
@@ -225,8 +220,10 @@ type finalizeOp struct {
 	Shape     []int
 }
 
+// Kind implements cluster.Op.
 func (*finalizeOp) Kind() string { return "reduce.finalize" }
 
+// Run implements cluster.Op: the result block of the partial.
 func (o *finalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	ps, err := asPartials(in)
 	if err != nil {
