@@ -462,3 +462,38 @@ func TestGeneratedSumMatchesTiles(t *testing.T) {
 		}
 	}
 }
+
+// TestArgPastTheFirstTile puts each row's unique extremes (and, for the
+// NaN-propagating variants, a NaN) in columns past the first tile of rows
+// longer than a tile, so that the index arg* reports depends on the
+// tile's column offset; and the flat index over every axis on the
+// tile's row.
+func TestArgPastTheFirstTile(t *testing.T) {
+	shape := []int{3, 2, 2500}
+	for _, withNaN := range []bool{false, true} {
+		d := testData(shape, false)
+		v := block.Values[float64](d)
+		for row := range 6 {
+			v[row*2500+2048+row*40] = 100
+			v[row*2500+2100+row*50] = -100
+			if withNaN {
+				v[row*2500+2300+row] = math.NaN()
+			}
+		}
+		for _, spec := range []chunk.Spec{chunk.PerAxis(3, 2, 2500), chunk.PerAxis(2, 1, 2300), chunk.Explicit([]int{1, 2}, []int{2}, []int{2049, 451})} {
+			for _, k := range []kind{kArgMax, kArgMin, kNanArgMax, kNanArgMin} {
+				for _, axes := range [][]int{{2}, {0}, nil} {
+					want, err := ref(k, d, axesOrAll(axes, 3), 0)
+					require.NoError(t, err)
+					opts := []Option{}
+					if axes != nil {
+						opts = append(opts, Axis(axes...))
+					}
+					got, err := build(k, ndarray.FromDense(d, spec), opts).Compute(ctx)
+					require.NoError(t, err)
+					assert.Equal(t, want, got.Float64s(), "%s nan=%v axes %v spec %v", k, withNaN, axes, spec)
+				}
+			}
+		}
+	}
+}
