@@ -80,10 +80,7 @@ func BroadcastShapes(shapes ...[]int) ([]int, error) {
 	for _, s := range shapes {
 		r = max(r, len(s))
 	}
-	out := make([]int, r)
-	for i := range out {
-		out[i] = 1
-	}
+	out := slices.Repeat([]int{1}, r)
 	for _, s := range shapes {
 		off := r - len(s)
 		for a, n := range s {
