@@ -38,7 +38,7 @@ type config struct {
 // Axis reduces over the given axes (negative counts from the end). Without
 // it every axis is reduced.
 func Axis(axes ...int) Option {
-	return func(c *config) { c.axes, c.axesSet = append([]int(nil), axes...), true }
+	return func(c *config) { c.axes, c.axesSet = slices.Clone(axes), true }
 }
 
 // KeepDims keeps reduced axes with length one, as numpy's keepdims=True.
