@@ -13,6 +13,7 @@ import (
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
 )
 
 // opShape is the shape of the op reference data: 10400 elements, so
@@ -329,5 +330,38 @@ func TestComputeSharesWork(t *testing.T) {
 	ky2, _ := b.Keys(y)
 	if len(kx) != 10 || ky[0] != ky2[0] || b.Graph().Len() != 20 {
 		t.Fatalf("identical expressions did not share keys: %d tasks", b.Graph().Len())
+	}
+}
+
+// TestMalformedFusedTaskIsAnError decodes "ndarray.fused" and
+// "reduce.partial"-style kernels from the wire, as a worker does, and runs
+// them: a malformed program (crafted, or from a mismatched build) must be
+// an error, never a panic or silently wrong values. It goes through the
+// op registry only, so it runs unchanged against any build.
+func TestMalformedFusedTaskIsAnError(t *testing.T) {
+	cases := map[string]string{
+		"empty program":         `{"Lo":[0],"Hi":[4],"Prog":[]}`,
+		"ranks differ":          `{"Lo":[0,0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]}]}`,
+		"inverted region":       `{"Lo":[5],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]}]}`,
+		"random not float64":    `{"Lo":[0],"Hi":[3000],"Prog":[{"op":"random","dtype":"int32","shape":[3000]}]}`,
+		"randn not float64":     `{"Lo":[0],"Hi":[3000],"Prog":[{"op":"randn","dtype":"uint8","shape":[3000]}]}`,
+		"arange into int16":     `{"Lo":[0],"Hi":[3000],"Prog":[{"op":"arange","dtype":"int16","f":[0,1],"shape":[3000]}]}`,
+		"linspace into int64":   `{"Lo":[0],"Hi":[10],"Prog":[{"op":"linspace","dtype":"int64","f":[0,1,1,10],"shape":[10]}]}`,
+		"forward reference":     `{"Lo":[0],"Hi":[4],"Prog":[{"op":"neg","dtype":"float64","args":[1]},{"op":"full","dtype":"float64","f":[1]}]}`,
+		"missing input":         `{"Lo":[0],"Hi":[4],"Prog":[{"op":"input","dtype":"float64","in":0,"block_shape":[4]}]}`,
+		"unknown op":            `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]},{"op":"frobnicate","dtype":"float64","args":[0]}]}`,
+		"generator params":      `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64"}]}`,
+		"compare on bool":       `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"bool","f":[1]},{"op":"lt","dtype":"bool","args":[0,0]}]}`,
+		"leaf rank above block": `{"Lo":[0],"Hi":[4],"Prog":[{"op":"random","dtype":"float64","shape":[2,4]}]}`,
+	}
+	for name, kern := range cases {
+		t.Run(name, func(t *testing.T) {
+			task := `{"key":"k","kind":"ndarray.fused","params":{"Kernel":` + kern + `}}`
+			tk, err := cluster.DecodeTask([]byte(task))
+			require.NoError(t, err)
+			var out cluster.Value
+			require.NotPanics(t, func() { out, err = tk.Op.Run(ctx, nil) })
+			assert.Error(t, err, "ran to %v", out)
+		})
 	}
 }

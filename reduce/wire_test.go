@@ -81,3 +81,28 @@ func TestPartialValueRoundTrip(t *testing.T) {
 	assert.Equal(t, p, back)
 	assert.Contains(t, cluster.ValueNames(), "reduce.partial")
 }
+
+// TestMalformedPartialTaskIsAnError decodes "reduce.partial" tasks whose
+// programs are malformed, as a worker would receive them, and runs them:
+// an error, never a panic. It goes through the op registry only, so it
+// runs unchanged against any build.
+func TestMalformedPartialTaskIsAnError(t *testing.T) {
+	cases := map[string]string{
+		"random not float64":   `{"Reduction":"sum","Kernel":{"Lo":[0],"Hi":[3000],"Prog":[{"op":"random","dtype":"int32","shape":[3000]}]},"Reduced":[true],"Shape":[3000]}`,
+		"mean of random uint8": `{"Reduction":"mean","Kernel":{"Lo":[0],"Hi":[3000],"Prog":[{"op":"random","dtype":"uint8","shape":[3000]}]},"Reduced":[true],"Shape":[3000]}`,
+		"ranks differ":         `{"Reduction":"sum","Kernel":{"Lo":[0,0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]}]},"Reduced":[true,true],"Shape":[4]}`,
+		"reduced flags":        `{"Reduction":"sum","Kernel":{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]}]},"Reduced":[true,false],"Shape":[4]}`,
+		"empty program":        `{"Reduction":"max","Kernel":{"Lo":[0],"Hi":[4],"Prog":[]},"Reduced":[true],"Shape":[4]}`,
+		"unknown reduction":    `{"Reduction":"median","Kernel":{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]}]},"Reduced":[true],"Shape":[4]}`,
+		"arg shape rank":       `{"Reduction":"argmax","Kernel":{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]}]},"Reduced":[true],"Shape":[]}`,
+	}
+	for name, params := range cases {
+		t.Run(name, func(t *testing.T) {
+			tk, err := cluster.DecodeTask([]byte(`{"key":"k","kind":"reduce.partial","params":` + params + `}`))
+			require.NoError(t, err)
+			var out cluster.Value
+			require.NotPanics(t, func() { out, err = tk.Op.Run(ctx, nil) })
+			assert.Error(t, err, "ran to %v", out)
+		})
+	}
+}
