@@ -7,6 +7,7 @@ import (
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
 )
 
 // BenchmarkCopyBox copies a sub-box whose rows are rowBytes long out of a
@@ -69,4 +70,41 @@ func BenchmarkAsTypeFloat64Int16(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkFused evaluates fused elementwise expressions over a 4 Mi
+// element array (1000x4096 chunks, so tiles cross row boundaries) on one
+// worker. SetBytes is the float64 size of the result.
+func BenchmarkFused(b *testing.B) {
+	shape := []int{1024, 4096}
+	x := Random(shape, chunk.PerAxis(1000, 4096), 1)
+	y := Random(shape, chunk.PerAxis(1000, 4096), 2)
+	i32 := x.Mul(1000).AsType(block.Int32, block.OverflowWrap)
+	ex := cluster.NewLocal(cluster.LocalOptions{Workers: 1})
+	cases := []struct {
+		name string
+		a    *Array
+	}{
+		{"x*2+1", Add(Mul(x, 2.0), 1.0)},
+		{"sqrt(abs(x-y))", Sqrt(Abs(Sub(x, y)))},
+		{"where(x>y,x,y)", Where(Greater(x, y), x, y)},
+		{"int32(x*1000)+7", Add(i32, 7)},
+		{"float32(x)*float32(y)", Mul(x.AsType(block.Float32, block.OverflowClip), y.AsType(block.Float32, block.OverflowClip))},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(shape[0]*shape[1]) * 8)
+			b.ReportAllocs()
+			for b.Loop() {
+				bl := NewBuilder()
+				keys, err := bl.Keys(c.a)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := ex.Run(ctx, bl.Graph(), keys, func(cluster.Key, cluster.Value) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -26,10 +26,8 @@ type node struct {
 	pol   block.Overflow
 	src   *Array // for op "input"
 	rigid bool   // contains an input leaf: its chunking is binding
-	tok   string
+	tok   string // identity of the expression: its memo key and name
 }
-
-func (n *node) token() string { return n.tok }
 
 func newNode(op string, dt block.DType, shape []int, args []*node, f []float64, seed uint64, pol block.Overflow, src *Array) *node {
 	n := &node{op: op, dtype: dt, shape: slices.Clone(shape), args: args, f: f, seed: seed, pol: pol, src: src}
@@ -82,10 +80,7 @@ func BroadcastShapes(shapes ...[]int) ([]int, error) {
 	for _, s := range shapes {
 		r = max(r, len(s))
 	}
-	out := make([]int, r)
-	for i := range out {
-		out[i] = 1
-	}
+	out := slices.Repeat([]int{1}, r)
 	for _, s := range shapes {
 		off := r - len(s)
 		for a, n := range s {
@@ -162,7 +157,7 @@ func toOperand(x any) (operand, error) {
 // resultDType is the numpy result type of arrays and weak scalars together.
 func resultDType(ops []operand) block.DType {
 	var dt block.DType
-	anyFloatScalar, anyIntScalar, anyBoolScalar := false, false, false
+	anyFloatScalar, anyIntScalar := false, false
 	for _, o := range ops {
 		switch {
 		case o.arr != nil:
@@ -173,9 +168,7 @@ func resultDType(ops []operand) block.DType {
 			}
 		case o.isFloat:
 			anyFloatScalar = true
-		case o.isBool:
-			anyBoolScalar = true
-		default:
+		case !o.isBool: // a bool scalar never promotes an array
 			anyIntScalar = true
 		}
 	}
@@ -194,7 +187,6 @@ func resultDType(ops []operand) block.DType {
 	} else if anyIntScalar {
 		dt = block.PromoteScalar(dt, false)
 	}
-	_ = anyBoolScalar
 	return dt
 }
 
@@ -344,39 +336,75 @@ func binop(op string, x, y any) *Array {
 	return exprArray(newNode(op, out, shape, nodes, nil, 0, 0, nil), grid)
 }
 
-// Add returns x + y with numpy broadcasting and promotion; x and y are
-// arrays or Go scalars (weak, as numpy 2 treats Python scalars). On bool
-// arrays it is logical or.
+// Add returns x + y elementwise, with numpy broadcasting of the shapes and
+// numpy's type promotion; x and y are *Array values or Go scalars, which
+// are weak as numpy 2 treats Python scalars (int16 array + 3 stays int16,
+// int16 array + 0.5 is float64). Integers wrap on overflow. On bool arrays
+// it is logical or. NaN propagates.
 func Add(x, y any) *Array { return binop(opAdd, x, y) }
 
-// Sub returns x - y. Not defined for bool.
+// Sub returns x - y elementwise, broadcasting and promoting as [Add].
+// Integers wrap on overflow. Not defined for bool ([ErrOpDType]; use
+// [LogicalXor]).
 func Sub(x, y any) *Array { return binop(opSub, x, y) }
 
-// Mul returns x * y. On bool arrays it is logical and.
+// Mul returns x * y elementwise, broadcasting and promoting as [Add].
+// Integers wrap on overflow. On bool arrays it is logical and.
 func Mul(x, y any) *Array { return binop(opMul, x, y) }
 
-// Div returns x / y (true division): integer operands give float64.
+// Div returns x / y elementwise (true division), broadcasting as [Add]:
+// floats keep the promoted float dtype, integer and bool operands give
+// float64. Division by zero gives ±Inf or NaN, as in numpy.
 func Div(x, y any) *Array { return binop(opDiv, x, y) }
 
-// Pow returns x ** y. Integer powers with negative exponents fail at
-// compute time, as in numpy.
+// Pow returns x ** y elementwise, broadcasting and promoting as [Add]
+// (bool operands give int8). An integer raised to a negative integer power
+// fails at compute time with [ErrNegativePower], as in numpy.
 func Pow(x, y any) *Array { return binop(opPow, x, y) }
 
-// Maximum and Minimum are elementwise; NaN propagates as in numpy.
+// Maximum returns the elementwise larger of x and y, broadcasting and
+// promoting as [Add]. NaN propagates: where either is NaN the result is
+// NaN (numpy's maximum, not fmax).
 func Maximum(x, y any) *Array { return binop(opMax, x, y) }
+
+// Minimum returns the elementwise smaller of x and y, broadcasting and
+// promoting as [Add]. NaN propagates: where either is NaN the result is
+// NaN (numpy's minimum, not fmin).
 func Minimum(x, y any) *Array { return binop(opMin, x, y) }
 
-// Comparisons give bool arrays.
-func Equal(x, y any) *Array        { return binop(opEq, x, y) }
-func NotEqual(x, y any) *Array     { return binop(opNe, x, y) }
-func Less(x, y any) *Array         { return binop(opLt, x, y) }
-func LessEqual(x, y any) *Array    { return binop(opLe, x, y) }
-func Greater(x, y any) *Array      { return binop(opGt, x, y) }
+// Equal returns the bool array x == y, comparing in the promoted dtype of
+// x and y and broadcasting as [Add]. NaN equals nothing, itself included.
+func Equal(x, y any) *Array { return binop(opEq, x, y) }
+
+// NotEqual returns the bool array x != y, as [Equal]; NaN differs from
+// everything.
+func NotEqual(x, y any) *Array { return binop(opNe, x, y) }
+
+// Less returns the bool array x < y, as [Equal]; false where either is NaN.
+func Less(x, y any) *Array { return binop(opLt, x, y) }
+
+// LessEqual returns the bool array x <= y, as [Equal]; false where either
+// is NaN.
+func LessEqual(x, y any) *Array { return binop(opLe, x, y) }
+
+// Greater returns the bool array x > y, as [Equal]; false where either is
+// NaN.
+func Greater(x, y any) *Array { return binop(opGt, x, y) }
+
+// GreaterEqual returns the bool array x >= y, as [Equal]; false where
+// either is NaN.
 func GreaterEqual(x, y any) *Array { return binop(opGe, x, y) }
 
-// LogicalAnd, LogicalOr and LogicalXor take operands' truthiness.
+// LogicalAnd returns the bool array of x and y, each taken by truthiness
+// (non-zero is true, NaN is true), broadcasting as [Add].
 func LogicalAnd(x, y any) *Array { return binop(opAnd, x, y) }
-func LogicalOr(x, y any) *Array  { return binop(opOr, x, y) }
+
+// LogicalOr returns the bool array of x or y, by truthiness as
+// [LogicalAnd].
+func LogicalOr(x, y any) *Array { return binop(opOr, x, y) }
+
+// LogicalXor returns the bool array of x xor y, by truthiness as
+// [LogicalAnd].
 func LogicalXor(x, y any) *Array { return binop(opXor, x, y) }
 
 // unaryFloatDType is the dtype of sqrt/exp/log results: floats keep theirs;
@@ -432,29 +460,77 @@ func unary(op string, x *Array) *Array {
 	return exprArray(newNode(op, out, n.shape, []*node{n}, nil, 0, 0, nil), x.grid)
 }
 
-// Unary elementwise functions. Sqrt, Exp, Log and the trigonometric ones
-// give floats; Floor, Ceil, Round (half to even) and Abs keep integer
-// dtypes unchanged.
-func Neg(x *Array) *Array        { return unary("neg", x) }
-func Abs(x *Array) *Array        { return unary("abs", x) }
-func Sqrt(x *Array) *Array       { return unary("sqrt", x) }
-func Exp(x *Array) *Array        { return unary("exp", x) }
-func Log(x *Array) *Array        { return unary("log", x) }
-func Log10(x *Array) *Array      { return unary("log10", x) }
-func Log1p(x *Array) *Array      { return unary("log1p", x) }
-func Expm1(x *Array) *Array      { return unary("expm1", x) }
-func Sin(x *Array) *Array        { return unary("sin", x) }
-func Cos(x *Array) *Array        { return unary("cos", x) }
-func Tan(x *Array) *Array        { return unary("tan", x) }
-func Floor(x *Array) *Array      { return unary("floor", x) }
-func Ceil(x *Array) *Array       { return unary("ceil", x) }
-func Round(x *Array) *Array      { return unary("round", x) }
-func IsNaN(x *Array) *Array      { return unary("isnan", x) }
-func IsFinite(x *Array) *Array   { return unary("isfinite", x) }
+// Neg returns -x elementwise in x's dtype; integers wrap (-(-128) is -128
+// in int8). Not defined for bool ([ErrOpDType]; use [LogicalNot]).
+func Neg(x *Array) *Array { return unary("neg", x) }
+
+// Abs returns |x| elementwise in x's dtype; bool and unsigned arrays are
+// returned unchanged, and the most negative signed integer stays negative
+// (it wraps, as in numpy). NaN stays NaN.
+func Abs(x *Array) *Array { return unary("abs", x) }
+
+// Sqrt returns the square root elementwise: floats keep their dtype, bool
+// and 8- and 16-bit integers give float32 (numpy would give float16, which
+// tessera lacks), wider integers float64. Negative values give NaN.
+func Sqrt(x *Array) *Array { return unary("sqrt", x) }
+
+// Exp returns e**x elementwise, with the float dtype of [Sqrt].
+func Exp(x *Array) *Array { return unary("exp", x) }
+
+// Log returns the natural logarithm elementwise, with the float dtype of
+// [Sqrt]. Zero gives -Inf, negative values NaN.
+func Log(x *Array) *Array { return unary("log", x) }
+
+// Log10 returns the base-10 logarithm elementwise, as [Log].
+func Log10(x *Array) *Array { return unary("log10", x) }
+
+// Log1p returns log(1+x) elementwise, accurate near zero, with the float
+// dtype of [Sqrt]. -1 gives -Inf, values below it NaN.
+func Log1p(x *Array) *Array { return unary("log1p", x) }
+
+// Expm1 returns e**x - 1 elementwise, accurate near zero, with the float
+// dtype of [Sqrt].
+func Expm1(x *Array) *Array { return unary("expm1", x) }
+
+// Sin returns the sine of x (radians) elementwise, with the float dtype of
+// [Sqrt]. ±Inf gives NaN.
+func Sin(x *Array) *Array { return unary("sin", x) }
+
+// Cos returns the cosine of x (radians) elementwise, as [Sin].
+func Cos(x *Array) *Array { return unary("cos", x) }
+
+// Tan returns the tangent of x (radians) elementwise, as [Sin].
+func Tan(x *Array) *Array { return unary("tan", x) }
+
+// Floor returns the largest integer value not above x, elementwise, in
+// x's dtype; integer and bool arrays are returned unchanged. NaN and ±Inf
+// stay as they are.
+func Floor(x *Array) *Array { return unary("floor", x) }
+
+// Ceil returns the smallest integer value not below x, elementwise, as
+// [Floor].
+func Ceil(x *Array) *Array { return unary("ceil", x) }
+
+// Round rounds x to the nearest integer value elementwise, halves to even
+// (numpy's round: 0.5 and -0.5 give 0, 1.5 and 2.5 give 2), as [Floor].
+func Round(x *Array) *Array { return unary("round", x) }
+
+// IsNaN returns the bool array of where x is NaN; always false for integer
+// and bool arrays.
+func IsNaN(x *Array) *Array { return unary("isnan", x) }
+
+// IsFinite returns the bool array of where x is neither NaN nor ±Inf;
+// always true for integer and bool arrays.
+func IsFinite(x *Array) *Array { return unary("isfinite", x) }
+
+// LogicalNot returns the bool array of not x, x taken by truthiness
+// (non-zero is true, NaN is true).
 func LogicalNot(x *Array) *Array { return unary("not", x) }
 
-// Where returns elements of x where cond is true and of y elsewhere, with
-// broadcasting of all three; cond is taken by truthiness.
+// Where returns the elements of x where cond is true and of y elsewhere,
+// numpy's where: the three broadcast together, cond is taken by truthiness
+// (non-zero is true, NaN is true), and the result has the promoted dtype
+// of x and y ([Add]'s rules; Go scalars are weak).
 func Where(cond *Array, x, y any) *Array {
 	if cond == nil || cond.err != nil {
 		if cond == nil {
@@ -548,11 +624,19 @@ func (a *Array) Unpack(so block.ScaleOffset, dt block.DType) *Array {
 	return f.AsType(dt, block.OverflowError)
 }
 
-// Method forms for chaining: a.Add(b).Mul(2).
+// Add is the method form of [Add] for chaining: a.Add(y) is Add(a, y).
 func (a *Array) Add(y any) *Array { return Add(a, y) }
+
+// Sub is the method form of [Sub]: a.Sub(y) is Sub(a, y).
 func (a *Array) Sub(y any) *Array { return Sub(a, y) }
+
+// Mul is the method form of [Mul]: a.Mul(y) is Mul(a, y).
 func (a *Array) Mul(y any) *Array { return Mul(a, y) }
+
+// Div is the method form of [Div]: a.Div(y) is Div(a, y).
 func (a *Array) Div(y any) *Array { return Div(a, y) }
+
+// Pow is the method form of [Pow]: a.Pow(y) is Pow(a, y).
 func (a *Array) Pow(y any) *Array { return Pow(a, y) }
 
 // unifyOperand rechunks a rigid operand whose chunks differ from the

@@ -2,6 +2,7 @@ package ndarray
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/tessera-array/tessera/block"
@@ -9,15 +10,18 @@ import (
 	"github.com/tessera-array/tessera/cluster"
 )
 
-// TileElems is the number of elements evaluated at once by a Kernel: small
-// enough that every intermediate of an expression stays in cache.
+// TileElems is the most elements a fused block program evaluates at once,
+// and so the most a [Span] holds: small enough that every intermediate of
+// an expression stays in cache.
 const TileElems = 2048
 
-// Instr is one step of a Kernel's program. Leaves are generators
+// instr is one step of a kernel's program. Leaves are generators
 // ("random", "randn", "full", "arange", "linspace") and "input" (task input
 // In); the other ops combine earlier steps named by Args. Shape is a leaf's
-// own shape, right-aligned against the block for broadcasting.
-type Instr struct {
+// own shape, right-aligned against the block for broadcasting. The fields
+// are exported for encoding/json only: the JSON form is the wire form of
+// the "ndarray.fused" and "reduce.partial" ops.
+type instr struct {
 	Op         string         `json:"op"`
 	DType      block.DType    `json:"dtype"`
 	Args       []int          `json:"args,omitempty"`
@@ -29,51 +33,75 @@ type Instr struct {
 	BlockShape []int          `json:"block_shape,omitempty"`
 }
 
-// Kernel is a fused elementwise program for one output block: plain data
+// kernel is a fused elementwise program for one output block: plain data
 // that encodes to JSON, evaluated tile by tile so that no intermediate
 // block is ever materialised. The last instruction is the result.
-type Kernel struct {
+type kernel struct {
 	Lo, Hi []int // the output block's region of the array
-	Prog   []Instr
+	Prog   []instr
 }
 
-// DType is the dtype of the kernel's result.
-func (k *Kernel) DType() block.DType { return k.Prog[len(k.Prog)-1].DType }
-
-// Box is the output block's region.
-func (k *Kernel) Box() chunk.Box { return chunk.Box{Lo: k.Lo, Hi: k.Hi} }
-
-// Tile is a run of consecutive elements of a block (C order): NRows whole
-// rows of the last axis, or, when rows are long, one segment [C0, C1) of row
-// Row0. Data holds the values as a typed slice ([]float64, ...) of length N;
-// it is only valid during the callback.
-type Tile struct {
-	Start, N    int
-	Row0, NRows int
-	C0, C1      int
-	RowLen      int
-	Data        any
+// dtype is the dtype of the kernel's result (0 for an empty program).
+func (k *kernel) dtype() block.DType {
+	if len(k.Prog) == 0 {
+		return 0
+	}
+	return k.Prog[len(k.Prog)-1].DType
 }
 
-// FusedOp computes one block of an elementwise expression.
-type FusedOp struct {
-	Kernel Kernel
+// box is the output block's region.
+func (k *kernel) box() chunk.Box { return chunk.Box{Lo: k.Lo, Hi: k.Hi} }
+
+// check validates the kernel's frame (not its steps, which eval checks),
+// so that a malformed kernel from the wire is an error, never a panic.
+func (k *kernel) check() error {
+	if len(k.Prog) == 0 {
+		return errors.New("ndarray.fused: empty program")
+	}
+	if len(k.Lo) != len(k.Hi) {
+		return fmt.Errorf("ndarray.fused: block region %v..%v has mismatched ranks", k.Lo, k.Hi)
+	}
+	for a := range k.Lo {
+		if k.Lo[a] < 0 || k.Hi[a] < k.Lo[a] {
+			return fmt.Errorf("ndarray.fused: bad block region %v..%v", k.Lo, k.Hi)
+		}
+	}
+	if err := chunk.CheckShape(k.box().Shape()); err != nil {
+		return fmt.Errorf("ndarray.fused: %w", err)
+	}
+	return nil
 }
 
-func (*FusedOp) Kind() string { return "ndarray.fused" }
+// scratch is the tile buffer memory an evaluation of k holds.
+func (k *kernel) scratch() int64 { return int64(len(k.Prog)) * TileElems * 8 }
+
+// fusedOp computes one block of an elementwise expression. Its JSON form
+// ({"Kernel": ...}) is the wire form of the registered kind "ndarray.fused".
+type fusedOp struct {
+	Kernel kernel
+}
+
+func init() {
+	cluster.Register("ndarray.fused", func() cluster.Op { return &fusedOp{} })
+}
+
+// Kind implements cluster.Op.
+func (*fusedOp) Kind() string { return "ndarray.fused" }
 
 // Run materialises the block.
-func (o *FusedOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *fusedOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	k := &o.Kernel
-	if len(k.Prog) == 0 {
-		return nil, fmt.Errorf("ndarray.fused: empty program")
+	if err := k.check(); err != nil {
+		return nil, err
 	}
-	out, _, err := newBlock(ctx, k.DType(), k.Box().Shape()) // every element is written
+	out, _, err := newBlock(ctx, k.dtype(), k.box().Shape()) // every element is written
 	if err != nil {
 		return nil, err
 	}
-	err = k.Eval(ctx, in, func(t *Tile) error {
-		copyAny(out.Data(), t.Start, t.Data, t.N)
+	ek := elemKernelsOf(k.dtype())
+	dst := out.Data()
+	err = k.eval(ctx, in, func(s *Span) error {
+		ek.copyInto(dst, s.Start, s.Values)
 		return nil
 	})
 	if err != nil {
@@ -82,35 +110,9 @@ func (o *FusedOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 	return out, nil
 }
 
-func copyAny(dst any, off int, src any, n int) {
-	switch d := dst.(type) {
-	case []bool:
-		copy(d[off:off+n], src.([]bool))
-	case []int8:
-		copy(d[off:off+n], src.([]int8))
-	case []int16:
-		copy(d[off:off+n], src.([]int16))
-	case []int32:
-		copy(d[off:off+n], src.([]int32))
-	case []int64:
-		copy(d[off:off+n], src.([]int64))
-	case []uint8:
-		copy(d[off:off+n], src.([]uint8))
-	case []uint16:
-		copy(d[off:off+n], src.([]uint16))
-	case []uint32:
-		copy(d[off:off+n], src.([]uint32))
-	case []uint64:
-		copy(d[off:off+n], src.([]uint64))
-	case []float32:
-		copy(d[off:off+n], src.([]float32))
-	case []float64:
-		copy(d[off:off+n], src.([]float64))
-	}
-}
-
-// leafMap maps block coordinates to a leaf's element positions: stride[a]
-// is the leaf's stride along output axis a (0 when broadcast or absent).
+// leafState is a leaf's mapping from block coordinates to its element
+// positions: stride[a] is the leaf's stride along output axis a (0 when
+// broadcast or absent).
 type leafState struct {
 	stride []int64
 	whole  bool // input leaf that is the block itself: tiles are sub-slices
@@ -119,10 +121,33 @@ type leafState struct {
 	key    uint64
 }
 
-// Eval runs the program over the block tile by tile and calls fn with each
-// tile of results. Inputs must be *Dense blocks matching the program.
-func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) error) error {
-	box := k.Box()
+// generatorParams is the number of F parameters each generator leaf takes.
+var generatorParams = map[string]int{"random": 0, "randn": 0, "arange": 2, "linspace": 4, "full": 1}
+
+// evalState is one evaluation of a kernel over a block.
+type evalState struct {
+	k     *kernel
+	box   chunk.Box
+	shape []int
+	outer []int // the block's shape without the last axis
+	st    []leafState
+	ek    []elemKernels // per step: kernels of the step's dtype
+	bufs  []any         // per step: its tile buffer (nil for whole inputs)
+	cur   []any         // per step: its values over the current tile
+	args  [][]any       // per step: its arguments' values over the tile
+	n     int           // elements in the block
+	odo   []int         // outer coordinates of the tile's first row
+	rowOd []int         // scratch odometer for forRows
+}
+
+// eval runs the program over the block tile by tile and calls fn with each
+// span of results, in C order. Inputs must be *block.Dense blocks matching
+// the program; anything else is an error.
+func (k *kernel) eval(ctx context.Context, in []cluster.Value, fn func(s *Span) error) error {
+	if err := k.check(); err != nil {
+		return err
+	}
+	box := k.box()
 	shape := box.Shape()
 	r := len(shape)
 	n := int(chunk.Size(shape))
@@ -130,21 +155,24 @@ func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) 
 		return nil
 	}
 	prog := k.Prog
-	st := make([]leafState, len(prog))
-	bufs := make([]any, len(prog))
-	cur := make([]any, len(prog))
+	e := &evalState{
+		k: k, box: box, shape: shape, n: n,
+		st: make([]leafState, len(prog)), ek: make([]elemKernels, len(prog)),
+		bufs: make([]any, len(prog)), cur: make([]any, len(prog)), args: make([][]any, len(prog)),
+	}
 	for i := range prog {
 		ins := &prog[i]
 		if !ins.DType.Valid() {
 			return fmt.Errorf("ndarray.fused: step %d (%s): invalid dtype", i, ins.Op)
 		}
+		e.ek[i] = elemKernelsOf(ins.DType)
 		for _, a := range ins.Args {
 			if a < 0 || a >= i {
 				return fmt.Errorf("ndarray.fused: step %d (%s) refers to step %d", i, ins.Op, a)
 			}
 		}
-		switch ins.Op {
-		case "input":
+		switch need, gen := generatorParams[ins.Op]; {
+		case ins.Op == "input":
 			if ins.In < 0 || ins.In >= len(in) {
 				return fmt.Errorf("ndarray.fused: step %d reads input %d of %d", i, ins.In, len(in))
 			}
@@ -159,32 +187,40 @@ func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) 
 			if err != nil {
 				return fmt.Errorf("ndarray.fused: input %d: %w", ins.In, err)
 			}
-			st[i].stride, st[i].data = s, d.Data()
-			st[i].whole = chunk.EqualShape(ins.BlockShape, shape)
-		case "random", "randn", "arange", "linspace", "full":
+			e.st[i].stride, e.st[i].data = s, d.Data()
+			e.st[i].whole = chunk.EqualShape(ins.BlockShape, shape)
+		case gen:
 			s, err := leafStrides(ins.Shape, shape)
 			if err != nil {
 				return fmt.Errorf("ndarray.fused: step %d (%s): %w", i, ins.Op, err)
 			}
-			st[i].stride = s
+			e.st[i].stride = s
+			if len(ins.F) != need {
+				return fmt.Errorf("ndarray.fused: step %d (%s) needs %d params", i, ins.Op, need)
+			}
 			switch ins.Op {
 			case "random":
-				st[i].key = streamKey(ins.Seed, 1)
+				e.st[i].key = streamKey(ins.Seed, 1)
 			case "randn":
-				st[i].key = streamKey(ins.Seed, 2)
-			case "arange", "linspace", "full":
-				need := map[string]int{"arange": 2, "linspace": 4, "full": 1}[ins.Op]
-				if len(ins.F) != need {
-					return fmt.Errorf("ndarray.fused: step %d (%s) needs %d params", i, ins.Op, need)
-				}
+				e.st[i].key = streamKey(ins.Seed, 2)
+			}
+			if (ins.Op == "random" || ins.Op == "randn") && ins.DType != block.Float64 {
+				return fmt.Errorf("ndarray.fused: step %d (%s) must be float64, not %s", i, ins.Op, ins.DType)
+			}
+			if ins.Op == "arange" && ins.DType != block.Int64 && ins.DType != block.Float64 {
+				return fmt.Errorf("ndarray.fused: step %d (arange) must be int64 or float64, not %s", i, ins.DType)
+			}
+			if ins.Op == "linspace" && ins.DType != block.Float64 {
+				return fmt.Errorf("ndarray.fused: step %d (linspace) must be float64, not %s", i, ins.DType)
 			}
 		default:
 			if err := checkOp(ins, prog); err != nil {
 				return fmt.Errorf("ndarray.fused: step %d: %w", i, err)
 			}
+			e.args[i] = make([]any, len(ins.Args))
 		}
-		if !(ins.Op == "input" && st[i].whole) {
-			bufs[i] = block.MakeSlice(ins.DType, min(n, TileElems))
+		if !(ins.Op == "input" && e.st[i].whole) {
+			e.bufs[i] = block.MakeSlice(ins.DType, min(n, TileElems))
 		}
 	}
 
@@ -193,36 +229,20 @@ func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) 
 		rowLen = shape[r-1]
 	}
 	nRows := n / rowLen
-	outer := shape[:max(r-1, 0)]
-	t := &Tile{RowLen: rowLen}
-	odo := make([]int, len(outer))
-	evalTile := func() error {
-		for i := range prog {
-			v, err := k.step(i, t, box, outer, odo, st, bufs, cur)
-			if err != nil {
-				return err
-			}
-			cur[i] = v
-		}
-		t.Data = cur[len(prog)-1]
-		return fn(t)
-	}
-	setOdo := func(row int) {
-		for a := len(outer) - 1; a >= 0; a-- {
-			odo[a] = row % outer[a]
-			row /= outer[a]
-		}
-	}
+	e.outer = shape[:max(r-1, 0)]
+	e.odo = make([]int, len(e.outer))
+	e.rowOd = make([]int, len(e.outer))
+	s := &Span{}
 	if rowLen >= TileElems {
 		for row := range nRows {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			setOdo(row)
+			e.setOdo(row)
 			for c0 := 0; c0 < rowLen; c0 += TileElems {
 				c1 := min(c0+TileElems, rowLen)
-				*t = Tile{Start: row*rowLen + c0, N: c1 - c0, Row0: row, NRows: 1, C0: c0, C1: c1, RowLen: rowLen}
-				if err := evalTile(); err != nil {
+				*s = Span{Start: row*rowLen + c0, Row: row, Rows: 1, Col0: c0, Col1: c1, n: c1 - c0}
+				if err := e.tile(s, fn); err != nil {
 					return err
 				}
 			}
@@ -237,13 +257,34 @@ func (k *Kernel) Eval(ctx context.Context, in []cluster.Value, fn func(t *Tile) 
 			}
 		}
 		nr := min(per, nRows-row)
-		setOdo(row)
-		*t = Tile{Start: row * rowLen, N: nr * rowLen, Row0: row, NRows: nr, C0: 0, C1: rowLen, RowLen: rowLen}
-		if err := evalTile(); err != nil {
+		e.setOdo(row)
+		*s = Span{Start: row * rowLen, Row: row, Rows: nr, Col0: 0, Col1: rowLen, n: nr * rowLen}
+		if err := e.tile(s, fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// setOdo sets the outer coordinates of the tile's first row.
+func (e *evalState) setOdo(row int) {
+	for a := len(e.outer) - 1; a >= 0; a-- {
+		e.odo[a] = row % e.outer[a]
+		row /= e.outer[a]
+	}
+}
+
+// tile evaluates every step over span s and hands the result to fn.
+func (e *evalState) tile(s *Span, fn func(s *Span) error) error {
+	for i := range e.k.Prog {
+		v, err := e.step(i, s)
+		if err != nil {
+			return err
+		}
+		e.cur[i] = v
+	}
+	s.Values = e.cur[len(e.cur)-1]
+	return fn(s)
 }
 
 // leafStrides computes a leaf's element strides along each output axis,
@@ -264,9 +305,9 @@ func leafStrides(leaf, out []int) ([]int64, error) {
 	return s, nil
 }
 
-// rowBase returns, for the row at outer coordinates odo (advanced by rows),
-// the leaf position of column c0, with global selecting box-global
-// coordinates (generators) or block-local ones (inputs).
+// rowBase returns, for the row at outer coordinates odo, the leaf position
+// of column c0, with global selecting array-global coordinates
+// (generators) or block-local ones (inputs).
 func rowBase(stride []int64, odo []int, c0 int, lo []int, global bool) int64 {
 	var base int64
 	for a, o := range odo {
@@ -287,16 +328,18 @@ func rowBase(stride []int64, odo []int, c0 int, lo []int, global bool) int64 {
 	return base
 }
 
-// forRows calls f for each row of the tile with the row's position in the
-// tile buffer and the outer coordinates of the row.
-func forRows(t *Tile, outer []int, odo0 []int, f func(off int, odo []int)) {
-	odo := append([]int(nil), odo0...)
-	w := t.C1 - t.C0
-	for i := range t.NRows {
+// forRows calls f for each row of span s with the row's position in the
+// tile buffer and the outer coordinates of the row. The coordinates are
+// scratch: f must not keep them.
+func (e *evalState) forRows(s *Span, f func(off int, odo []int)) {
+	odo := e.rowOd
+	copy(odo, e.odo)
+	w := s.Col1 - s.Col0
+	for i := range s.Rows {
 		f(i*w, odo)
-		for a := len(outer) - 1; a >= 0; a-- {
+		for a := len(e.outer) - 1; a >= 0; a-- {
 			odo[a]++
-			if odo[a] < outer[a] {
+			if odo[a] < e.outer[a] {
 				break
 			}
 			odo[a] = 0
@@ -304,11 +347,22 @@ func forRows(t *Tile, outer []int, odo0 []int, f func(off int, odo []int)) {
 	}
 }
 
-// step evaluates instruction i over the tile.
-func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leafState, bufs, cur []any) (any, error) {
-	ins := &k.Prog[i]
-	ls := &st[i]
-	w := t.C1 - t.C0
+// buf returns step i's tile buffer cut to n elements: the buffer itself
+// (no new interface value, so no allocation) for a full tile.
+func (e *evalState) buf(i, n int) any {
+	if n == min(e.n, TileElems) {
+		return e.bufs[i]
+	}
+	return e.ek[i].slice(e.bufs[i], 0, n)
+}
+
+// step evaluates instruction i over span s.
+func (e *evalState) step(i int, s *Span) (any, error) {
+	ins := &e.k.Prog[i]
+	ls := &e.st[i]
+	ek := e.ek[i]
+	box := e.box
+	w := s.Col1 - s.Col0
 	r := len(box.Lo)
 	last := int64(0)
 	if r > 0 && len(ls.stride) == r {
@@ -317,26 +371,25 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 	switch ins.Op {
 	case "input":
 		if ls.whole {
-			return sliceAny(ls.data, t.Start, t.N), nil
+			return ek.slice(ls.data, s.Start, s.n), nil
 		}
-		buf := resize(bufs[i], t.N)
-		forRows(t, outer, odo, func(off int, o []int) {
-			base := rowBase(ls.stride, o, t.C0, box.Lo, false)
-			gatherAny(buf, off, ls.data, base, last, w)
+		buf := e.buf(i, s.n)
+		e.forRows(s, func(off int, o []int) {
+			ek.gather(buf, off, ls.data, rowBase(ls.stride, o, s.Col0, box.Lo, false), last, w)
 		})
 		return buf, nil
 	case "full":
-		buf := resize(bufs[i], t.N)
-		if ls.filled < t.N {
+		buf := e.buf(i, s.n)
+		if ls.filled < s.n {
 			block.FillSlice(buf, ins.F[0])
-			ls.filled = t.N
+			ls.filled = s.n
 		}
 		return buf, nil
 	case "random", "randn":
-		buf := bufs[i].([]float64)[:t.N]
+		buf := e.bufs[i].([]float64)[:s.n]
 		normal := ins.Op == "randn"
-		forRows(t, outer, odo, func(off int, o []int) {
-			base := uint64(rowBase(ls.stride, o, t.C0, box.Lo, true))
+		e.forRows(s, func(off int, o []int) {
+			base := uint64(rowBase(ls.stride, o, s.Col0, box.Lo, true))
 			seg := buf[off : off+w]
 			switch {
 			case last == 1 && !normal:
@@ -354,18 +407,20 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 				}
 			}
 		})
-		return buf, nil
+		return e.buf(i, s.n), nil
 	case "arange", "linspace":
-		buf := resize(bufs[i], t.N)
+		buf := e.buf(i, s.n)
 		start, step := ins.F[0], ins.F[1]
-		forRows(t, outer, odo, func(off int, o []int) {
-			base := rowBase(ls.stride, o, t.C0, box.Lo, true)
-			for j := range w {
-				idx := base + int64(j)*last
-				switch b := buf.(type) {
-				case []int64:
-					b[off+j] = int64(start) + idx*int64(step)
-				case []float64:
+		e.forRows(s, func(off int, o []int) {
+			base := rowBase(ls.stride, o, s.Col0, box.Lo, true)
+			switch b := buf.(type) {
+			case []int64:
+				for j := range w {
+					b[off+j] = int64(start) + (base+int64(j)*last)*int64(step)
+				}
+			case []float64:
+				for j := range w {
+					idx := base + int64(j)*last
 					v := start + float64(idx)*step
 					if ins.Op == "linspace" && ins.F[2] != 0 && idx == int64(ins.F[3])-1 {
 						v = ins.F[2]
@@ -376,16 +431,16 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 		})
 		return buf, nil
 	}
-	buf := resize(bufs[i], t.N)
-	args := make([]any, len(ins.Args))
+	buf := e.buf(i, s.n)
+	args := e.args[i]
 	for j, a := range ins.Args {
-		args[j] = cur[a]
+		args[j] = e.cur[a]
 	}
-	if err := applyOp(ins, buf, args); err != nil {
+	if err := applyOp(ins, ek, buf, args); err != nil {
 		var ce *block.CastError
-		if asCast(err, &ce) {
+		if errors.As(err, &ce) {
 			// Name the element by its index in the whole array.
-			local := chunk.Unravel(t.Start+ce.Index[0], box.Shape())
+			local := chunk.Unravel(s.Start+ce.Index[0], e.shape)
 			for a := range local {
 				local[a] += box.Lo[a]
 			}
@@ -396,94 +451,11 @@ func (k *Kernel) step(i int, t *Tile, box chunk.Box, outer, odo []int, st []leaf
 	return buf, nil
 }
 
-func asCast(err error, ce **block.CastError) bool {
-	c, ok := err.(*block.CastError)
-	if ok {
-		*ce = c
-	}
-	return ok
-}
-
-func sliceAny(data any, start, n int) any {
-	switch d := data.(type) {
-	case []bool:
-		return d[start : start+n]
-	case []int8:
-		return d[start : start+n]
-	case []int16:
-		return d[start : start+n]
-	case []int32:
-		return d[start : start+n]
-	case []int64:
-		return d[start : start+n]
-	case []uint8:
-		return d[start : start+n]
-	case []uint16:
-		return d[start : start+n]
-	case []uint32:
-		return d[start : start+n]
-	case []uint64:
-		return d[start : start+n]
-	case []float32:
-		return d[start : start+n]
-	case []float64:
-		return d[start : start+n]
-	}
-	panic("ndarray: invalid buffer")
-}
-
-func resize(buf any, n int) any { return sliceAny(buf, 0, n) }
-
-func gatherT[T block.Elem](dst []T, off int, src []T, base, step int64, w int) {
-	seg := dst[off : off+w]
-	if step == 1 {
-		copy(seg, src[base:base+int64(w)])
-		return
-	}
-	if step == 0 {
-		v := src[base]
-		for j := range seg {
-			seg[j] = v
-		}
-		return
-	}
-	for j := range seg {
-		seg[j] = src[base+int64(j)*step]
-	}
-}
-
-func gatherAny(dst any, off int, src any, base, step int64, w int) {
-	switch d := dst.(type) {
-	case []bool:
-		gatherT(d, off, src.([]bool), base, step, w)
-	case []int8:
-		gatherT(d, off, src.([]int8), base, step, w)
-	case []int16:
-		gatherT(d, off, src.([]int16), base, step, w)
-	case []int32:
-		gatherT(d, off, src.([]int32), base, step, w)
-	case []int64:
-		gatherT(d, off, src.([]int64), base, step, w)
-	case []uint8:
-		gatherT(d, off, src.([]uint8), base, step, w)
-	case []uint16:
-		gatherT(d, off, src.([]uint16), base, step, w)
-	case []uint32:
-		gatherT(d, off, src.([]uint32), base, step, w)
-	case []uint64:
-		gatherT(d, off, src.([]uint64), base, step, w)
-	case []float32:
-		gatherT(d, off, src.([]float32), base, step, w)
-	case []float64:
-		gatherT(d, off, src.([]float64), base, step, w)
-	}
-}
-
-// fusedTask turns the expression of array a into a Kernel for block idx.
+// fusedTask turns the expression of array a into a kernel for block idx.
 func (b *Builder) fusedTask(a *Array, idx []int) (cluster.Task, error) {
 	box := a.grid.BlockBox(idx)
 	shape := a.grid.Shape()
-	k := Kernel{Lo: box.Lo, Hi: box.Hi}
+	k := kernel{Lo: box.Lo, Hi: box.Hi}
 	memo := map[string]int{}
 	var inputs []cluster.Key
 	inPos := map[cluster.Key]int{}
@@ -492,7 +464,7 @@ func (b *Builder) fusedTask(a *Array, idx []int) (cluster.Task, error) {
 		if i, ok := memo[n.tok]; ok {
 			return i, nil
 		}
-		ins := Instr{Op: n.op, DType: n.dtype, F: n.f, Seed: n.seed, Pol: n.pol}
+		ins := instr{Op: n.op, DType: n.dtype, F: n.f, Seed: n.seed, Pol: n.pol}
 		for _, c := range n.args {
 			j, err := walk(c)
 			if err != nil {
@@ -541,47 +513,20 @@ func (b *Builder) fusedTask(a *Array, idx []int) (cluster.Task, error) {
 		return cluster.Task{}, err
 	}
 	outBytes := box.Size() * int64(a.dtype.Size())
-	scratch := int64(len(k.Prog)) * TileElems * 8
-	return cluster.Task{Op: &FusedOp{Kernel: k}, Inputs: inputs, Bytes: outBytes, Scratch: scratch}, nil
+	return cluster.Task{Op: &fusedOp{Kernel: k}, Inputs: inputs, Bytes: outBytes, Scratch: k.scratch()}, nil
 }
 
-// KernelFor returns the fused Kernel computing block idx of a and the keys
-// of its inputs, adding their tasks to b. Reductions use it to evaluate an
-// expression and reduce it tile by tile in one task.
-func (b *Builder) KernelFor(a *Array, idx []int) (Kernel, []cluster.Key, error) {
-	if a.err != nil {
-		return Kernel{}, nil, a.err
-	}
-	if err := a.grid.CheckIndex(idx); err != nil {
-		return Kernel{}, nil, err
-	}
-	if a.expr == nil {
-		// An opaque array is the identity program over its block.
-		key, err := b.Key(a, idx)
-		if err != nil {
-			return Kernel{}, nil, err
-		}
-		box := a.grid.BlockBox(idx)
-		return Kernel{Lo: box.Lo, Hi: box.Hi, Prog: []Instr{{Op: "input", DType: a.dtype, BlockShape: box.Shape()}}}, []cluster.Key{key}, nil
-	}
-	t, err := b.fusedTask(a, idx)
-	if err != nil {
-		return Kernel{}, nil, err
-	}
-	return t.Op.(*FusedOp).Kernel, t.Inputs, nil
-}
-
-// GeneratedSum sums the block's values without a tile buffer when the
+// generatedSum sums the block's values without a tile buffer when the
 // program is a single uniform random leaf (generate-and-add in one pass,
 // the fastest path for the mean of a random array). It calls add with each
-// run's partial sum (at most TileElems values) and returns false, without
-// calling add, when the program is anything else.
-func (k *Kernel) GeneratedSum(ctx context.Context, add func(sum float64, n int)) (bool, error) {
-	if len(k.Prog) != 1 || k.Prog[0].Op != "random" {
+// run's partial sum (at most TileElems values) in C order and returns
+// false, without calling add, when the program is anything else.
+func (k *kernel) generatedSum(ctx context.Context, add func(sum float64, n int)) (bool, error) {
+	if len(k.Prog) != 1 || k.Prog[0].Op != "random" || k.Prog[0].DType != block.Float64 {
 		return false, nil
 	}
 	ins := &k.Prog[0]
-	box := k.Box()
+	box := k.box()
 	shape := box.Shape()
 	r := len(shape)
 	if r == 0 || chunk.Size(shape) == 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/tessera-array/tessera/block"
 )
 
+// opArity is the number of arguments of each combining op.
 var opArity = map[string]int{
 	opAdd: 2, opSub: 2, opMul: 2, opDiv: 2, opPow: 2, opMax: 2, opMin: 2,
 	opEq: 2, opNe: 2, opLt: 2, opLe: 2, opGt: 2, opGe: 2, opAnd: 2, opOr: 2, opXor: 2,
@@ -18,7 +19,7 @@ var opArity = map[string]int{
 
 // checkOp validates a combining instruction against the program, so that a
 // malformed (or maliciously crafted) kernel is an error, never a panic.
-func checkOp(ins *Instr, prog []Instr) error {
+func checkOp(ins *instr, prog []instr) error {
 	n, ok := opArity[ins.Op]
 	if !ok {
 		return fmt.Errorf("unknown op %q", ins.Op)
@@ -72,11 +73,13 @@ func checkOp(ins *Instr, prog []Instr) error {
 	return nil
 }
 
-// ErrNegativePower reports an integer raised to a negative integer power.
+// ErrNegativePower reports an integer raised to a negative integer power,
+// which numpy refuses too.
 var ErrNegativePower = errors.New("ndarray: integers to negative integer powers are not allowed")
 
-// applyOp evaluates one combining instruction into buf.
-func applyOp(ins *Instr, buf any, args []any) error {
+// applyOp evaluates one combining instruction into buf, whose element
+// kernels are ek.
+func applyOp(ins *instr, ek elemKernels, buf any, args []any) error {
 	switch ins.Op {
 	case "astype":
 		if bad := block.CastSlice(buf, args[0], ins.Pol); bad >= 0 {
@@ -85,7 +88,7 @@ func applyOp(ins *Instr, buf any, args []any) error {
 		}
 		return nil
 	case opEq, opNe, opLt, opLe, opGt, opGe:
-		return compareAny(ins.Op, buf.([]bool), args[0], args[1])
+		return elemKernelsOf(mustSliceDType(args[0])).compare(ins.Op, buf.([]bool), args[0], args[1])
 	case opAnd, opOr, opXor:
 		a, b, o := args[0].([]bool), args[1].([]bool), buf.([]bool)
 		for j := range o {
@@ -106,63 +109,220 @@ func applyOp(ins *Instr, buf any, args []any) error {
 		}
 		return nil
 	case "isnan", "isfinite":
-		o := buf.([]bool)
-		want := ins.Op == "isnan"
-		switch a := args[0].(type) {
-		case []float64:
-			for j := range o {
-				o[j] = (a[j] != a[j]) == want && (want || !math.IsInf(a[j], 0))
-			}
-		case []float32:
-			for j := range o {
-				f := float64(a[j])
-				o[j] = (f != f) == want && (want || !math.IsInf(f, 0))
-			}
-		default:
-			for j := range o {
-				o[j] = !want
-			}
-		}
+		elemKernelsOf(mustSliceDType(args[0])).classify(ins.Op == "isnan", buf.([]bool), args[0])
 		return nil
 	case "where":
-		return whereAny(buf, args[0].([]bool), args[1], args[2])
-	}
-	switch o := buf.(type) {
-	case []float64:
-		return floatOp(ins, o, args)
-	case []float32:
-		return floatOp(ins, o, args)
-	case []int8:
-		return intOp(ins, o, args)
-	case []int16:
-		return intOp(ins, o, args)
-	case []int32:
-		return intOp(ins, o, args)
-	case []int64:
-		return intOp(ins, o, args)
-	case []uint8:
-		return intOp(ins, o, args)
-	case []uint16:
-		return intOp(ins, o, args)
-	case []uint32:
-		return intOp(ins, o, args)
-	case []uint64:
-		return intOp(ins, o, args)
-	case []bool:
-		a, b := args[0].([]bool), args[1].([]bool)
-		for j := range o {
-			if ins.Op == opAdd || ins.Op == opMax {
-				o[j] = a[j] || b[j]
-			} else {
-				o[j] = a[j] && b[j]
-			}
-		}
+		ek.where(buf, args[0].([]bool), args[1], args[2])
 		return nil
 	}
-	return fmt.Errorf("ndarray: %s on unsupported buffer", ins.Op)
+	return ek.arith(ins, buf, args)
 }
 
-func floatOp[T block.Float](ins *Instr, o []T, args []any) error {
+// mustSliceDType is the dtype of a tile buffer, which is always a typed
+// element slice.
+func mustSliceDType(s any) block.DType {
+	dt, ok := block.SliceDType(s)
+	if !ok {
+		panic(fmt.Sprintf("ndarray: tile buffer %T is not an element slice", s))
+	}
+	return dt
+}
+
+// elemKernels are the dtype-specific loops of the fused evaluator, each
+// written once as a generic function and instantiated per element type;
+// the evaluator picks one set per program step, so no loop switches on
+// the element type. Buffers are typed element slices held as any, of the
+// kernels' element type.
+type elemKernels interface {
+	// slice returns buf[start:start+n].
+	slice(buf any, start, n int) any
+	// copyInto copies src into dst at offset off.
+	copyInto(dst any, off int, src any)
+	// gather sets dst[off+j] = src[base+j*step] for j < w.
+	gather(dst any, off int, src any, base, step int64, w int)
+	// where sets o[j] to a[j] where c[j], else b[j].
+	where(o any, c []bool, a, b any)
+	// compare sets o[j] to a[j] op b[j] for a comparison op.
+	compare(op string, o []bool, a, b any) error
+	// classify sets o[j] to isnan(a[j]) (nan) or isfinite(a[j]).
+	classify(nan bool, o []bool, a any)
+	// arith evaluates an arithmetic or math instruction into o.
+	arith(ins *instr, o any, args []any) error
+}
+
+// elemKernelsOf returns the kernels of dt, which must be valid.
+func elemKernelsOf(dt block.DType) elemKernels {
+	switch dt {
+	case block.Bool:
+		return boolKernels{}
+	case block.Int8:
+		return intKernels[int8]{}
+	case block.Int16:
+		return intKernels[int16]{}
+	case block.Int32:
+		return intKernels[int32]{}
+	case block.Int64:
+		return intKernels[int64]{}
+	case block.Uint8:
+		return intKernels[uint8]{}
+	case block.Uint16:
+		return intKernels[uint16]{}
+	case block.Uint32:
+		return intKernels[uint32]{}
+	case block.Uint64:
+		return intKernels[uint64]{}
+	case block.Float32:
+		return floatKernels[float32]{}
+	case block.Float64:
+		return floatKernels[float64]{}
+	}
+	panic(fmt.Sprintf("ndarray: invalid dtype %d", uint8(dt)))
+}
+
+// elems are the kernels every element type shares.
+type elems[T block.Elem] struct{}
+
+func (elems[T]) slice(buf any, start, n int) any { return buf.([]T)[start : start+n] }
+
+func (elems[T]) copyInto(dst any, off int, src any) {
+	s := src.([]T)
+	copy(dst.([]T)[off:off+len(s)], s)
+}
+
+func (elems[T]) gather(dst any, off int, src any, base, step int64, w int) {
+	seg, from := dst.([]T)[off:off+w], src.([]T)
+	switch step {
+	case 1:
+		copy(seg, from[base:base+int64(w)])
+	case 0:
+		v := from[base]
+		for j := range seg {
+			seg[j] = v
+		}
+	default:
+		for j := range seg {
+			seg[j] = from[base+int64(j)*step]
+		}
+	}
+}
+
+func (elems[T]) where(o any, c []bool, a, b any) {
+	out, x, y := o.([]T), a.([]T), b.([]T)
+	for j := range out {
+		if c[j] {
+			out[j] = x[j]
+		} else {
+			out[j] = y[j]
+		}
+	}
+}
+
+// numbers are the kernels of the ordered (non-bool) element types.
+type numbers[T block.Number] struct{ elems[T] }
+
+func (numbers[T]) compare(op string, o []bool, a, b any) error {
+	x, y := a.([]T), b.([]T)
+	switch op {
+	case opEq:
+		for j := range o {
+			o[j] = x[j] == y[j]
+		}
+	case opNe:
+		for j := range o {
+			o[j] = x[j] != y[j]
+		}
+	case opLt:
+		for j := range o {
+			o[j] = x[j] < y[j]
+		}
+	case opLe:
+		for j := range o {
+			o[j] = x[j] <= y[j]
+		}
+	case opGt:
+		for j := range o {
+			o[j] = x[j] > y[j]
+		}
+	case opGe:
+		for j := range o {
+			o[j] = x[j] >= y[j]
+		}
+	default:
+		return fmt.Errorf("ndarray: unknown comparison %q", op)
+	}
+	return nil
+}
+
+// classify of an integer: never NaN, always finite.
+func (numbers[T]) classify(nan bool, o []bool, _ any) {
+	for j := range o {
+		o[j] = !nan
+	}
+}
+
+// boolKernels are the kernels of bool: Add and Maximum are logical or, Mul
+// and Minimum logical and; nothing else is defined (checkOp refuses it).
+type boolKernels struct{ elems[bool] }
+
+func (boolKernels) compare(op string, _ []bool, _, _ any) error {
+	return fmt.Errorf("%w: %s on bool", ErrOpDType, op)
+}
+
+func (boolKernels) classify(nan bool, o []bool, _ any) {
+	for j := range o {
+		o[j] = !nan
+	}
+}
+
+func (boolKernels) arith(ins *instr, buf any, args []any) error {
+	if len(args) != 2 {
+		return fmt.Errorf("%w: %s on bool", ErrOpDType, ins.Op)
+	}
+	a, b, o := args[0].([]bool), args[1].([]bool), buf.([]bool)
+	switch ins.Op {
+	case opAdd, opMax:
+		for j := range o {
+			o[j] = a[j] || b[j]
+		}
+	case opMul, opMin:
+		for j := range o {
+			o[j] = a[j] && b[j]
+		}
+	default:
+		return fmt.Errorf("%w: %s on bool", ErrOpDType, ins.Op)
+	}
+	return nil
+}
+
+// floatKernels are the kernels of float32 and float64.
+type floatKernels[T block.Float] struct{ numbers[T] }
+
+func (floatKernels[T]) classify(nan bool, o []bool, a any) {
+	x := a.([]T)
+	for j := range o {
+		f := float64(x[j])
+		if nan {
+			o[j] = f != f
+		} else {
+			o[j] = f == f && !math.IsInf(f, 0)
+		}
+	}
+}
+
+func (floatKernels[T]) arith(ins *instr, buf any, args []any) error {
+	return floatOp(ins, buf.([]T), args)
+}
+
+// intKernels are the kernels of the signed and unsigned integers.
+type intKernels[T block.Integer] struct{ numbers[T] }
+
+func (intKernels[T]) arith(ins *instr, buf any, args []any) error {
+	return intOp(ins, buf.([]T), args)
+}
+
+// floatOp evaluates an arithmetic or math instruction over floats. NaN
+// propagates through Maximum and Minimum, as in numpy.
+func floatOp[T block.Float](ins *instr, o []T, args []any) error {
 	a := args[0].([]T)
 	if len(args) == 2 {
 		b := args[1].([]T)
@@ -264,7 +424,9 @@ func floatOp[T block.Float](ins *Instr, o []T, args []any) error {
 	return nil
 }
 
-func intOp[T block.Integer](ins *Instr, o []T, args []any) error {
+// intOp evaluates an arithmetic instruction over integers, wrapping on
+// overflow as numpy does.
+func intOp[T block.Integer](ins *instr, o []T, args []any) error {
 	a := args[0].([]T)
 	if len(args) == 2 {
 		b := args[1].([]T)
@@ -338,105 +500,6 @@ func intOp[T block.Integer](ins *Instr, o []T, args []any) error {
 		}
 	default:
 		return fmt.Errorf("%w: %s on integers", ErrOpDType, ins.Op)
-	}
-	return nil
-}
-
-type ordered interface{ block.Number }
-
-func compareT[T ordered](op string, o []bool, a, b []T) {
-	switch op {
-	case opEq:
-		for j := range o {
-			o[j] = a[j] == b[j]
-		}
-	case opNe:
-		for j := range o {
-			o[j] = a[j] != b[j]
-		}
-	case opLt:
-		for j := range o {
-			o[j] = a[j] < b[j]
-		}
-	case opLe:
-		for j := range o {
-			o[j] = a[j] <= b[j]
-		}
-	case opGt:
-		for j := range o {
-			o[j] = a[j] > b[j]
-		}
-	case opGe:
-		for j := range o {
-			o[j] = a[j] >= b[j]
-		}
-	}
-}
-
-func compareAny(op string, o []bool, a, b any) error {
-	switch x := a.(type) {
-	case []int8:
-		compareT(op, o, x, b.([]int8))
-	case []int16:
-		compareT(op, o, x, b.([]int16))
-	case []int32:
-		compareT(op, o, x, b.([]int32))
-	case []int64:
-		compareT(op, o, x, b.([]int64))
-	case []uint8:
-		compareT(op, o, x, b.([]uint8))
-	case []uint16:
-		compareT(op, o, x, b.([]uint16))
-	case []uint32:
-		compareT(op, o, x, b.([]uint32))
-	case []uint64:
-		compareT(op, o, x, b.([]uint64))
-	case []float32:
-		compareT(op, o, x, b.([]float32))
-	case []float64:
-		compareT(op, o, x, b.([]float64))
-	default:
-		return fmt.Errorf("ndarray: compare on %T", a)
-	}
-	return nil
-}
-
-func whereT[T block.Elem](o []T, c []bool, a, b []T) {
-	for j := range o {
-		if c[j] {
-			o[j] = a[j]
-		} else {
-			o[j] = b[j]
-		}
-	}
-}
-
-func whereAny(o any, c []bool, a, b any) error {
-	switch x := o.(type) {
-	case []bool:
-		whereT(x, c, a.([]bool), b.([]bool))
-	case []int8:
-		whereT(x, c, a.([]int8), b.([]int8))
-	case []int16:
-		whereT(x, c, a.([]int16), b.([]int16))
-	case []int32:
-		whereT(x, c, a.([]int32), b.([]int32))
-	case []int64:
-		whereT(x, c, a.([]int64), b.([]int64))
-	case []uint8:
-		whereT(x, c, a.([]uint8), b.([]uint8))
-	case []uint16:
-		whereT(x, c, a.([]uint16), b.([]uint16))
-	case []uint32:
-		whereT(x, c, a.([]uint32), b.([]uint32))
-	case []uint64:
-		whereT(x, c, a.([]uint64), b.([]uint64))
-	case []float32:
-		whereT(x, c, a.([]float32), b.([]float32))
-	case []float64:
-		whereT(x, c, a.([]float64), b.([]float64))
-	default:
-		return fmt.Errorf("ndarray: where into %T", o)
 	}
 	return nil
 }

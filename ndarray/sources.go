@@ -164,5 +164,4 @@ func (*identityOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, 
 func init() {
 	cluster.Register("ndarray.literal", func() cluster.Op { return &literalOp{} })
 	cluster.Register("ndarray.identity", func() cluster.Op { return &identityOp{} })
-	cluster.Register("ndarray.fused", func() cluster.Op { return &FusedOp{} })
 }

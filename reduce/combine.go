@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -11,22 +12,24 @@ import (
 )
 
 func init() {
-	cluster.Register("reduce.partial", func() cluster.Op { return &PartialOp{} })
-	cluster.Register("reduce.combine", func() cluster.Op { return &CombineOp{} })
-	cluster.Register("reduce.finalize", func() cluster.Op { return &FinalizeOp{} })
+	cluster.Register("reduce.partial", func() cluster.Op { return &partialOp{} })
+	cluster.Register("reduce.combine", func() cluster.Op { return &combineOp{} })
+	cluster.Register("reduce.finalize", func() cluster.Op { return &finalizeOp{} })
 }
 
-// CombineOp merges partials of one shape into one.
-type CombineOp struct {
+// combineOp merges partials of one shape into one.
+type combineOp struct {
 	Reduction string
 }
 
-func (*CombineOp) Kind() string { return "reduce.combine" }
+// Kind implements cluster.Op.
+func (*combineOp) Kind() string { return "reduce.combine" }
 
-func asPartials(in []cluster.Value) ([]*Partial, error) {
-	ps := make([]*Partial, len(in))
+// asPartials checks that the inputs are partials of one shape and kind.
+func asPartials(in []cluster.Value) ([]*partial, error) {
+	ps := make([]*partial, len(in))
 	for i, v := range in {
-		p, ok := v.(*Partial)
+		p, ok := v.(*partial)
 		if !ok {
 			return nil, fmt.Errorf("reduce: input %d is %T, not a partial", i, v)
 		}
@@ -42,7 +45,7 @@ func asPartials(in []cluster.Value) ([]*Partial, error) {
 }
 
 // Run merges the inputs in order (earlier inputs win ties of arg*).
-func (o *CombineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+func (o *combineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	ps, err := asPartials(in)
 	if err != nil {
 		return nil, err
@@ -52,10 +55,9 @@ func (o *CombineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 		return nil, fmt.Errorf("reduce: unknown reduction %q", o.Reduction)
 	}
 	first := ps[0]
-	out := &Partial{Kind: first.Kind, Shape: first.Shape, Int: first.Int, Unsigned: first.Unsigned}
-	cp := func(s []float64) []float64 { return append([]float64(nil), s...) }
-	ci := func(s []int64) []int64 { return append([]int64(nil), s...) }
-	out.N, out.S, out.C, out.M2, out.I, out.V = cp(first.N), cp(first.S), cp(first.C), cp(first.M2), ci(first.I), ci(first.V)
+	out := &partial{Kind: first.Kind, Shape: first.Shape, Int: first.Int, Unsigned: first.Unsigned}
+	out.N, out.S, out.C, out.M2 = slices.Clone(first.N), slices.Clone(first.S), slices.Clone(first.C), slices.Clone(first.M2)
+	out.I, out.V = slices.Clone(first.I), slices.Clone(first.V)
 	for _, p := range ps[1:] {
 		if err := merge(out, p, k); err != nil {
 			return nil, err
@@ -64,24 +66,17 @@ func (o *CombineOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	return out, nil
 }
 
-func merge(a, b *Partial, k kind) error {
+// allLen reports whether every slice has n elements.
+func allLen[T any](n int, s ...[]T) bool {
+	return !slices.ContainsFunc(s, func(x []T) bool { return len(x) != n })
+}
+
+// merge folds partial b into a (earlier partials win ties of arg*). It
+// reports a malformed partial (from the wire) as an error.
+func merge(a, b *partial, k kind) error {
 	n := prod(a.Shape)
-	check := func(s ...[]float64) bool {
-		for _, x := range s {
-			if len(x) != n {
-				return false
-			}
-		}
-		return true
-	}
-	checkI := func(s ...[]int64) bool {
-		for _, x := range s {
-			if len(x) != n {
-				return false
-			}
-		}
-		return true
-	}
+	check := func(s ...[]float64) bool { return allLen(n, s...) }
+	checkI := func(s ...[]int64) bool { return allLen(n, s...) }
 	bad := fmt.Errorf("reduce: malformed %s partial", k)
 	switch k.family() {
 	case "sum":
@@ -132,7 +127,7 @@ func merge(a, b *Partial, k kind) error {
 		}
 		for e := range n {
 			if b.N[e] > 0 {
-				chan_(a, e, b.N[e], b.S[e], b.M2[e])
+				chanMerge(a, e, b.N[e], b.S[e], b.M2[e])
 			}
 		}
 	case "minmax":
@@ -217,17 +212,19 @@ func merge(a, b *Partial, k kind) error {
 	return nil
 }
 
-// FinalizeOp turns a partial into the result block.
-type FinalizeOp struct {
+// finalizeOp turns a partial into the result block.
+type finalizeOp struct {
 	Reduction string
 	DType     block.DType
 	DDOF      int
 	Shape     []int
 }
 
-func (*FinalizeOp) Kind() string { return "reduce.finalize" }
+// Kind implements cluster.Op.
+func (*finalizeOp) Kind() string { return "reduce.finalize" }
 
-func (o *FinalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+// Run implements cluster.Op: the result block of the partial.
+func (o *finalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	ps, err := asPartials(in)
 	if err != nil {
 		return nil, err

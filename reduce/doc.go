@@ -4,14 +4,17 @@
 //
 // Each input block is reduced by one task that evaluates the block's fused
 // elementwise expression tile by tile and folds every tile into a small
-// partial result, so the elements of the input never exist as a block: the
+// partial result, through ndarray's fused-reduction hook ([ndarray.Folder],
+// [ndarray.FusedBlock.Fold]; a uniform random block is generated and
+// added in one pass through [ndarray.SumFolder]), so the elements of the
+// input never exist as a block: the
 // mean of a random array of any size runs in memory proportional to the
 // number of tasks in flight, not to the data. Partials are merged in a tree
 // (SplitEvery inputs per merge) and finalised into the result dtype numpy
 // would give.
 //
 // Summation is accurate: within a tile eight interleaved accumulators each
-// add at most TileElems/8 values, and tile sums and partials are merged with
+// add at most [ndarray.TileElems]/8 values, and tile sums and partials are merged with
 // Neumaier's compensated summation; variances merge (count, mean, M2) with
 // Chan's formula.
 package reduce

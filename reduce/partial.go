@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -11,7 +12,7 @@ import (
 	"github.com/tessera-array/tessera/ndarray"
 )
 
-// Partial is the running state of a reduction over part of the input, one
+// partial is the running state of a reduction over part of the input, one
 // entry per output element of a block (reduced axes have length 1 in
 // Shape). Which fields are used depends on the reduction:
 //
@@ -21,7 +22,10 @@ import (
 //	min, max    S for floats, I for integers; N values taken, C elements seen
 //	arg*        S or V the extreme value, I its index; N and C as min/max
 //	any, all    S as 0 or 1
-type Partial struct {
+//
+// Its fields are exported for encoding/gob only: partials move between
+// remote workers under the registered value name "reduce.partial".
+type partial struct {
 	Kind     string
 	Shape    []int
 	Int      bool // integer accumulation
@@ -31,35 +35,21 @@ type Partial struct {
 	I, V     []int64
 }
 
-// Nbytes counts the memory held.
-func (p *Partial) Nbytes() int64 {
+// Nbytes implements cluster.Value: the memory held.
+func (p *partial) Nbytes() int64 {
 	return 8 * int64(len(p.N)+len(p.S)+len(p.C)+len(p.M2)+len(p.I)+len(p.V))
 }
 
-func newPartial(k kind, shape []int, in block.DType) *Partial {
+// newPartial is the identity partial of k over a block of input dtype in.
+func newPartial(k kind, shape []int, in block.DType) *partial {
 	n := prod(shape)
-	p := &Partial{Kind: string(k), Shape: shape, Int: in.IsInt() || in.IsBool(), Unsigned: in.IsUnsigned()}
+	p := &partial{Kind: string(k), Shape: shape, Int: in.IsInt() || in.IsBool(), Unsigned: in.IsUnsigned()}
 	fam := k.family()
-	if fam == "mean" || fam == "var" {
-		p.Int, p.Unsigned = false, false // averaged in float64
+	if fam == "mean" || fam == "var" || fam == "anyall" {
+		p.Int, p.Unsigned = false, false // averaged or tested in float64
 	}
-	if fam == "anyall" {
-		p.Int, p.Unsigned = false, false
-	}
-	fill := func(v float64) []float64 {
-		s := make([]float64, n)
-		for i := range s {
-			s[i] = v
-		}
-		return s
-	}
-	ifill := func(v int64) []int64 {
-		s := make([]int64, n)
-		for i := range s {
-			s[i] = v
-		}
-		return s
-	}
+	fill := func(v float64) []float64 { return slices.Repeat([]float64{v}, n) }
+	ifill := func(v int64) []int64 { return slices.Repeat([]int64{v}, n) }
 	switch fam {
 	case "sum":
 		if p.Int {
@@ -101,42 +91,46 @@ func newPartial(k kind, shape []int, in block.DType) *Partial {
 	return p
 }
 
-// PartialOp reduces one block: it evaluates the block's fused expression
-// tile by tile and folds the tiles into a Partial.
-type PartialOp struct {
+// partialOp reduces one block: it folds the block's fused expression,
+// tile by tile, into a partial through ndarray's fused-reduction hook
+// (ndarray.FusedBlock.Fold). Its JSON form is the wire form of the
+// registered kind "reduce.partial".
+type partialOp struct {
 	Reduction string
-	Kernel    ndarray.Kernel
+	Kernel    ndarray.FusedBlock
 	Reduced   []bool
 	Shape     []int // the whole input array's shape (for flat arg indices)
 }
 
 // Kind implements cluster.Op.
-func (o *PartialOp) Kind() string { return "reduce.partial" }
+func (o *partialOp) Kind() string { return "reduce.partial" }
 
-// geometry maps tile rows to partial positions.
+// geometry maps span rows to partial positions.
 type geometry struct {
-	box      chunk.Box
-	pstride  []int // partial stride per axis (0 on reduced axes)
-	gstride  []int64
-	lastRed  bool
-	allRed   bool
-	argAxis  int // -1: flat index
-	outer    []int
-	reduced  []bool
-	blockLen int
+	box     chunk.Box
+	pstride []int // partial stride per axis (0 on reduced axes)
+	gstride []int64
+	lastRed bool
+	allRed  bool
+	argAxis int // -1: flat index
+	outer   []int
 }
 
-func (o *PartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
+// Run implements cluster.Op: it returns the block's partial.
+func (o *partialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
 	k := kind(o.Reduction)
 	if k.family() == "" {
 		return nil, fmt.Errorf("reduce: unknown reduction %q", o.Reduction)
 	}
-	if len(o.Kernel.Prog) == 0 || len(o.Reduced) != len(o.Kernel.Lo) || len(o.Kernel.Hi) != len(o.Kernel.Lo) {
-		return nil, fmt.Errorf("reduce.partial: malformed kernel")
+	if err := o.Kernel.Check(); err != nil {
+		return nil, fmt.Errorf("reduce.partial: %w", err)
 	}
 	box := o.Kernel.Box()
 	bs := box.Shape()
 	r := len(bs)
+	if len(o.Reduced) != r {
+		return nil, fmt.Errorf("reduce.partial: %d reduced flags for a block of rank %d", len(o.Reduced), r)
+	}
 	ps := make([]int, r)
 	for i := range bs {
 		ps[i] = bs[i]
@@ -146,7 +140,7 @@ func (o *PartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	}
 	dt := o.Kernel.DType()
 	p := newPartial(k, ps, dt)
-	g := &geometry{box: box, reduced: o.Reduced, argAxis: -1}
+	g := &geometry{box: box, argAxis: -1}
 	g.pstride = make([]int, r)
 	acc := 1
 	for i := r - 1; i >= 0; i-- {
@@ -155,22 +149,17 @@ func (o *PartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 		}
 		acc *= ps[i]
 	}
-	g.allRed = true
+	g.allRed = !slices.Contains(o.Reduced, false)
 	nred := 0
-	for i := range o.Reduced {
-		if o.Reduced[i] {
+	for i, red := range o.Reduced {
+		if red {
 			nred++
 			if k.family() == "arg" {
 				g.argAxis = i
 			}
-		} else {
-			g.allRed = false
 		}
 	}
 	if nred != 1 || r == 1 {
-		g.argAxis = -1
-	}
-	if k.family() == "arg" && nred == r && r > 1 {
 		g.argAxis = -1
 	}
 	if len(o.Shape) == r {
@@ -187,75 +176,112 @@ func (o *PartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	if r > 0 {
 		g.outer = bs[:r-1]
 	}
+	var f ndarray.Folder = newFolder(p, k, g, dt)
 	if g.allRed && (k == kSum || k == kNanSum || k == kMean || k == kNanMean) && !p.Int {
-		done, err := o.Kernel.GeneratedSum(ctx, func(s float64, n int) {
-			neumaier(&p.S[0], &p.C[0], s)
-			if p.N != nil {
-				p.N[0] += float64(n)
-			}
-		})
-		if err != nil {
-			return nil, err
-		}
-		if done {
-			return p, nil
-		}
+		f = sumFolder{f, p}
 	}
-	err := o.Kernel.Eval(ctx, in, func(t *ndarray.Tile) error {
-		switch d := t.Data.(type) {
-		case []float64:
-			accumTile(p, k, g, t, d)
-		case []float32:
-			accumTile(p, k, g, t, d)
-		case []int8:
-			accumTile(p, k, g, t, d)
-		case []int16:
-			accumTile(p, k, g, t, d)
-		case []int32:
-			accumTile(p, k, g, t, d)
-		case []int64:
-			accumTile(p, k, g, t, d)
-		case []uint8:
-			accumTile(p, k, g, t, d)
-		case []uint16:
-			accumTile(p, k, g, t, d)
-		case []uint32:
-			accumTile(p, k, g, t, d)
-		case []uint64:
-			accumTile(p, k, g, t, d)
-		case []bool:
-			u := make([]uint8, len(d))
-			for i, b := range d {
-				if b {
-					u[i] = 1
-				}
-			}
-			accumTile(p, k, g, t, u)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := o.Kernel.Fold(ctx, in, f); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// accumTile folds one tile into the partial, row segment by row segment.
-func accumTile[T block.Number](p *Partial, k kind, g *geometry, t *ndarray.Tile, d []T) {
+// sumFolder upgrades a folder of a float sum or mean over every axis to an
+// ndarray.SumFolder, so that random blocks take the generate-and-add path.
+type sumFolder struct {
+	ndarray.Folder
+	p *partial
+}
+
+// FoldSum implements ndarray.SumFolder.
+func (f sumFolder) FoldSum(s float64, n int) {
+	neumaier(&f.p.S[0], &f.p.C[0], s)
+	if f.p.N != nil {
+		f.p.N[0] += float64(n)
+	}
+}
+
+// folder folds spans of element type T into a partial.
+type folder[T block.Number] struct {
+	p *partial
+	k kind
+	g *geometry
+}
+
+// Fold implements ndarray.Folder.
+func (f *folder[T]) Fold(s *ndarray.Span) error {
+	accumTile(f.p, f.k, f.g, s, s.Values.([]T))
+	return nil
+}
+
+// boolFolder folds bool spans as 0 and 1, converted in a buffer it reuses.
+type boolFolder struct {
+	folder[uint8]
+	u []uint8
+}
+
+// Fold implements ndarray.Folder.
+func (f *boolFolder) Fold(s *ndarray.Span) error {
+	v := s.Values.([]bool)
+	u := f.u[:len(v)]
+	for i, b := range v {
+		u[i] = 0
+		if b {
+			u[i] = 1
+		}
+	}
+	accumTile(f.p, f.k, f.g, s, u)
+	return nil
+}
+
+// newFolder returns the folder of blocks of dtype dt.
+func newFolder(p *partial, k kind, g *geometry, dt block.DType) ndarray.Folder {
+	switch dt {
+	case block.Bool:
+		return &boolFolder{folder[uint8]{p, k, g}, make([]uint8, ndarray.TileElems)}
+	case block.Int8:
+		return &folder[int8]{p, k, g}
+	case block.Int16:
+		return &folder[int16]{p, k, g}
+	case block.Int32:
+		return &folder[int32]{p, k, g}
+	case block.Int64:
+		return &folder[int64]{p, k, g}
+	case block.Uint8:
+		return &folder[uint8]{p, k, g}
+	case block.Uint16:
+		return &folder[uint16]{p, k, g}
+	case block.Uint32:
+		return &folder[uint32]{p, k, g}
+	case block.Uint64:
+		return &folder[uint64]{p, k, g}
+	case block.Float32:
+		return &folder[float32]{p, k, g}
+	}
+	return &folder[float64]{p, k, g}
+}
+
+// accumTile folds one span into the partial, row segment by row segment.
+func accumTile[T block.Number](p *partial, k kind, g *geometry, t *ndarray.Span, d []T) {
 	fam := k.family()
 	if g.allRed && fam != "arg" {
 		accumSeg(p, k, 0, d)
 		return
 	}
-	w := t.C1 - t.C0
+	w := t.Col1 - t.Col0
 	r := len(g.box.Lo)
-	odo := make([]int, len(g.outer))
-	row := t.Row0
+	var odoBuf [8]int // no allocation per span up to rank 9
+	odo := odoBuf[:0]
+	if len(g.outer) > len(odoBuf) {
+		odo = make([]int, 0, len(g.outer))
+	}
+	odo = odo[:len(g.outer)]
+	row := t.Row
 	for a := len(g.outer) - 1; a >= 0; a-- {
 		odo[a] = row % g.outer[a]
 		row /= g.outer[a]
 	}
-	for i := range t.NRows {
+	for i := range t.Rows {
 		seg := d[i*w : i*w+w]
 		base := 0
 		for a, o := range odo {
@@ -269,23 +295,23 @@ func accumTile[T block.Number](p *Partial, k kind, g *geometry, t *ndarray.Tile,
 					gi += int64(g.box.Lo[a]+o) * g.gstride[a]
 				}
 				if r > 0 {
-					gi += int64(g.box.Lo[r-1]+t.C0) * g.gstride[r-1]
+					gi += int64(g.box.Lo[r-1]+t.Col0) * g.gstride[r-1]
 					step = g.gstride[r-1]
 				}
 			} else if g.argAxis == r-1 {
-				gi, step = int64(g.box.Lo[r-1]+t.C0), 1
+				gi, step = int64(g.box.Lo[r-1]+t.Col0), 1
 			} else {
 				gi = int64(g.box.Lo[g.argAxis] + odo[g.argAxis])
 			}
 			if g.lastRed {
 				accumArg(p, k, base, seg, gi, step, false)
 			} else {
-				accumArg(p, k, base+t.C0, seg, gi, 0, true)
+				accumArg(p, k, base+t.Col0, seg, gi, 0, true)
 			}
 		} else if g.lastRed {
 			accumSeg(p, k, base, seg)
 		} else {
-			accumElems(p, k, base+t.C0, seg)
+			accumElems(p, k, base+t.Col0, seg)
 		}
 		for a := len(g.outer) - 1; a >= 0; a-- {
 			odo[a]++
@@ -372,7 +398,7 @@ func isFloat[T block.Number]() bool {
 }
 
 // accumSeg folds a segment whose elements all belong to partial entry o.
-func accumSeg[T block.Number](p *Partial, k kind, o int, seg []T) {
+func accumSeg[T block.Number](p *partial, k kind, o int, seg []T) {
 	switch k.family() {
 	case "sum":
 		if p.Int {
@@ -439,7 +465,7 @@ func accumSeg[T block.Number](p *Partial, k kind, o int, seg []T) {
 			d := f - m
 			m2 += d * d
 		}
-		chan_(p, o, float64(n), m, m2)
+		chanMerge(p, o, float64(n), m, m2)
 	case "minmax":
 		accumMinMax(p, k, o, seg)
 	case "anyall":
@@ -456,8 +482,8 @@ func accumSeg[T block.Number](p *Partial, k kind, o int, seg []T) {
 	}
 }
 
-// chan_ merges (n, mean, m2) into entry o (Chan et al.).
-func chan_(p *Partial, o int, n, m, m2 float64) {
+// chanMerge merges (n, mean, m2) into entry o (Chan et al.).
+func chanMerge(p *partial, o int, n, m, m2 float64) {
 	na := p.N[o]
 	if na == 0 {
 		p.N[o], p.S[o], p.M2[o] = n, m, m2
@@ -477,7 +503,7 @@ func toI64[T block.Number](x T, unsigned bool) int64 {
 	return int64(x)
 }
 
-func accumMinMax[T block.Number](p *Partial, k kind, o int, seg []T) {
+func accumMinMax[T block.Number](p *partial, k kind, o int, seg []T) {
 	isMax := k.isMax()
 	p.C[o] += float64(len(seg))
 	if p.Int {
@@ -525,7 +551,7 @@ func better(v, cur int64, isMax, unsigned bool) bool {
 
 // accumElems folds a segment element-wise into entries o, o+1, ... (the
 // last axis is kept).
-func accumElems[T block.Number](p *Partial, k kind, o int, seg []T) {
+func accumElems[T block.Number](p *partial, k kind, o int, seg []T) {
 	switch k.family() {
 	case "sum":
 		if p.Int {
@@ -596,7 +622,7 @@ func accumElems[T block.Number](p *Partial, k kind, o int, seg []T) {
 
 // accumArg folds values with their global indices: element j has index
 // gi + j*step. With perElem, element j goes to entry o+j (and all share gi).
-func accumArg[T block.Number](p *Partial, k kind, o int, seg []T, gi, step int64, perElem bool) {
+func accumArg[T block.Number](p *partial, k kind, o int, seg []T, gi, step int64, perElem bool) {
 	isMax := k.isMax()
 	for j, x := range seg {
 		e, idx := o, gi+int64(j)*step

@@ -38,7 +38,7 @@ type config struct {
 // Axis reduces over the given axes (negative counts from the end). Without
 // it every axis is reduced.
 func Axis(axes ...int) Option {
-	return func(c *config) { c.axes, c.axesSet = append([]int(nil), axes...), true }
+	return func(c *config) { c.axes, c.axesSet = slices.Clone(axes), true }
 }
 
 // KeepDims keeps reduced axes with length one, as numpy's keepdims=True.
@@ -100,57 +100,90 @@ func (k kind) family() string {
 func (k kind) skipNaN() bool { return strings.HasPrefix(string(k), "nan") }
 func (k kind) isMax() bool   { return strings.HasSuffix(string(k), "max") }
 
-// Sum adds elements: bool and signed integers give int64, unsigned uint64,
-// floats keep their dtype (accumulated in float64).
+// Sum adds the elements over the reduced axes (every axis without [Axis]):
+// bool and signed integers give int64, unsigned integers uint64, floats
+// keep their dtype (accumulated in float64 with compensation). Integers
+// wrap on overflow. NaN propagates; the sum of nothing is 0.
 func Sum(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kSum, a, opts) }
 
-// NanSum is Sum treating NaN as zero.
+// NanSum is [Sum] treating NaN as zero: a slice of only NaN sums to 0.
 func NanSum(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanSum, a, opts) }
 
-// Prod multiplies elements; dtypes as Sum.
+// Prod multiplies the elements over the reduced axes, with the result
+// dtypes of [Sum]. NaN propagates; the product of nothing is 1.
 func Prod(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kProd, a, opts) }
 
-// NanProd is Prod treating NaN as one.
+// NanProd is [Prod] treating NaN as one.
 func NanProd(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanProd, a, opts) }
 
-// Mean is the arithmetic mean: float64 for integer input, else the input
-// float dtype. The mean of nothing is NaN.
+// Mean is the arithmetic mean over the reduced axes: float64 for integer
+// and bool input, else the input float dtype. NaN propagates; the mean of
+// nothing is NaN.
 func Mean(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kMean, a, opts) }
 
-// NanMean is Mean ignoring NaN.
+// NanMean is [Mean] ignoring NaN: the mean of the values that are not NaN,
+// NaN where there are none.
 func NanMean(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanMean, a, opts) }
 
-// Min and Max propagate NaN (numpy's amin/amax); reducing nothing is
-// ErrEmpty.
+// Min is the smallest element over the reduced axes, in the input dtype.
+// NaN propagates (numpy's amin): a slice holding NaN gives NaN. Reducing
+// nothing fails with [ErrEmpty].
 func Min(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kMin, a, opts) }
+
+// Max is the largest element over the reduced axes, as [Min] (numpy's
+// amax).
 func Max(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kMax, a, opts) }
 
-// NanMin and NanMax ignore NaN; an all-NaN slice gives NaN.
+// NanMin is [Min] ignoring NaN; an all-NaN slice gives NaN.
 func NanMin(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanMin, a, opts) }
+
+// NanMax is [Max] ignoring NaN; an all-NaN slice gives NaN.
 func NanMax(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanMax, a, opts) }
 
-// Var and Std use DDOF (default 0); float64 for integer input.
-func Var(a *ndarray.Array, opts ...Option) *ndarray.Array    { return build(kVar, a, opts) }
-func Std(a *ndarray.Array, opts ...Option) *ndarray.Array    { return build(kStd, a, opts) }
+// Var is the variance over the reduced axes, sum((x-mean)²)/(n-ddof) with
+// [DDOF] (default 0): float64 for integer and bool input, else the input
+// float dtype. NaN propagates; n-ddof <= 0 gives NaN.
+func Var(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kVar, a, opts) }
+
+// Std is the standard deviation, the square root of [Var].
+func Std(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kStd, a, opts) }
+
+// NanVar is [Var] over the values that are not NaN.
 func NanVar(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanVar, a, opts) }
+
+// NanStd is [Std] over the values that are not NaN.
 func NanStd(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanStd, a, opts) }
 
-// Count is the number of elements reduced (int64); NanCount counts the
-// elements that are not NaN.
-func Count(a *ndarray.Array, opts ...Option) *ndarray.Array    { return build(kCount, a, opts) }
+// Count is the number of elements reduced, as int64.
+func Count(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kCount, a, opts) }
+
+// NanCount is the number of elements reduced that are not NaN, as int64.
 func NanCount(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanCount, a, opts) }
 
-// ArgMin and ArgMax give the int64 index of the first extreme value: along
-// the one axis given, or the flat C-order index when reducing every axis.
-// NaN counts as the extreme (numpy); the Nan variants skip NaN and fail
-// with ErrAllNaN on an all-NaN slice.
-func ArgMin(a *ndarray.Array, opts ...Option) *ndarray.Array    { return build(kArgMin, a, opts) }
-func ArgMax(a *ndarray.Array, opts ...Option) *ndarray.Array    { return build(kArgMax, a, opts) }
+// ArgMin is the int64 index of the first smallest element: along the one
+// axis given with [Axis], or the flat C-order index when reducing every
+// axis (other sets of axes fail with [ErrAxis]). NaN counts as the
+// extreme, so the first NaN wins (numpy). Reducing nothing fails with
+// [ErrEmpty].
+func ArgMin(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kArgMin, a, opts) }
+
+// ArgMax is the int64 index of the first largest element, as [ArgMin].
+func ArgMax(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kArgMax, a, opts) }
+
+// NanArgMin is [ArgMin] skipping NaN; an all-NaN slice fails with
+// [ErrAllNaN].
 func NanArgMin(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanArgMin, a, opts) }
+
+// NanArgMax is [ArgMax] skipping NaN; an all-NaN slice fails with
+// [ErrAllNaN].
 func NanArgMax(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kNanArgMax, a, opts) }
 
-// Any and All test truthiness (NaN is true) and give bool.
+// Any reports, as bool, whether any element over the reduced axes is true
+// (non-zero; NaN is true). Any of nothing is false.
 func Any(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kAny, a, opts) }
+
+// All reports, as bool, whether every element over the reduced axes is
+// true (non-zero; NaN is true). All of nothing is true.
 func All(a *ndarray.Array, opts ...Option) *ndarray.Array { return build(kAll, a, opts) }
 
 // outDType is numpy's result dtype of each reduction.
@@ -352,7 +385,7 @@ func (p *plan) BlockTask(b *ndarray.Builder, out *ndarray.Array, oidx []int) (cl
 	}
 	pshape := p.partialShape(top)
 	return cluster.Task{
-		Op:     &FinalizeOp{Reduction: string(p.k), DType: p.outDT, DDOF: p.cfg.ddof, Shape: outBlockShape(pshape, p.reduced, p.cfg.keepDims)},
+		Op:     &finalizeOp{Reduction: string(p.k), DType: p.outDT, DDOF: p.cfg.ddof, Shape: outBlockShape(pshape, p.reduced, p.cfg.keepDims)},
 		Inputs: []cluster.Key{key},
 		Bytes:  int64(prod(pshape)) * int64(p.outDT.Size()),
 	}, nil
@@ -409,12 +442,12 @@ func (p *plan) levelKey(b *ndarray.Builder, level int, idx []int) (cluster.Key, 
 	pshape := p.partialShape(idx)
 	pbytes := int64(prod(pshape)) * p.elemBytes
 	if level == 0 {
-		kern, inputs, err := b.KernelFor(p.src, idx)
+		fb, inputs, err := b.FusedBlock(p.src, idx)
 		if err != nil {
 			return "", err
 		}
-		op := &PartialOp{Reduction: string(p.k), Kernel: kern, Reduced: p.reduced, Shape: p.src.Shape()}
-		t := cluster.Task{Key: key, Op: op, Inputs: inputs, Bytes: pbytes, Scratch: int64(len(kern.Prog)) * ndarray.TileElems * 8}
+		op := &partialOp{Reduction: string(p.k), Kernel: fb, Reduced: p.reduced, Shape: p.src.Shape()}
+		t := cluster.Task{Key: key, Op: op, Inputs: inputs, Bytes: pbytes, Scratch: fb.Scratch()}
 		return key, g.Add(t)
 	}
 	// children: the previous level's blocks covered by this one
@@ -452,6 +485,6 @@ func (p *plan) levelKey(b *ndarray.Builder, level int, idx []int) (cluster.Key, 
 	if err := rec(0); err != nil {
 		return "", err
 	}
-	t := cluster.Task{Key: key, Op: &CombineOp{Reduction: string(p.k)}, Inputs: inputs, Bytes: pbytes}
+	t := cluster.Task{Key: key, Op: &combineOp{Reduction: string(p.k)}, Inputs: inputs, Bytes: pbytes}
 	return key, g.Add(t)
 }

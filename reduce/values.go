@@ -6,5 +6,5 @@ import "github.com/tessera-array/tessera/cluster"
 // from several workers), so their type is registered for the wire; its
 // fields are exported and encode with gob.
 func init() {
-	cluster.RegisterValue("reduce.partial", &Partial{})
+	cluster.RegisterValue("reduce.partial", &partial{})
 }
