@@ -53,6 +53,8 @@ func TestErroredArrayMethodsNeverPanic(t *testing.T) {
 	arrays := map[string]*Array{
 		"errored":      Errored(boom),
 		"errored(nil)": Errored(nil),
+		"nil":          nil,
+		"zero":         {},
 	}
 	typ := reflect.TypeFor[*Array]()
 	require.Greater(t, typ.NumMethod(), 20, "exported methods of *Array")

@@ -424,8 +424,8 @@ func unary(op string, x *Array) *Array {
 	if x == nil {
 		return Errored(fmt.Errorf("%w: nil *Array", ErrOperand))
 	}
-	if x.err != nil {
-		return x
+	if err := x.Err(); err != nil {
+		return Errored(err)
 	}
 	n := x.leaf()
 	out := x.dtype
@@ -581,8 +581,8 @@ func Clip(x *Array, lo, hi float64) *Array {
 // out-of-range values follow pol (OverflowError fails the computation with
 // a *CastError naming the global index).
 func (a *Array) AsType(dt block.DType, pol block.Overflow) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	if !dt.Valid() {
 		return Errored(fmt.Errorf("%w: %d", block.ErrDType, uint8(dt)))
@@ -599,8 +599,8 @@ func (a *Array) AsType(dt block.DType, pol block.Overflow) *Array {
 // Pack is the lazy form of ScaleOffset.Pack: stored = round((x-Offset)/Scale)
 // converted to dt under pol.
 func (a *Array) Pack(so block.ScaleOffset, dt block.DType, pol block.Overflow) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
 		return Errored(fmt.Errorf("ndarray.Pack: invalid scale %v / offset %v", so.Scale, so.Offset))
@@ -614,8 +614,8 @@ func (a *Array) Pack(so block.ScaleOffset, dt block.DType, pol block.Overflow) *
 
 // Unpack is the lazy form of ScaleOffset.Unpack: stored*Scale + Offset as dt.
 func (a *Array) Unpack(so block.ScaleOffset, dt block.DType) *Array {
-	if a.err != nil {
-		return a
+	if err := a.Err(); err != nil {
+		return Errored(err)
 	}
 	f := Mul(a.AsType(block.Float64, block.OverflowWrap), so.Scale)
 	if so.Offset != 0 {

@@ -85,8 +85,8 @@ type FusedBlock struct {
 // block itself. It reports a's error, or an error for an index outside a's
 // grid or chunks that do not align.
 func (b *Builder) FusedBlock(a *Array, idx []int) (FusedBlock, []cluster.Key, error) {
-	if a.err != nil {
-		return FusedBlock{}, nil, a.err
+	if err := a.Err(); err != nil {
+		return FusedBlock{}, nil, err
 	}
 	if err := a.grid.CheckIndex(idx); err != nil {
 		return FusedBlock{}, nil, err

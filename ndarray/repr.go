@@ -25,7 +25,7 @@ type LayerTasks interface {
 }
 
 // LayerFusedInputs is an optional interface of a Layer that reads arrays
-// through Builder.KernelFor (a fused reduction, say): the elementwise
+// through Builder.FusedBlock (a fused reduction, say): the elementwise
 // recipes of those arrays run inside the layer's own tasks, so only the
 // tasks of their inputs count (an opaque array listed here counts whole).
 type LayerFusedInputs interface {

@@ -3,7 +3,7 @@ package reduce
 import "github.com/tessera-array/tessera/ndarray"
 
 // FusedInputs is the reduced array: its elementwise recipe runs inside the
-// partial tasks (Builder.KernelFor), so ndarray's task count follows it
+// partial tasks (Builder.FusedBlock), so ndarray's task count follows it
 // without counting its own blocks (ndarray.LayerFusedInputs).
 func (p *plan) FusedInputs() []*ndarray.Array { return []*ndarray.Array{p.src} }
 
