@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -63,7 +64,7 @@ func (g *Graph) Add(t Task) error {
 		return fmt.Errorf("cluster: task %q has no key or op", t.Key)
 	}
 	if old, ok := g.tasks[t.Key]; ok {
-		if old.Op.Kind() != t.Op.Kind() || !equalKeys(old.Inputs, t.Inputs) {
+		if old.Op.Kind() != t.Op.Kind() || !slices.Equal(old.Inputs, t.Inputs) {
 			return fmt.Errorf("%w: %q (%s vs %s)", ErrDuplicateKey, t.Key, old.Op.Kind(), t.Op.Kind())
 		}
 		return nil
@@ -154,18 +155,6 @@ func (g *Graph) Cull(want []Key, have func(Key) bool) (*Graph, error) {
 		stack = append(stack, t.Inputs...)
 	}
 	return out, nil
-}
-
-func equalKeys(a, b []Key) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Errors about graphs.

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -48,19 +49,10 @@ func RegisterNumcodecs(id string, parse ParseFunc) {
 }
 
 // Names lists the registered Zarr v3 names, sorted.
-func Names() []string { return sortedKeys(v3Registry) }
+func Names() []string { return slices.Sorted(maps.Keys(v3Registry)) }
 
 // NumcodecsIDs lists the registered numcodecs ids, sorted.
-func NumcodecsIDs() []string { return sortedKeys(numcodecsRegistry) }
-
-func sortedKeys(m map[string]ParseFunc) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func NumcodecsIDs() []string { return slices.Sorted(maps.Keys(numcodecsRegistry)) }
 
 // ParseV3 parses one Zarr v3 codec entry: {"name": ..., "configuration":
 // {...}} or the bare-string short form "name". Unknown names give a *Error

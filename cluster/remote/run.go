@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tessera-array/tessera/cluster"
@@ -504,7 +505,7 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 	r.total = r.pending
 	for _, k := range want { // wanted keys already held (persisted)
 		i := r.ids[k]
-		if s.has(k) && !r.tasks[i].emitted && !contains32(r.toEmit, i) {
+		if s.has(k) && !r.tasks[i].emitted && !slices.Contains(r.toEmit, i) {
 			r.toEmit = append(r.toEmit, i)
 		}
 	}
@@ -613,13 +614,4 @@ func (s *Scheduler) run1(ctx context.Context, g *cluster.Graph, want []cluster.K
 		}
 	}
 	return nil
-}
-
-func contains32(s []int32, x int32) bool {
-	for _, v := range s {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }

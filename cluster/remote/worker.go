@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -338,16 +339,7 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 func isTLSRefusal(err error) bool {
 	s := err.Error()
 	for _, p := range []string{"certificate", "tls:", "handshake"} {
-		if contains(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
+		if strings.Contains(s, p) {
 			return true
 		}
 	}
