@@ -371,7 +371,7 @@ func (c CastValue) cast(op string, a *block.Dense, dt block.DType) (*block.Dense
 		v := floatsOf(a)
 		for i, x := range v {
 			if math.IsNaN(x) {
-				return nil, &Error{Codec: "cast_value", Op: op, Err: &block.CastError{From: a.DType(), To: dt, Index: unravel(i, a.Shape()), Value: x}}
+				return nil, &Error{Codec: "cast_value", Op: op, Err: &block.CastError{From: a.DType(), To: dt, Index: chunk.Unravel(i, a.Shape()), Value: x}}
 			}
 			v[i] = c.Rounding.apply(x)
 		}
@@ -399,13 +399,3 @@ func (c CastValue) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, err
 	return d.Reshape(out.Shape...)
 }
 
-func unravel(lin int, shape []int) []int {
-	idx := make([]int, len(shape))
-	for a := len(shape) - 1; a >= 0; a-- {
-		if shape[a] > 0 {
-			idx[a] = lin % shape[a]
-			lin /= shape[a]
-		}
-	}
-	return idx
-}

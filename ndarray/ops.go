@@ -320,25 +320,38 @@ func (intKernels[T]) arith(ins *instr, buf any, args []any) error {
 	return intOp(ins, buf.([]T), args)
 }
 
+// ringOp evaluates the operations that read the same for every number
+// type (integers wrap, as numpy's do) and reports whether op was one.
+func ringOp[T block.Number](op string, o, a, b []T) bool {
+	switch op {
+	case opAdd:
+		for j := range o {
+			o[j] = a[j] + b[j]
+		}
+	case opSub:
+		for j := range o {
+			o[j] = a[j] - b[j]
+		}
+	case opMul:
+		for j := range o {
+			o[j] = a[j] * b[j]
+		}
+	default:
+		return false
+	}
+	return true
+}
+
 // floatOp evaluates an arithmetic or math instruction over floats. NaN
 // propagates through Maximum and Minimum, as in numpy.
 func floatOp[T block.Float](ins *instr, o []T, args []any) error {
 	a := args[0].([]T)
 	if len(args) == 2 {
 		b := args[1].([]T)
+		if ringOp(ins.Op, o, a, b) {
+			return nil
+		}
 		switch ins.Op {
-		case opAdd:
-			for j := range o {
-				o[j] = a[j] + b[j]
-			}
-		case opSub:
-			for j := range o {
-				o[j] = a[j] - b[j]
-			}
-		case opMul:
-			for j := range o {
-				o[j] = a[j] * b[j]
-			}
 		case opDiv:
 			for j := range o {
 				o[j] = a[j] / b[j]
@@ -430,19 +443,10 @@ func intOp[T block.Integer](ins *instr, o []T, args []any) error {
 	a := args[0].([]T)
 	if len(args) == 2 {
 		b := args[1].([]T)
+		if ringOp(ins.Op, o, a, b) {
+			return nil
+		}
 		switch ins.Op {
-		case opAdd:
-			for j := range o {
-				o[j] = a[j] + b[j]
-			}
-		case opSub:
-			for j := range o {
-				o[j] = a[j] - b[j]
-			}
-		case opMul:
-			for j := range o {
-				o[j] = a[j] * b[j]
-			}
 		case opPow:
 			for j := range o {
 				e := b[j]
