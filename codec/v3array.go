@@ -398,4 +398,3 @@ func (c CastValue) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, err
 	}
 	return d.Reshape(out.Shape...)
 }
-
