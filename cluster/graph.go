@@ -159,8 +159,14 @@ func (g *Graph) Cull(want []Key, have func(Key) bool) (*Graph, error) {
 
 // Errors about graphs.
 var (
+	// ErrMissingInput reports a key that a graph does not hold: an input of
+	// a task that no task produces (Validate), or a wanted key or one of
+	// its inputs that is missing (Cull, and so every executor's Run). The
+	// wrapping error names the key.
 	ErrMissingInput = errors.New("cluster: task input not in graph")
-	ErrCycle        = errors.New("cluster: graph has a cycle")
+	// ErrCycle reports, from Validate, a task that depends on itself
+	// through its inputs; the wrapping error names a key on the cycle.
+	ErrCycle = errors.New("cluster: graph has a cycle")
 	// ErrUnknownOp reports a kind that no Register call made known.
 	ErrUnknownOp = errors.New("cluster: unknown op kind")
 )

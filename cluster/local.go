@@ -69,7 +69,11 @@ type TaskError struct {
 	Err  error
 }
 
+// Error formats the failure as "task KEY (KIND): ERR".
 func (e *TaskError) Error() string { return fmt.Sprintf("task %s (%s): %v", e.Key, e.Kind, e.Err) }
+
+// Unwrap returns the op's error, so errors.Is and errors.As see through the
+// task that reported it.
 func (e *TaskError) Unwrap() error { return e.Err }
 
 // ErrOverBudget reports work that cannot run within the memory budget even

@@ -45,6 +45,8 @@ type ChunkSpec struct {
 // Nbytes is the decoded size of a chunk of this spec.
 func (s ChunkSpec) Nbytes() int64 { return chunk.Size(s.Shape) * int64(s.DType.Size()) }
 
+// String formats the spec as the dtype followed by the shape, e.g.
+// "float64[256 256]".
 func (s ChunkSpec) String() string { return fmt.Sprintf("%s%v", s.DType, s.Shape) }
 
 // ArrayCodec is an array→array codec (filters, transpose, casts). It may
