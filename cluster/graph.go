@@ -17,6 +17,8 @@ type Key string
 // Value is what a task produces: a block or a small partial result. Nbytes
 // is the memory it holds, used for the executor's memory accounting.
 type Value interface {
+	// Nbytes is the memory the value holds, in bytes; the executor counts
+	// it against its memory budget while the value is held.
 	Nbytes() int64
 }
 
@@ -25,7 +27,13 @@ type Value interface {
 // not retain or modify its inputs, must honour ctx, and may be called
 // concurrently on one Op value.
 type Op interface {
+	// Kind is the name the op is registered under (Register), e.g.
+	// "ndarray.random": a graph names its ops by kind, so it decodes in
+	// another process.
 	Kind() string
+	// Run computes the task's value from its inputs, in the order of
+	// Task.Inputs. It must not retain or modify in, must return when ctx
+	// ends, and may be called concurrently on one Op value.
 	Run(ctx context.Context, in []Value) (Value, error)
 }
 

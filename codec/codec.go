@@ -32,6 +32,8 @@ type BytesCodec interface {
 // input bytes. A Pipeline uses it to bound the intermediate stages of a
 // decode.
 type Bounder interface {
+	// MaxEncodedLen is the largest encoding Encode can produce from n
+	// input bytes.
 	MaxEncodedLen(n int) int
 }
 
@@ -81,5 +83,7 @@ type ArrayBytesCodec interface {
 // ForSpec once, when it is built, with the spec at the codec's position,
 // and uses the returned codec.
 type SpecAware interface {
+	// ForSpec returns the codec to use for arrays of spec: the receiver
+	// itself or a configured copy. It does not modify the receiver.
 	ForSpec(spec ChunkSpec) Codec
 }
