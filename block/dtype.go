@@ -12,16 +12,33 @@ type DType uint8
 
 // The element types tessera supports. Complex types are left out for now.
 const (
+	// Bool is numpy's "bool" (code "b1", Zarr v3 "bool"): one byte per
+	// element, 0 or 1, held in a []bool.
 	Bool DType = iota + 1
+	// Int8 is numpy's "int8" (code "i1"): signed 8-bit, held in a []int8.
 	Int8
+	// Int16 is numpy's "int16" (code "i2"): signed 16-bit, held in a []int16.
 	Int16
+	// Int32 is numpy's "int32" (code "i4"): signed 32-bit, held in a []int32.
 	Int32
+	// Int64 is numpy's "int64" (code "i8"): signed 64-bit, held in a []int64.
 	Int64
+	// Uint8 is numpy's "uint8" (code "u1"): unsigned 8-bit, held in a []uint8.
 	Uint8
+	// Uint16 is numpy's "uint16" (code "u2"): unsigned 16-bit, held in a
+	// []uint16.
 	Uint16
+	// Uint32 is numpy's "uint32" (code "u4"): unsigned 32-bit, held in a
+	// []uint32.
 	Uint32
+	// Uint64 is numpy's "uint64" (code "u8"): unsigned 64-bit, held in a
+	// []uint64.
 	Uint64
+	// Float32 is numpy's "float32" (code "f4"): IEEE 754 single precision,
+	// held in a []float32.
 	Float32
+	// Float64 is numpy's "float64" (code "f8"): IEEE 754 double precision,
+	// held in a []float64.
 	Float64
 	numDTypes
 )
@@ -73,7 +90,8 @@ func (d DType) info() *dtypeInfo {
 	return &dtypeInfos[d]
 }
 
-// String is the numpy name, e.g. "float64"; "invalid" for the zero value.
+// String is the numpy name, e.g. "float64"; "invalid(N)" for a DType that
+// is not Valid, such as the zero value.
 func (d DType) String() string {
 	if !d.Valid() {
 		return fmt.Sprintf("invalid(%d)", uint8(d))

@@ -12,7 +12,10 @@ import (
 // undefined; Put takes back a buffer from Get. Implementations must be safe
 // for concurrent use (cluster.BufferPool is one).
 type Pool interface {
+	// Get returns a buffer of exactly n bytes whose contents are undefined.
 	Get(n int) []byte
+	// Put takes back a buffer that Get returned; the caller must not use b
+	// afterwards.
 	Put(b []byte)
 }
 

@@ -17,6 +17,8 @@ type Key string
 // Value is what a task produces: a block or a small partial result. Nbytes
 // is the memory it holds, used for the executor's memory accounting.
 type Value interface {
+	// Nbytes is the memory the value holds, in bytes; the executor counts
+	// it against its memory budget while the value is held.
 	Nbytes() int64
 }
 
@@ -25,7 +27,13 @@ type Value interface {
 // not retain or modify its inputs, must honour ctx, and may be called
 // concurrently on one Op value.
 type Op interface {
+	// Kind is the name the op is registered under (Register), e.g.
+	// "ndarray.random": a graph names its ops by kind, so it decodes in
+	// another process.
 	Kind() string
+	// Run computes the task's value from its inputs, in the order of
+	// Task.Inputs. It must not retain or modify in, must return when ctx
+	// ends, and may be called concurrently on one Op value.
 	Run(ctx context.Context, in []Value) (Value, error)
 }
 
@@ -159,8 +167,14 @@ func (g *Graph) Cull(want []Key, have func(Key) bool) (*Graph, error) {
 
 // Errors about graphs.
 var (
+	// ErrMissingInput reports a key that a graph does not hold: an input of
+	// a task that no task produces (Validate), or a wanted key or one of
+	// its inputs that is missing (Cull, and so every executor's Run). The
+	// wrapping error names the key.
 	ErrMissingInput = errors.New("cluster: task input not in graph")
-	ErrCycle        = errors.New("cluster: graph has a cycle")
+	// ErrCycle reports, from Validate, a task that depends on itself
+	// through its inputs; the wrapping error names a key on the cycle.
+	ErrCycle = errors.New("cluster: graph has a cycle")
 	// ErrUnknownOp reports a kind that no Register call made known.
 	ErrUnknownOp = errors.New("cluster: unknown op kind")
 )

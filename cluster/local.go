@@ -18,6 +18,8 @@ import (
 // keeps it (it is not modified afterwards). Run returns the first error:
 // a *TaskError for a failing task, the error emit returned, or ctx.Err().
 type Executor interface {
+	// Run computes want from g, calling emit once per wanted key from one
+	// goroutine, and returns the first error (see Executor).
 	Run(ctx context.Context, g *Graph, want []Key, emit func(Key, Value) error) error
 }
 
@@ -46,6 +48,9 @@ type RunOptions struct {
 // returned before any task runs; it is never silently ignored.
 type OptionRunner interface {
 	Executor
+	// RunWith is Run with the per-run options o; an option the executor
+	// cannot honour is an error wrapping ErrUnsupportedOption, returned
+	// before any task runs.
 	RunWith(ctx context.Context, g *Graph, want []Key, emit func(Key, Value) error, o RunOptions) error
 }
 
@@ -57,7 +62,11 @@ var ErrUnsupportedOption = errors.New("cluster: option not supported by this exe
 // key's inputs.
 type Persister interface {
 	Executor
+	// Persist computes keys from g and keeps their values until Release;
+	// later runs use them instead of running the keys' tasks.
 	Persist(ctx context.Context, g *Graph, keys []Key) error
+	// Release forgets the values Persist kept for keys; keys not persisted
+	// are ignored.
 	Release(keys ...Key)
 }
 
@@ -69,7 +78,11 @@ type TaskError struct {
 	Err  error
 }
 
+// Error formats the failure as "task KEY (KIND): ERR".
 func (e *TaskError) Error() string { return fmt.Sprintf("task %s (%s): %v", e.Key, e.Kind, e.Err) }
+
+// Unwrap returns the op's error, so errors.Is and errors.As see through the
+// task that reported it.
 func (e *TaskError) Unwrap() error { return e.Err }
 
 // ErrOverBudget reports work that cannot run within the memory budget even

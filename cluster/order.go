@@ -5,8 +5,11 @@ package cluster
 // that reads one input twice lists it twice, and appears twice among the
 // input's consumers).
 type OrderGraph interface {
+	// Len is the number of nodes.
 	Len() int
+	// Inputs lists the nodes node i reads, with repeats.
 	Inputs(i int32) []int32
+	// Consumers lists the nodes that read node i, with repeats.
 	Consumers(i int32) []int32
 	// Bytes is the node's declared output size.
 	Bytes(i int32) int64

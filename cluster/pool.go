@@ -15,6 +15,8 @@ import (
 // an op whose output shares memory with an input must say so to the
 // input's type (ndarray's blocks do this themselves).
 type Recycler interface {
+	// Recycle gives the value's memory back for reuse; the value must not
+	// be used afterwards.
 	Recycle()
 }
 

@@ -18,7 +18,11 @@ import (
 // append-style (they append to dst and return it) and must be safe for
 // concurrent use.
 type SpillCompressor interface {
+	// Compress appends the compressed src to dst and returns the extended
+	// slice.
 	Compress(dst, src []byte) ([]byte, error)
+	// Decompress appends the bytes Compress was given to dst and returns
+	// the extended slice; corrupt input is an error.
 	Decompress(dst, src []byte) ([]byte, error)
 }
 

@@ -13,10 +13,21 @@ import (
 
 // Blosc shuffle modes (numcodecs' integers).
 const (
-	AutoShuffle = -1 // numcodecs AUTOSHUFFLE: bit-shuffle for 1-byte types, else byte-shuffle
-	NoShuffle   = 0
+	// AutoShuffle is numcodecs' AUTOSHUFFLE (-1): bit-shuffle for 1-byte
+	// types, byte-shuffle otherwise, resolved from the typesize when the
+	// codec is built into a Pipeline (ForSpec) or encodes.
+	AutoShuffle = -1
+	// NoShuffle is numcodecs' NOSHUFFLE (0), Zarr v3's "noshuffle": the
+	// bytes are compressed as they are.
+	NoShuffle = 0
+	// ByteShuffle is numcodecs' SHUFFLE (1), Zarr v3's "shuffle": each block
+	// is regrouped so that byte k of every element comes together before
+	// compression. It does nothing for a typesize of 1.
 	ByteShuffle = 1
-	BitShuffle  = 2
+	// BitShuffle is numcodecs' BITSHUFFLE (2), Zarr v3's "bitshuffle": each
+	// block is regrouped so that bit k of every element comes together
+	// before compression.
+	BitShuffle = 2
 )
 
 // Blosc1 frame constants (c-blosc 1.x).
@@ -132,6 +143,7 @@ func NewBlosc(cname string, clevel, shuffle, blocksize, typesize int) (*Blosc, e
 	return b, nil
 }
 
+// Name is "blosc", both the codec's Zarr v3 name and its numcodecs id.
 func (*Blosc) Name() string { return "blosc" }
 
 // ForSpec fills in a zero Typesize from the array's dtype and resolves

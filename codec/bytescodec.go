@@ -10,10 +10,17 @@ import (
 type Endian uint8
 
 const (
+	// Little is little-endian order, the Zarr v3 "bytes" codec's "little"
+	// (numpy's '<'); it is the zero Endian and the default when a codec
+	// configuration names no endian.
 	Little Endian = iota
+	// Big is big-endian order, the Zarr v3 "bytes" codec's "big" (numpy's
+	// '>').
 	Big
 )
 
+// String is the Zarr v3 endian name: "big" for Big, "little" for Little
+// and for any other value.
 func (e Endian) String() string {
 	if e == Big {
 		return "big"
@@ -43,6 +50,7 @@ func init() {
 // byte order.
 type Bytes struct{ Endian Endian }
 
+// Name is "bytes", the codec's Zarr v3 name.
 func (Bytes) Name() string { return "bytes" }
 
 // EncodeArray appends a's elements to dst.

@@ -32,6 +32,8 @@ type BytesCodec interface {
 // input bytes. A Pipeline uses it to bound the intermediate stages of a
 // decode.
 type Bounder interface {
+	// MaxEncodedLen is the largest encoding Encode can produce from n
+	// input bytes.
 	MaxEncodedLen(n int) int
 }
 
@@ -45,6 +47,8 @@ type ChunkSpec struct {
 // Nbytes is the decoded size of a chunk of this spec.
 func (s ChunkSpec) Nbytes() int64 { return chunk.Size(s.Shape) * int64(s.DType.Size()) }
 
+// String formats the spec as the dtype followed by the shape, e.g.
+// "float64[256 256]".
 func (s ChunkSpec) String() string { return fmt.Sprintf("%s%v", s.DType, s.Shape) }
 
 // ArrayCodec is an array→array codec (filters, transpose, casts). It may
@@ -79,5 +83,7 @@ type ArrayBytesCodec interface {
 // ForSpec once, when it is built, with the spec at the codec's position,
 // and uses the returned codec.
 type SpecAware interface {
+	// ForSpec returns the codec to use for arrays of spec: the receiver
+	// itself or a configured copy. It does not modify the receiver.
 	ForSpec(spec ChunkSpec) Codec
 }

@@ -166,6 +166,7 @@ func NewZstd(level int, checksum bool) (*Zstd, error) {
 	return &Zstd{Level: level, Checksum: checksum, enc: enc}, nil
 }
 
+// Name is "zstd", both the codec's Zarr v3 name and its numcodecs id.
 func (*Zstd) Name() string { return "zstd" }
 
 // Encode appends one zstd frame.
@@ -246,6 +247,7 @@ func NewGzip(level int) (*Gzip, error) {
 	return &Gzip{Level: level, pool: &sync.Pool{}}, nil
 }
 
+// Name is "gzip", both the codec's Zarr v3 name and its numcodecs id.
 func (*Gzip) Name() string { return "gzip" }
 
 // MaxEncodedLen bounds the gzip encoding of n bytes.
@@ -313,6 +315,7 @@ func NewZlib(level int) (*Zlib, error) {
 	return &Zlib{Level: level, pool: &sync.Pool{}}, nil
 }
 
+// Name is "zlib", the codec's numcodecs id (Zarr v3 has no zlib codec).
 func (*Zlib) Name() string { return "zlib" }
 
 // MaxEncodedLen bounds the zlib encoding of n bytes.
@@ -375,6 +378,7 @@ func zlibDecode(name string, dst, src []byte, maxLen int) ([]byte, error) {
 // library has no bzip2 encoder); Encode reports ErrUnsupported.
 type BZ2 struct{ Level int }
 
+// Name is "bz2", the codec's numcodecs id (Zarr v3 has no bz2 codec).
 func (BZ2) Name() string { return "bz2" }
 
 // Encode reports ErrUnsupported.
@@ -415,6 +419,7 @@ func NewLZ4(acceleration int) *LZ4 {
 	return &LZ4{Acceleration: acceleration, pool: &sync.Pool{}}
 }
 
+// Name is "lz4", the codec's numcodecs id (Zarr v3 has no lz4 codec).
 func (*LZ4) Name() string { return "lz4" }
 
 // MaxEncodedLen bounds the encoding of n bytes.
@@ -509,6 +514,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // (Castagnoli) as 4 little-endian bytes.
 type CRC32C struct{}
 
+// Name is "crc32c", the codec's Zarr v3 name.
 func (CRC32C) Name() string { return "crc32c" }
 
 // MaxEncodedLen is n + 4.

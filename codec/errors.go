@@ -33,6 +33,8 @@ type Error struct {
 	Err   error  // wraps one of the sentinels
 }
 
+// Error formats the failure as "codec CODEC: OP: ERR", e.g. "codec zstd:
+// decode: corrupt encoded data: DETAIL".
 func (e *Error) Error() string { return "codec " + e.Codec + ": " + e.Op + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.

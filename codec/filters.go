@@ -160,12 +160,21 @@ type FixedScaleOffset struct {
 	DType, AsType block.DType
 }
 
+// Name is "fixedscaleoffset", the codec's numcodecs id.
 func (FixedScaleOffset) Name() string { return "fixedscaleoffset" }
 
+// EncodedSpec is in with its dtype replaced by AsType. It reports an
+// ErrSpec error when in's dtype is not DType.
 func (f FixedScaleOffset) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("fixedscaleoffset", in, f.DType, f.AsType)
 }
 
+// EncodeArray returns a new AsType array of a's shape holding
+// round_half_even((x - Offset) * Scale) for every element x, computed in
+// float32 when a is Float32 and in float64 otherwise. It reports an ErrSpec
+// error when a's dtype is not DType, and a *Error wrapping a
+// *block.CastError (errors.Is block.ErrOverflow) for the first result
+// AsType cannot hold, NaN into an integer included.
 func (f FixedScaleOffset) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("fixedscaleoffset", a, f.DType); err != nil {
 		return nil, err
@@ -188,6 +197,11 @@ func (f FixedScaleOffset) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return out, nil
 }
 
+// DecodeArray returns a new DType array of out's shape holding y / Scale +
+// Offset for every element y, computed in float32 when AsType is Float32
+// and in float64 otherwise, then cast as numpy does: floats into integers
+// truncate toward zero and out-of-range values wrap. It reports an ErrSpec
+// error when a's dtype is not AsType or its element count is not out's.
 func (f FixedScaleOffset) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("fixedscaleoffset", a, f.AsType, out); err != nil {
 		return nil, err
@@ -220,12 +234,20 @@ type AsType struct {
 	EncodeDType, DecodeDType block.DType
 }
 
+// Name is "astype", the codec's numcodecs id.
 func (AsType) Name() string { return "astype" }
 
+// EncodedSpec is in with its dtype replaced by EncodeDType. It reports an
+// ErrSpec error when in's dtype is not DecodeDType.
 func (c AsType) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("astype", in, c.DecodeDType, c.EncodeDType)
 }
 
+// EncodeArray returns a new EncodeDType array of a's shape: a cast as numpy
+// casts it, floats into integers truncating toward zero. It reports an
+// ErrSpec error when a's dtype is not DecodeDType, and a *Error wrapping a
+// *block.CastError (errors.Is block.ErrOverflow) for the first value
+// EncodeDType cannot hold, where numpy would wrap.
 func (c AsType) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("astype", a, c.DecodeDType); err != nil {
 		return nil, err
@@ -237,6 +259,10 @@ func (c AsType) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return d, nil
 }
 
+// DecodeArray returns a new DecodeDType array of out's shape: a cast back
+// as numpy casts it (floats into integers truncate toward zero,
+// out-of-range values wrap). It reports an ErrSpec error when a's dtype is
+// not EncodeDType or its element count is not out's.
 func (c AsType) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("astype", a, c.EncodeDType, out); err != nil {
 		return nil, err
@@ -261,12 +287,20 @@ type Delta struct {
 	DType, AsType block.DType
 }
 
+// Name is "delta", the codec's numcodecs id.
 func (Delta) Name() string { return "delta" }
 
+// EncodedSpec is in with its dtype replaced by AsType. It reports an
+// ErrSpec error when in's dtype is not DType.
 func (c Delta) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("delta", in, c.DType, c.AsType)
 }
 
+// EncodeArray returns a new array of a's shape holding, in C order, a's
+// first element and then each element minus the one before it, computed
+// in DType (integers wrap), cast to AsType as numpy casts (out-of-range
+// values wrap). It reports an ErrSpec error when a's dtype is not DType.
+// DType must not be Bool (the registry refuses it).
 func (c Delta) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("delta", a, c.DType); err != nil {
 		return nil, err
@@ -304,6 +338,10 @@ func (c Delta) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return out, nil
 }
 
+// DecodeArray returns a new DType array of out's shape holding the running
+// sum of a's elements in C order, computed in DType after a cast from
+// AsType (integers wrap). It reports an ErrSpec error when a's dtype is not
+// AsType or its element count is not out's.
 func (c Delta) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("delta", a, c.AsType, out); err != nil {
 		return nil, err
@@ -368,8 +406,11 @@ type Quantize struct {
 	DType, AsType block.DType
 }
 
+// Name is "quantize", the codec's numcodecs id.
 func (Quantize) Name() string { return "quantize" }
 
+// EncodedSpec is in with its dtype replaced by AsType. It reports an
+// ErrSpec error when in's dtype is not DType.
 func (c Quantize) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return flatSpec("quantize", in, c.DType, c.AsType)
 }
@@ -388,6 +429,11 @@ func quantizeScale(digits int) float64 {
 	return math.Pow(2, bits)
 }
 
+// EncodeArray returns a new AsType array of a's shape holding every value
+// rounded, half to even, to a multiple of 2^-bits (see Quantize), computed
+// in float32 when DType is Float32 and in float64 otherwise. It reports an
+// ErrSpec error when a's dtype is not DType. DType and AsType must be
+// floats (the registry refuses others).
 func (c Quantize) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if err := checkIn("quantize", a, c.DType); err != nil {
 		return nil, err
@@ -411,6 +457,10 @@ func (c Quantize) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return out, nil
 }
 
+// DecodeArray returns a new DType array of out's shape holding a's values:
+// quantization is not undone, only the dtype is converted back. It reports
+// an ErrSpec error when a's dtype is not AsType or its element count is not
+// out's.
 func (c Quantize) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("quantize", a, c.AsType, out); err != nil {
 		return nil, err
@@ -429,8 +479,13 @@ func (c Quantize) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, erro
 // identity.
 type BitRound struct{ Keepbits int }
 
+// Name is "bitround", the codec's numcodecs id.
 func (BitRound) Name() string { return "bitround" }
 
+// EncodedSpec is in unchanged (a copy). It reports an ErrSpec error when
+// in's dtype is not Float32 or Float64, or when it is Float32 and Keepbits
+// is over 23 (float32 has 23 mantissa bits). Keepbits must be in 0..52, as
+// the registry checks.
 func (c BitRound) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	if !in.DType.IsFloat() {
 		return ChunkSpec{}, specErr("bitround", "array is %s, bitround needs floats", in.DType)
@@ -441,6 +496,9 @@ func (c BitRound) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return ChunkSpec{DType: in.DType, Shape: append([]int(nil), in.Shape...)}, nil
 }
 
+// EncodeArray returns a copy of a with the mantissa of every element
+// rounded, half to even, to its Keepbits most significant bits (the others
+// zero). It reports the ErrSpec errors of EncodedSpec for a's dtype.
 func (c BitRound) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	if _, err := c.EncodedSpec(ChunkSpec{DType: a.DType()}); err != nil {
 		return nil, err
@@ -475,6 +533,9 @@ func (c BitRound) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return d, nil
 }
 
+// DecodeArray is the identity: a reshaped to out's shape, sharing a's
+// buffer. It reports an ErrSpec error when a's dtype is not out's or its
+// element count is not out's.
 func (c BitRound) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("bitround", a, out.DType, out); err != nil {
 		return nil, err

@@ -25,6 +25,8 @@ func init() {
 // unchanged.
 type Shuffle struct{ Elementsize int }
 
+// Name is "shuffle", the codec's numcodecs id (the filter Zarr v3 stores
+// under "numcodecs.shuffle").
 func (Shuffle) Name() string { return "shuffle" }
 
 // MaxEncodedLen is n.

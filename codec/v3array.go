@@ -149,6 +149,7 @@ type Transpose struct {
 	Reverse bool
 }
 
+// Name is "transpose", the codec's Zarr v3 name.
 func (Transpose) Name() string { return "transpose" }
 
 func (t Transpose) perm(rank int) ([]int, error) {
@@ -168,6 +169,11 @@ func (t Transpose) perm(rank int) ([]int, error) {
 	return t.Order, nil
 }
 
+// EncodedSpec is in with its axes permuted: encoded axis i has the length
+// of in's axis Order[i] (reversed axes for Reverse, in unchanged for the
+// zero value); the dtype is kept. It reports an ErrSpec error when Order
+// is set and its length is not in's rank. Order must be a permutation of
+// 0..rank-1, as the registry checks.
 func (t Transpose) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	p, err := t.perm(len(in.Shape))
 	if err != nil {
@@ -180,6 +186,9 @@ func (t Transpose) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return ChunkSpec{DType: in.DType, Shape: out}, nil
 }
 
+// EncodeArray returns a new array, in C order, whose axis i is a's axis
+// Order[i] (numpy's a.transpose(Order).copy()). It reports an ErrSpec
+// error when Order is set and its length is not a's rank.
 func (t Transpose) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	p, err := t.perm(a.Rank())
 	if err != nil {
@@ -188,6 +197,10 @@ func (t Transpose) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return permute(a, p), nil
 }
 
+// DecodeArray applies the inverse permutation and returns a new array of
+// out's shape. It reports an ErrSpec error when Order is set and its
+// length is not out's rank, or when a's dtype and shape are not
+// EncodedSpec(out)'s.
 func (t Transpose) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	p, err := t.perm(len(out.Shape))
 	if err != nil {
@@ -263,8 +276,11 @@ func permute(a *block.Dense, p []int) *block.Dense {
 // float64 and rounded half to even; results they cannot hold are errors.
 type ScaleOffset struct{ Offset, Scale float64 }
 
+// Name is "scale_offset", the codec's Zarr v3 name (from zarr-extensions).
 func (ScaleOffset) Name() string { return "scale_offset" }
 
+// EncodedSpec is in unchanged (a copy): the codec keeps dtype and shape.
+// It reports an ErrSpec error for a Bool array.
 func (ScaleOffset) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	if in.DType.IsBool() {
 		return ChunkSpec{}, specErr("scale_offset", "bool array")
@@ -302,6 +318,12 @@ func (c ScaleOffset) apply(op string, a *block.Dense, f32 func(float32) float32,
 	return d, nil
 }
 
+// EncodeArray returns a new array of a's dtype and shape holding (x -
+// Offset) * Scale for every element x: in float32 for Float32 arrays, in
+// float64 otherwise, integer results rounded half to even. It reports an
+// ErrSpec error for a Bool array, and a *Error wrapping a *block.CastError
+// (errors.Is block.ErrOverflow) for the first integer result a's dtype
+// cannot hold.
 func (c ScaleOffset) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	o32, s32 := float32(c.Offset), float32(c.Scale)
 	return c.apply("encode", a,
@@ -309,6 +331,11 @@ func (c ScaleOffset) EncodeArray(a *block.Dense) (*block.Dense, error) {
 		func(x float64) float64 { return (x - c.Offset) * c.Scale })
 }
 
+// DecodeArray returns a new array of out's dtype and shape holding y /
+// Scale + Offset for every element y, computed as EncodeArray computes. It
+// reports an ErrSpec error when a's dtype is not out's, its element count
+// is not out's or it is Bool, and a *Error wrapping a *block.CastError for
+// the first integer result out's dtype cannot hold.
 func (c ScaleOffset) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("scale_offset", a, out.DType, out); err != nil {
 		return nil, err
@@ -329,10 +356,21 @@ func (c ScaleOffset) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, e
 type Rounding uint8
 
 const (
+	// NearestEven rounds to the nearest integer, ties to even (numpy's
+	// np.rint, Go's math.RoundToEven); cast_value's "nearest-even", the
+	// zero Rounding and the default.
 	NearestEven Rounding = iota
+	// TowardsZero truncates (np.trunc, math.Trunc); cast_value's
+	// "towards-zero".
 	TowardsZero
+	// TowardsPositive rounds up (np.ceil, math.Ceil); cast_value's
+	// "towards-positive".
 	TowardsPositive
+	// TowardsNegative rounds down (np.floor, math.Floor); cast_value's
+	// "towards-negative".
 	TowardsNegative
+	// NearestAway rounds to the nearest integer, ties away from zero
+	// (math.Round); cast_value's "nearest-away".
 	NearestAway
 )
 
@@ -360,8 +398,11 @@ type CastValue struct {
 	OutOfRange block.Overflow
 }
 
+// Name is "cast_value", the codec's Zarr v3 name (from zarr-extensions).
 func (CastValue) Name() string { return "cast_value" }
 
+// EncodedSpec is in with its dtype replaced by DType. It accepts every
+// spec and never reports an error.
 func (c CastValue) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	return ChunkSpec{DType: c.DType, Shape: append([]int(nil), in.Shape...)}, nil
 }
@@ -384,10 +425,21 @@ func (c CastValue) cast(op string, a *block.Dense, dt block.DType) (*block.Dense
 	return d, nil
 }
 
+// EncodeArray returns a new DType array of a's shape. Floats cast to an
+// integer or Bool DType are first rounded by Rounding; values DType cannot
+// hold follow OutOfRange (block.OverflowError, OverflowClip or
+// OverflowWrap). It reports a *Error wrapping a *block.CastError
+// (errors.Is block.ErrOverflow) for a NaN cast to an integer or Bool DType,
+// whatever OutOfRange says, and for the first out-of-range value under
+// block.OverflowError.
 func (c CastValue) EncodeArray(a *block.Dense) (*block.Dense, error) {
 	return c.cast("encode", a, c.DType)
 }
 
+// DecodeArray casts a back to out's dtype by the rules of EncodeArray and
+// returns a new array of out's shape. It reports an ErrSpec error when a's
+// dtype is not DType or its element count is not out's, and the cast
+// errors of EncodeArray.
 func (c CastValue) DecodeArray(a *block.Dense, out ChunkSpec) (*block.Dense, error) {
 	if err := checkOut("cast_value", a, c.DType, out); err != nil {
 		return nil, err

@@ -36,6 +36,9 @@ type Array struct {
 // op, inputs and declared bytes of the task computing block idx; the Key is
 // set by the Builder. It may call b.Key to depend on other arrays' blocks.
 type Layer interface {
+	// BlockTask returns the task computing block idx of a (op, inputs,
+	// declared bytes; the Builder sets the key), or an error naming why
+	// that block cannot be planned.
 	BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error)
 }
 

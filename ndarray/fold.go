@@ -53,6 +53,8 @@ func (s *Span) Len() int { return s.n }
 // call. An error returned by Fold stops the evaluation and is returned
 // by FusedBlock.Fold unchanged.
 type Folder interface {
+	// Fold accumulates the elements of span s; s is valid only during the
+	// call. An error stops the evaluation.
 	Fold(s *Span) error
 }
 

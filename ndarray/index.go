@@ -60,6 +60,10 @@ var NewAxis = Index{kind: kNewAxis}
 // Ellipsis stands for as many full slices as the expression needs.
 var Ellipsis = Index{kind: kEllipsis}
 
+// String formats the item as Python would write it inside brackets: a
+// slice as "start:stop:step" with a None bound or step left empty, so
+// All() is "::1"; an integer as its decimal value; a List as "[1 5 2]"; a
+// new axis as "newaxis" and an ellipsis as "...".
 func (ix Index) String() string {
 	b := func(v int) string {
 		if v == None {
@@ -460,18 +464,27 @@ func (a *Array) ExpandDims(axis int) *Array {
 // PadMode selects how Pad fills the new border.
 type PadMode uint8
 
-// Pad modes, numpy's names: Constant fills with a value, Edge repeats the
-// edge element, Reflect mirrors without repeating the edge ([1 2 3] padded
-// by 2 gives 3 2 1 2 3 2 1), Symmetric mirrors including it (2 1 1 2 3 3
-// 2), Wrap repeats the array periodically.
+// Pad modes, numpy's names (np.pad's mode argument). The examples pad
+// [1 2 3] by 2 on each side.
 const (
+	// PadConstant fills the border with Pad's value argument (numpy's
+	// "constant"): 0 0 1 2 3 0 0 for value 0. It is the zero PadMode.
 	PadConstant PadMode = iota
+	// PadEdge repeats the edge element (numpy's "edge"): 1 1 1 2 3 3 3.
 	PadEdge
+	// PadReflect mirrors the array about its edge element, without
+	// repeating it (numpy's "reflect"): 3 2 1 2 3 2 1.
 	PadReflect
+	// PadSymmetric mirrors the array including the edge element (numpy's
+	// "symmetric", dask's "reflect"): 2 1 1 2 3 3 2.
 	PadSymmetric
+	// PadWrap repeats the array periodically (numpy's "wrap"):
+	// 2 3 1 2 3 1 2.
 	PadWrap
 )
 
+// String is the mode's numpy name: "constant", "edge", "reflect",
+// "symmetric" or "wrap" (also for values past PadWrap).
 func (m PadMode) String() string {
 	return [...]string{"constant", "edge", "reflect", "symmetric", "wrap"}[min(int(m), 4)]
 }

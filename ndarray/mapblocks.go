@@ -375,19 +375,30 @@ func (l *mapLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, err
 // Boundary selects how MapOverlap fills the halo beyond the array's edges.
 type Boundary uint8
 
-// Boundary modes, dask's names. Reflect mirrors including the edge element
-// (dask's reflect, numpy's "symmetric"), Periodic wraps around, Nearest
-// repeats the edge element, Constant uses Overlap.Value, None adds no halo
-// at the array's edges (edge blocks get a smaller input; see BlockInfo.Halo).
+// Boundary modes, dask's names (map_overlap's boundary argument). The
+// examples give a halo of 2 beyond the edges of [1 2 3].
 const (
+	// BoundaryReflect mirrors the array including the edge element (dask's
+	// "reflect", numpy's "symmetric"): 2 1 | 1 2 3 | 3 2. It is the zero
+	// Boundary.
 	BoundaryReflect Boundary = iota
+	// BoundaryPeriodic wraps around to the other end of the axis (dask's
+	// "periodic", numpy's "wrap"): 2 3 | 1 2 3 | 1 2.
 	BoundaryPeriodic
+	// BoundaryNearest repeats the edge element (dask's "nearest", numpy's
+	// "edge"): 1 1 | 1 2 3 | 3 3.
 	BoundaryNearest
+	// BoundaryConstant fills the halo with Overlap.Value (dask's
+	// "constant"): 0 0 | 1 2 3 | 0 0 for a Value of 0.
 	BoundaryConstant
+	// BoundaryNone adds no halo at the array's edges (dask's "none"): edge
+	// blocks get a smaller input, and BlockInfo.Halo says how much halo
+	// each side has.
 	BoundaryNone
 )
 
-// String is the mode's dask name ("reflect", "periodic", ...).
+// String is the mode's dask name: "reflect", "periodic", "nearest",
+// "constant" or "none" (also for values past BoundaryNone).
 func (m Boundary) String() string {
 	return [...]string{"reflect", "periodic", "nearest", "constant", "none"}[min(int(m), 4)]
 }

@@ -12,6 +12,7 @@ import (
 // it to count the tasks of the whole recipe from its layers, without
 // building the graph; a layer without it counts as a source.
 type LayerInputs interface {
+	// Inputs lists the arrays whose blocks the layer's tasks read.
 	Inputs() []*Array
 }
 
@@ -21,6 +22,8 @@ type LayerInputs interface {
 // block of a, not counting its inputs' tasks. It must cost O(rank), not
 // O(tasks).
 type LayerTasks interface {
+	// Tasks is the number of tasks the layer adds to compute every block
+	// of a, its inputs' tasks not counted, in O(rank).
 	Tasks(a *Array) int64
 }
 
@@ -29,6 +32,8 @@ type LayerTasks interface {
 // recipes of those arrays run inside the layer's own tasks, so only the
 // tasks of their inputs count (an opaque array listed here counts whole).
 type LayerFusedInputs interface {
+	// FusedInputs lists the arrays the layer's tasks read through
+	// Builder.FusedBlock.
 	FusedInputs() []*Array
 }
 

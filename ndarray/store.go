@@ -20,6 +20,9 @@ import (
 // Store may run several write tasks at once; a sink whose target cannot
 // take concurrent writes of distinct regions must serialise them itself.
 type Sink interface {
+	// WriteOp returns the registered, serializable op of the task that
+	// writes the block covering box, of dtype dt, to the target, or an
+	// error when the sink cannot take that block.
 	WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error)
 }
 

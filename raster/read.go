@@ -75,6 +75,8 @@ type ReadOp struct {
 	Offsets   []float64
 }
 
+// Kind is "raster.read", the name the package registers the op under with
+// cluster.Register, so a graph naming it decodes on any worker.
 func (*ReadOp) Kind() string { return "raster.read" }
 
 // Run reads the window. Under an executor with a memory budget it first

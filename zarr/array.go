@@ -187,10 +187,18 @@ func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
 // Meta returns the array's metadata (do not modify).
 func (a *Array) Meta() *ArrayMeta { return a.meta }
 
-// Shape, DType and Chunks describe the array.
-func (a *Array) Shape() []int       { return append([]int(nil), a.meta.Shape...) }
+// Shape returns the array's shape, one length per axis, in a new slice the
+// caller may keep.
+func (a *Array) Shape() []int { return append([]int(nil), a.meta.Shape...) }
+
+// DType returns the array's element type: its metadata's data_type (v3)
+// or dtype (v2), the type of the blocks the array reads and writes.
 func (a *Array) DType() block.DType { return a.meta.DType }
-func (a *Array) Chunks() []int      { return append([]int(nil), a.meta.Chunks...) }
+
+// Chunks returns the chunk shape of the array's regular chunk grid, one
+// length per axis, in a new slice the caller may keep. For a sharded array
+// it is the shape of a shard, the unit the store holds.
+func (a *Array) Chunks() []int { return append([]int(nil), a.meta.Chunks...) }
 
 // Path is the array's path in its store.
 func (a *Array) Path() string { return a.path }

@@ -129,6 +129,11 @@ func escapes(err error) bool {
 	return false
 }
 
+// Get reads the whole file of key into a new slice the caller owns. A
+// missing key, or a key naming a directory, is an error satisfying
+// errors.Is(err, fs.ErrNotExist); an invalid key is ErrInvalidKey, one
+// whose path leads outside the root through a symbolic link is
+// ErrOutsideRoot, and a file too large for one slice is ErrValueTooLarge.
 func (s *DirectoryStore) Get(ctx context.Context, key string) ([]byte, error) {
 	return s.GetAppend(ctx, key, nil)
 }

@@ -74,6 +74,8 @@ type HTTPError struct {
 	Status     string // e.g. "403 Forbidden"
 }
 
+// Error formats the answer as `zarr: http get "KEY": STATUS`, e.g.
+// `zarr: http get "a/zarr.json": 403 Forbidden`.
 func (e *HTTPError) Error() string { return fmt.Sprintf("zarr: http get %q: %s", e.Key, e.Status) }
 
 // Is makes 401 and 403 match fs.ErrPermission.
@@ -513,10 +515,14 @@ func (r *httpRanges) ReadRange(ctx context.Context, off, n int64) ([]byte, error
 
 func (r *httpRanges) Close() error { return nil }
 
+// Set always fails with an error wrapping ErrReadOnly: an HTTP store only
+// reads.
 func (s *HTTPStore) Set(ctx context.Context, key string, value []byte) error {
 	return fmt.Errorf("%w: http %s", ErrReadOnly, s.base)
 }
 
+// Delete always fails with an error wrapping ErrReadOnly: an HTTP store
+// only reads.
 func (s *HTTPStore) Delete(ctx context.Context, key string) error {
 	return fmt.Errorf("%w: http %s", ErrReadOnly, s.base)
 }

@@ -100,6 +100,8 @@ type ReadOp struct {
 	Lo, Hi []int
 }
 
+// Kind is "zarr.read", the name the package registers the op under with
+// cluster.Register, so a graph naming it decodes on any worker.
 func (*ReadOp) Kind() string { return "zarr.read" }
 
 // Run reads the region through the process's cache of open arrays.
@@ -122,6 +124,8 @@ type WriteOp struct {
 	Lo, Hi []int
 }
 
+// Kind is "zarr.write", the name the package registers the op under with
+// cluster.Register, so a graph naming it decodes on any worker.
 func (*WriteOp) Kind() string { return "zarr.write" }
 
 // Run writes the block through the process's cache of open arrays, with

@@ -47,6 +47,9 @@ func (s *MemoryStore) value(key string) ([]byte, error) {
 	return v, nil
 }
 
+// Get returns a copy of key's value, which the caller owns. A missing key
+// is an error satisfying errors.Is(err, fs.ErrNotExist); an invalid key is
+// ErrInvalidKey.
 func (s *MemoryStore) Get(ctx context.Context, key string) ([]byte, error) {
 	v, err := s.value(key)
 	if err != nil {
@@ -55,6 +58,9 @@ func (s *MemoryStore) Get(ctx context.Context, key string) ([]byte, error) {
 	return append([]byte(nil), v...), nil
 }
 
+// GetRange returns a copy of n bytes of key's value from off, with
+// RangeGetter's meaning of off and n. A range outside the value is
+// ErrRange, a missing key fs.ErrNotExist, an invalid key ErrInvalidKey.
 func (s *MemoryStore) GetRange(ctx context.Context, key string, off, n int64) ([]byte, error) {
 	v, err := s.value(key)
 	if err != nil {
@@ -89,6 +95,8 @@ func (r *copyRanges) ReadRange(ctx context.Context, off, n int64) ([]byte, error
 	return append([]byte(nil), b...), nil
 }
 
+// Set stores a copy of value under key, replacing any value it had; the
+// caller keeps value. An invalid key is ErrInvalidKey.
 func (s *MemoryStore) Set(ctx context.Context, key string, value []byte) error {
 	if err := ValidKey(key); err != nil {
 		return err
@@ -100,6 +108,8 @@ func (s *MemoryStore) Set(ctx context.Context, key string, value []byte) error {
 	return nil
 }
 
+// Delete removes key; a missing key is not an error. An invalid key is
+// ErrInvalidKey.
 func (s *MemoryStore) Delete(ctx context.Context, key string) error {
 	if err := ValidKey(key); err != nil {
 		return err
@@ -110,6 +120,9 @@ func (s *MemoryStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
+// List yields the keys that start with prefix ("" for all), in no
+// particular order, never with an error. The keys are those held when the
+// iteration starts; Set and Delete during it do not change what it yields.
 func (s *MemoryStore) List(ctx context.Context, prefix string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		s.mu.RLock()

@@ -32,6 +32,8 @@ type StoreSpec struct {
 // OpenSpec into a store with the same options. Lazy reads and Sinks need it
 // (or URLer, for a URL without options). Spec may be called concurrently.
 type Specer interface {
+	// Spec describes the store: its URL and the options OpenSpec needs to
+	// open an equivalent store.
 	Spec() StoreSpec
 }
 

@@ -16,14 +16,22 @@ import (
 // use; Set is atomic (a reader sees the old value or the new one, never a
 // torn one); Get returns a slice the caller owns.
 type Store interface {
+	// Get returns key's value in a slice the caller owns; a missing key is
+	// an error satisfying errors.Is(err, fs.ErrNotExist).
 	Get(ctx context.Context, key string) ([]byte, error)
+	// Set stores value under key atomically, replacing any value it had.
+	// It does not retain value.
 	Set(ctx context.Context, key string, value []byte) error
+	// Delete removes key; a missing key is not an error.
 	Delete(ctx context.Context, key string) error
 }
 
 // Lister is the optional ability to list keys under a prefix ("" for all),
 // in no particular order.
 type Lister interface {
+	// List yields the keys that start with prefix, in no particular
+	// order. A failure is yielded as an empty key with the error, and
+	// ends the iteration.
 	List(ctx context.Context, prefix string) iter.Seq2[string, error]
 }
 
@@ -36,6 +44,8 @@ type Lister interface {
 // generations of a value that is being rewritten; RangeOpener reads
 // several ranges of one generation.
 type RangeGetter interface {
+	// GetRange returns n bytes of key's value from off (see RangeGetter
+	// for negative off and n) in a slice the caller owns.
 	GetRange(ctx context.Context, key string, off, n int64) ([]byte, error)
 }
 
@@ -46,6 +56,8 @@ type RangeGetter interface {
 // key itself or leave it to the first ReadRange (fs.ErrNotExist either
 // way).
 type RangeOpener interface {
+	// OpenRanges opens the value key has now, for ReadRange calls that
+	// all read that one generation of it.
 	OpenRanges(ctx context.Context, key string) (RangeReader, error)
 }
 
@@ -57,7 +69,10 @@ type RangeOpener interface {
 // RangeReader is not safe for concurrent use; Close releases what it holds
 // (a file handle), and the slices ReadRange returned stay the caller's.
 type RangeReader interface {
+	// ReadRange returns n bytes from off of the opened generation, with
+	// RangeGetter's meaning of off and n, in a slice the caller owns.
 	ReadRange(ctx context.Context, off, n int64) ([]byte, error)
+	// Close releases what the reader holds.
 	Close() error
 }
 
@@ -65,6 +80,8 @@ type RangeReader interface {
 // caller's buffer, so chunk reads can reuse buffers instead of allocating
 // (and leaving garbage) per chunk.
 type AppendGetter interface {
+	// GetAppend appends key's value to buf and returns the extended slice;
+	// a missing key is fs.ErrNotExist, as for Get.
 	GetAppend(ctx context.Context, key string, buf []byte) ([]byte, error)
 }
 
@@ -72,6 +89,7 @@ type AppendGetter interface {
 // process (a remote worker) can open with OpenStore. A URL carries no
 // options; stores with options implement Specer, which tasks prefer.
 type URLer interface {
+	// URL is the store's address, which OpenStore opens in any process.
 	URL() string
 }
 

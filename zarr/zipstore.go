@@ -67,6 +67,10 @@ func (s *ZipStore) Close() error { return s.f.Close() }
 // URL is zip://PATH.
 func (s *ZipStore) URL() string { return (&url.URL{Scheme: "zip", Path: s.path}).String() }
 
+// Get decompresses key's entry into a new slice the caller owns. A
+// missing key is an error satisfying errors.Is(err, fs.ErrNotExist), an
+// invalid key is ErrInvalidKey, and an entry that declares or decompresses
+// to more than MaxZipValue bytes is ErrValueTooLarge.
 func (s *ZipStore) Get(ctx context.Context, key string) ([]byte, error) {
 	f, err := s.entry(key)
 	if err != nil {
@@ -160,14 +164,21 @@ func (r *zipRanges) ReadRange(ctx context.Context, off, n int64) ([]byte, error)
 
 func (r *zipRanges) Close() error { return nil }
 
+// Set always fails with an error wrapping ErrReadOnly: a ZipStore only
+// reads (build zip stores with ZipWriter).
 func (s *ZipStore) Set(ctx context.Context, key string, value []byte) error {
 	return fmt.Errorf("%w: zip %s", ErrReadOnly, s.path)
 }
 
+// Delete always fails with an error wrapping ErrReadOnly: a ZipStore only
+// reads.
 func (s *ZipStore) Delete(ctx context.Context, key string) error {
 	return fmt.Errorf("%w: zip %s", ErrReadOnly, s.path)
 }
 
+// List yields the keys of the zip's file entries that start with prefix
+// ("" for all), in no particular order, never with an error. Directory
+// entries and entries whose name is not a valid key are left out.
 func (s *ZipStore) List(ctx context.Context, prefix string) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		for k := range s.files {
@@ -204,6 +215,11 @@ func NewZipWriter(path string) (*ZipWriter, error) {
 // ErrKeyExists reports a second write of one key to a write-once store.
 var ErrKeyExists = errors.New("zarr: key already written")
 
+// Set appends value to the zip as an uncompressed entry named key. Writing
+// a key a second time is ErrKeyExists, an invalid key ErrInvalidKey, and
+// Set after Close an error. The writer keeps a copy of metadata values
+// (keys ending in .zarray, .zgroup, .zattrs, .zmetadata or zarr.json) for
+// Get; other values go to the file only.
 func (z *ZipWriter) Set(ctx context.Context, key string, value []byte) error {
 	if err := ValidKey(key); err != nil {
 		return err
@@ -231,6 +247,10 @@ func (z *ZipWriter) Set(ctx context.Context, key string, value []byte) error {
 	return nil
 }
 
+// Get returns a copy of a metadata value written so far (a key ending in
+// .zarray, .zgroup, .zattrs, .zmetadata or zarr.json). Any other key,
+// written or not, is an error satisfying errors.Is(err, fs.ErrNotExist): a
+// ZipWriter does not read chunks back. An invalid key is ErrInvalidKey.
 func (z *ZipWriter) Get(ctx context.Context, key string) ([]byte, error) {
 	if err := ValidKey(key); err != nil {
 		return nil, err
@@ -244,6 +264,8 @@ func (z *ZipWriter) Get(ctx context.Context, key string) ([]byte, error) {
 	return append([]byte(nil), v...), nil
 }
 
+// Delete always fails with an error wrapping ErrReadOnly: a zip is
+// append-only while it is written.
 func (z *ZipWriter) Delete(ctx context.Context, key string) error {
 	return fmt.Errorf("%w: zip writer is append-only", ErrReadOnly)
 }

@@ -31,7 +31,10 @@ type Bar struct {
 func New(w io.Writer, description string) *Bar { return &Bar{w: w, description: description} }
 
 // Update is the callback for an executor: it advances the bar to p.Done of
-// p.Total tasks and shows the bytes held.
+// p.Total tasks, drawing the description, the percentage and "(Done/Total)",
+// and ends the line when Done reaches Total. A Total that changes, or a
+// Done that goes back, finishes the current bar and starts a new one.
+// The other fields of p are not shown.
 func (b *Bar) Update(p cluster.Progress) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

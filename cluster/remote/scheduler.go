@@ -32,9 +32,13 @@ type WorkerLostError struct {
 	Workers []string // the workers lost while running it
 }
 
+// Error formats the loss as "remote: task KEY (KIND) lost with N workers
+// [W1 W2 ...]; giving up".
 func (e *WorkerLostError) Error() string {
 	return fmt.Sprintf("remote: task %s (%s) lost with %d workers %v; giving up", e.Key, e.Kind, e.Losses, e.Workers)
 }
+
+// Unwrap returns ErrWorkerLost, so errors.Is(err, ErrWorkerLost) holds.
 func (e *WorkerLostError) Unwrap() error { return ErrWorkerLost }
 
 // ErrClosed reports use of a closed scheduler.

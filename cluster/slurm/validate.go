@@ -17,6 +17,8 @@ type OptionError struct {
 	Reason string
 }
 
+// Error formats the refusal as `slurm: invalid option OPTION "VALUE":
+// REASON`, the value quoted with %q.
 func (e *OptionError) Error() string {
 	return fmt.Sprintf("slurm: invalid option %s %q: %s", e.Option, e.Value, e.Reason)
 }
