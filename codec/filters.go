@@ -483,12 +483,15 @@ type BitRound struct{ Keepbits int }
 func (BitRound) Name() string { return "bitround" }
 
 // EncodedSpec is in unchanged (a copy). It reports an ErrSpec error when
-// in's dtype is not Float32 or Float64, or when it is Float32 and Keepbits
-// is over 23 (float32 has 23 mantissa bits). Keepbits must be in 0..52, as
-// the registry checks.
+// in's dtype is not Float32 or Float64, when Keepbits is outside 0..52 (the
+// registry's check, repeated for values built directly), or when the dtype
+// is Float32 and Keepbits is over 23 (float32 has 23 mantissa bits).
 func (c BitRound) EncodedSpec(in ChunkSpec) (ChunkSpec, error) {
 	if !in.DType.IsFloat() {
 		return ChunkSpec{}, specErr("bitround", "array is %s, bitround needs floats", in.DType)
+	}
+	if c.Keepbits < 0 || c.Keepbits > 52 {
+		return ChunkSpec{}, specErr("bitround", "keepbits %d outside 0..52", c.Keepbits)
 	}
 	if in.DType == block.Float32 && c.Keepbits > 23 {
 		return ChunkSpec{}, specErr("bitround", "keepbits %d > 23 for float32", c.Keepbits)
