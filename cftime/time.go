@@ -292,40 +292,38 @@ func (t Time) GoTime() (time.Time, error) {
 // NaT is numpy's datetime64 "not a time", the minimum int64.
 const NaT = math.MinInt64
 
-// Datetime64 limits: the days of the first and last representable
-// datetime64[ns] (1677-09-21T00:12:43.145224192 and
-// 2262-04-11T23:47:16.854775807).
+// Datetime64 limits: the day counts of the first and last representable
+// datetime64[ns] (1677-09-21T00:12:43.145224193 and
+// 2262-04-11T23:47:16.854775807; the minimum int64 is NaT).
 const (
-	minDT64Day = math.MinInt64 / nsPerDay // rounded towards zero
-	maxDT64Day = math.MaxInt64 / nsPerDay
+	minDT64Day = -106752
+	maxDT64Day = 106751
 )
 
 // Datetime64 returns t as numpy datetime64[ns]: nanoseconds since the Unix
 // epoch (proleptic Gregorian, as numpy counts). Real calendars only
-// (ErrCalendar otherwise); times outside the int64 range wrap ErrRange.
+// (ErrCalendar otherwise); times outside datetime64[ns] wrap ErrRange.
 func (t Time) Datetime64() (int64, error) {
 	if !t.cal.Real() {
 		return 0, fmt.Errorf("%w: a %s time has no datetime64 value", ErrCalendar, t.cal)
 	}
-	if t.day < minDT64Day-1 || t.day > maxDT64Day {
-		return 0, fmt.Errorf("%w: %s is outside datetime64[ns]", ErrRange, t)
-	}
-	v := t.day * nsPerDay
-	if v > math.MaxInt64-t.nsec {
-		return 0, fmt.Errorf("%w: %s is outside datetime64[ns]", ErrRange, t)
-	}
-	if t.day < minDT64Day {
-		// day*nsPerDay underflows; compute from the other side.
-		v = (t.day+1)*nsPerDay + (t.nsec - nsPerDay)
-		if v == NaT {
-			return 0, fmt.Errorf("%w: %s is NaT in datetime64[ns]", ErrRange, t)
+	outside := fmt.Errorf("%w: %s is outside datetime64[ns]", ErrRange, t)
+	switch {
+	case t.day < minDT64Day || t.day > maxDT64Day:
+		return 0, outside
+	case t.day == minDT64Day:
+		// day*nsPerDay alone is below the int64 range.
+		base, rest := (t.day+1)*nsPerDay, t.nsec-nsPerDay
+		if rest < math.MinInt64+1-base {
+			return 0, outside
 		}
-		return v, nil
+		return base + rest, nil
 	}
-	if v+t.nsec == NaT {
-		return 0, fmt.Errorf("%w: %s is NaT in datetime64[ns]", ErrRange, t)
+	base := t.day * nsPerDay
+	if base > 0 && t.nsec > math.MaxInt64-base {
+		return 0, outside
 	}
-	return v + t.nsec, nil
+	return base + t.nsec, nil
 }
 
 // FromDatetime64 returns the instant of a numpy datetime64[ns] value in a

@@ -197,3 +197,34 @@ func (ts Times) ceilCount(t Time) int64 {
 	}
 	return k
 }
+
+// TimesOf returns times as an axis counted in the coarsest unit (days,
+// hours, minutes, seconds, milliseconds, microseconds, nanoseconds) that
+// holds every one exactly, from the first. All must share a calendar (or
+// be real calendars, taken in the first's).
+func TimesOf(times []Time) (Times, error) {
+	if len(times) == 0 {
+		return NewTimes(Time{}, Day, nil)
+	}
+	epoch := times[0]
+	for _, unit := range []Unit{Day, Hour, Minute, Second, Millisecond, Microsecond, Nanosecond} {
+		u := Units{Unit: unit, Ref: epoch}
+		counts := make([]int64, len(times))
+		ok := true
+		for i, t := range times {
+			w, rem, err := u.offset(t)
+			if err != nil {
+				return Times{}, fmt.Errorf("time %d: %w", i, err)
+			}
+			if rem != 0 {
+				ok = false
+				break
+			}
+			counts[i] = w
+		}
+		if ok {
+			return NewTimes(epoch, unit, counts)
+		}
+	}
+	panic("unreachable: nanoseconds divide every offset")
+}
