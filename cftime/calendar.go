@@ -394,9 +394,20 @@ func (c Calendar) weekdayOffset() int64 {
 	return 3
 }
 
-// yearDayBounds: the day counts for MaxYear limits, used to check ranges.
+// dayLimitTable holds each calendar's day counts of -MaxYear-01-01 and
+// MaxYear-12-31, computed once; it is never written after.
+var dayLimitTable = func() (t [Day360 + 1][2]int64) {
+	for c := Standard; c <= Day360; c++ {
+		t[c] = [2]int64{c.days(-MaxYear, 1, 1), c.days(MaxYear, 12, c.DaysInMonth(MaxYear, 12))}
+	}
+	return t
+}()
+
+// dayLimits returns the first and last day counts of the supported years.
 func (c Calendar) dayLimits() (lo, hi int64) {
-	lo = c.days(-MaxYear, 1, 1)
-	hi = c.days(MaxYear, 12, c.DaysInMonth(MaxYear, 12))
-	return lo, hi
+	if !c.Valid() {
+		return 0, -1
+	}
+	l := dayLimitTable[c]
+	return l[0], l[1]
 }

@@ -72,7 +72,7 @@ func ParsePartial(s string, cal Calendar) (Interval, Resolution, error) {
 	}
 	start, err := Date(cal, f[0], f[1], f[2], f[3], f[4], f[5], 0)
 	if err != nil {
-		return Interval{}, 0, fmt.Errorf("partial date %q: %w", s, err)
+		return Interval{}, 0, fmt.Errorf("%w (partial date %q)", err, s)
 	}
 	var end Time
 	switch res {
@@ -96,7 +96,7 @@ func ParsePartial(s string, cal Calendar) (Interval, Resolution, error) {
 		end, err = fromParts(cal, start.day, start.nsec+nsPerSecond)
 	}
 	if err != nil {
-		return Interval{}, 0, fmt.Errorf("partial date %q: %w", s, err)
+		return Interval{}, 0, fmt.Errorf("%w (partial date %q)", err, s)
 	}
 	return Interval{Start: start, End: end}, res, nil
 }
