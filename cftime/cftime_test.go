@@ -336,6 +336,12 @@ func TestSearchAndLocate(t *testing.T) {
 	assert.Equal(t, 1, ts.Search(MustDate(Standard, 2019, 12, 1, 0, 0, 0, 1)))
 	assert.Equal(t, 0, ts.Search(MustDate(Standard, 1900, 1, 1, 0, 0, 0, 0)))
 	assert.Equal(t, n, ts.Search(MustDate(Standard, 2100, 1, 1, 0, 0, 0, 0)))
+	c, exact := ts.CountOf(MustDate(Standard, 2019, 12, 3, 12, 0, 0, 0))
+	assert.Equal(t, int64(2), c)
+	assert.False(t, exact)
+	c, exact = ts.CountOf(MustDate(Standard, 2019, 11, 30, 0, 0, 0, 0))
+	assert.Equal(t, int64(-1), c)
+	assert.True(t, exact)
 	// An hour of a daily axis.
 	h, _, err := ParsePartial("2020-01-05T00", Standard)
 	require.NoError(t, err)

@@ -46,6 +46,8 @@ func (u Units) DecodeFloats(values []float64) (Times, error) {
 		case math.IsInf(v, 0) || v >= 1<<63 || v < -(1<<63):
 			return Times{}, fmt.Errorf("%w: decoding %q: value %d is %v", ErrRange, u, i, v)
 		case v != math.Trunc(v) || v == -(1<<63):
+			// -2^63 is whole but is the NaT count; the scaled path
+			// reports it out of range.
 			whole = false
 		default:
 			counts[i] = int64(v)
@@ -264,8 +266,12 @@ func gcd(a, b int64) int64 {
 // or float offsets (exactly one of Ints and Floats is set, unless the axis
 // is empty).
 type Encoding struct {
-	Units  Units
-	Ints   []int64
+	// Units the offsets count; Units.String() is the attribute to write.
+	Units Units
+	// Ints are the offsets when every time is a whole count and none is
+	// missing (xarray then writes int64).
+	Ints []int64
+	// Floats are the offsets otherwise, NaN for a missing time.
 	Floats []float64
 }
 
@@ -352,10 +358,7 @@ func Encode(ts Times, opts EncodeOptions) (Encoding, error) {
 // lossy), as cftime has no nanoseconds.
 func InferUnits(ts Times) (Units, error) {
 	cal := ts.Calendar()
-	ref := Time{cal: cal}
-	if cal.Real() {
-		ref = Time{cal: cal} // 1970-01-01 is day 0 on the shared time line
-	}
+	ref := Time{cal: cal} // 1970-01-01 of the calendar
 	found := false
 	for i := range ts.Len() {
 		if t, ok := ts.At(i); ok {

@@ -4,7 +4,10 @@ import "fmt"
 
 // Interval is the half-open time interval [Start, End) in one calendar.
 type Interval struct {
-	Start, End Time
+	// Start is the first instant inside the interval.
+	Start Time
+	// End is the first instant after it.
+	End Time
 }
 
 // Contains reports whether Start <= t < End.
@@ -15,11 +18,17 @@ type Resolution uint8
 
 // Resolutions of partial dates, coarsest first.
 const (
+	// ResYear: "2020".
 	ResYear Resolution = iota
+	// ResMonth: "2020-02".
 	ResMonth
+	// ResDay: "2020-02-29".
 	ResDay
+	// ResHour: "2020-02-29T12".
 	ResHour
+	// ResMinute: "2020-02-29T12:30".
 	ResMinute
+	// ResSecond: "2020-02-29T12:30:15".
 	ResSecond
 )
 

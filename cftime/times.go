@@ -142,6 +142,12 @@ func (ts Times) Datetime64() ([]int64, error) {
 	return out, nil
 }
 
+// CountOf returns t's position on the axis's own scale: floor((t -
+// epoch) / unit), and whether t falls exactly on a count. It saturates at
+// the int64 limits (never at NaT). With Search it gives the distances that
+// nearest, pad and backfill selection need, in the axis's integers.
+func (ts Times) CountOf(t Time) (count int64, exact bool) { return ts.count(t) }
+
 // count returns floor((t-epoch)/unit) and whether the division is exact,
 // saturating at the int64 limits.
 func (ts Times) count(t Time) (int64, bool) {

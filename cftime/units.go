@@ -14,15 +14,25 @@ type Unit int64
 // "month" and "year" (fractions of a tropical year, from udunits) are
 // refused, as cftime and the CF conventions advise.
 const (
-	Nanosecond  Unit = 1
+	// Nanosecond is "nanoseconds" (xarray's, for datetime64; cftime has
+	// none).
+	Nanosecond Unit = 1
+	// Microsecond is "microseconds" (also microsecond, microsec, microsecs).
 	Microsecond Unit = 1000
+	// Millisecond is "milliseconds" (also millisecond, millisec(s), msec(s), ms).
 	Millisecond Unit = 1000 * Microsecond
-	Second      Unit = 1000 * Millisecond
-	Minute      Unit = 60 * Second
-	Hour        Unit = 60 * Minute
-	Day         Unit = 24 * Hour
-	Month       Unit = 30 * Day
-	CommonYear  Unit = 365 * Day
+	// Second is "seconds" (also second, sec, secs, s).
+	Second Unit = 1000 * Millisecond
+	// Minute is "minutes" (also minute, min, mins).
+	Minute Unit = 60 * Second
+	// Hour is "hours" (also hour, hr, hrs, h).
+	Hour Unit = 60 * Minute
+	// Day is "days" (also day, d): 86400 s in every calendar.
+	Day Unit = 24 * Hour
+	// Month is "months", 30 days, allowed only in 360_day.
+	Month Unit = 30 * Day
+	// CommonYear is "common_years", 365 days, allowed only in noleap.
+	CommonYear Unit = 365 * Day
 )
 
 // String returns the unit's plural CF name ("days", "hours", ...,
@@ -105,8 +115,10 @@ func ParseUnit(name string) (Unit, error) {
 // in a calendar: the unit and the reference time in that calendar, with
 // any time-zone offset of the string applied (Ref is UTC).
 type Units struct {
+	// Unit is the length of one count.
 	Unit Unit
-	Ref  Time
+	// Ref is the reference time, UTC, in the units' calendar.
+	Ref Time
 }
 
 // NewUnits returns the units "unit since ref" in ref's calendar, checking
