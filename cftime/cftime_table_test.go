@@ -1,8 +1,10 @@
 package cftime
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"testing"
@@ -25,13 +27,20 @@ type tableRow struct {
 	out        []any
 }
 
-func loadTable(t testing.TB) []tableRow {
+// loadTableJSON returns the uncompressed table.
+func loadTableJSON(t testing.TB) []byte {
 	f, err := os.Open("testdata/cftime_table.json.gz")
 	require.NoError(t, err)
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	require.NoError(t, err)
-	dec := json.NewDecoder(zr)
+	b, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return b
+}
+
+func loadTable(t testing.TB) []tableRow {
+	dec := json.NewDecoder(bytes.NewReader(loadTableJSON(t)))
 	dec.UseNumber()
 	var doc struct {
 		Rows [][]json.RawMessage `json:"rows"`
@@ -44,11 +53,11 @@ func loadTable(t testing.TB) []tableRow {
 		require.NoError(t, json.Unmarshal(raw[0], &r.cal))
 		require.NoError(t, json.Unmarshal(raw[1], &r.units))
 		require.NoError(t, json.Unmarshal(raw[2], &r.in))
-		d := json.NewDecoder(bytesReader(raw[3]))
+		d := json.NewDecoder(bytes.NewReader(raw[3]))
 		d.UseNumber()
 		require.NoError(t, d.Decode(&r.num))
 		require.NoError(t, json.Unmarshal(raw[4], &r.isInt))
-		d = json.NewDecoder(bytesReader(raw[5]))
+		d = json.NewDecoder(bytes.NewReader(raw[5]))
 		d.UseNumber()
 		require.NoError(t, d.Decode(&r.out))
 		rows = append(rows, r)

@@ -290,8 +290,10 @@ type EncodeOptions struct {
 // given or inferred units, as integers when every time is a whole number
 // of units and none is missing, else as floats (NaT → NaN), each the
 // correctly rounded ratio cftime's date2num returns. Float offsets that
-// would not decode to the same times are refused (ErrPrecision) unless
-// opts.AllowLossy.
+// would not decode to the same times — by cftime's rounding, and for
+// standard and proleptic_gregorian times inside datetime64[ns] also by
+// the truncation of xarray's pandas path — are refused (ErrPrecision)
+// unless opts.AllowLossy.
 func Encode(ts Times, opts EncodeOptions) (Encoding, error) {
 	var u Units
 	if opts.Units != nil {
@@ -344,9 +346,33 @@ func Encode(ts Times, opts EncodeOptions) (Encoding, error) {
 			if err != nil || !back.Equal(t) {
 				return Encoding{}, fmt.Errorf("%w: time %d, %s, is %v %q, which decodes to %s", ErrPrecision, i, t, v, u, back)
 			}
+			if !pandasDecodes(u, t, v) {
+				return Encoding{}, fmt.Errorf("%w: time %d, %s, is %v %q, which xarray decodes through pandas to another nanosecond", ErrPrecision, i, t, v, u)
+			}
 		}
 	}
 	return Encoding{Units: u, Floats: floats}, nil
+}
+
+// pandasDecodes reports whether xarray's pandas path, which it takes for
+// standard and proleptic_gregorian times inside datetime64[ns], decodes v
+// to t: it truncates v times the unit in nanoseconds, in float64, to an
+// int64 and adds it to the reference. Elsewhere xarray decodes with cftime,
+// which Decode already matches.
+func pandasDecodes(u Units, t Time, v float64) bool {
+	if u.Ref.cal != Standard && u.Ref.cal != ProlepticGregorian {
+		return true
+	}
+	ref, err1 := u.Ref.Datetime64()
+	tn, err2 := t.Datetime64()
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	p := v * float64(u.Unit)
+	if p >= 1<<63 || p < -(1<<63) {
+		return false
+	}
+	return ref+int64(p) == tn
 }
 
 // InferUnits chooses units for an axis as xarray's infer_datetime_units
