@@ -27,11 +27,13 @@
 // [Interval] it covers in a calendar, which Times.Locate turns into index
 // bounds: xarray's sel by partial date.
 //
-// Where cftime and xarray differ, the package follows xarray's reading of
-// the units (a one-digit zone hour such as "-6:00" is applied, as pandas
-// applies it; cftime ignores it) and cftime's decoding of floats (to the
-// microsecond, as num2date; xarray's pandas path truncates to the
-// nanosecond). Text after the reference date that cftime silently
+// Where cftime and xarray differ, the package follows pandas' reading of
+// the units (a one-digit zone hour such as "-6:00" is applied; cftime's
+// parser ignores it, so xarray itself applies it on its pandas path —
+// standard calendars inside datetime64[ns] — and ignores it elsewhere;
+// "-06:00" means the same to all) and cftime's decoding of floats (to
+// the microsecond, as num2date; xarray's pandas path truncates to the
+// nanosecond, and Encode refuses floats on which the two disagree). Text after the reference date that cftime silently
 // ignores is an error here. Year numbering follows cftime 1.6: standard
 // and julian have no year 0, the other calendars have one.
 package cftime
