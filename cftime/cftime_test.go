@@ -365,6 +365,19 @@ func TestSearchAndLocate(t *testing.T) {
 	assert.Equal(t, "2020-02-29T00:00:00", first.ISO())
 	assert.Equal(t, "2020-02-01T00:00:00", last.ISO())
 
+	assert.Equal(t, 1, ts.Monotonic())
+	assert.Equal(t, -1, rts.Monotonic())
+	sub := ts.Slice(62, 91) // the February of the axis
+	assert.Equal(t, 29, sub.Len())
+	lo, hi = sub.Locate(feb)
+	assert.Equal(t, [2]int{0, 29}, [2]int{lo, hi})
+	flat, err := u.DecodeInts([]int64{0, 1, 1})
+	require.NoError(t, err)
+	assert.Equal(t, 0, flat.Monotonic())
+	gap, err := u.DecodeInts([]int64{0, NaT, 2})
+	require.NoError(t, err)
+	assert.Equal(t, 0, gap.Monotonic())
+
 	// A month of a 360_day hourly axis.
 	u360, err := ParseUnits("hours since 2000-01-01", Day360)
 	require.NoError(t, err)

@@ -234,3 +234,39 @@ func TimesOf(times []Time) (Times, error) {
 	}
 	panic("unreachable: nanoseconds divide every offset")
 }
+
+// Slice returns times [lo, hi) as an axis sharing ts's counts (isel on a
+// time coordinate). It panics if the bounds are out of range, as slicing
+// does.
+func (ts Times) Slice(lo, hi int) Times {
+	return Times{epoch: ts.epoch, unit: ts.unit, values: ts.values[lo:hi:hi]}
+}
+
+// Monotonic reports the axis's order: +1 if every time is after the one
+// before (strictly ascending), -1 if every one is before it (strictly
+// descending), 0 otherwise, or when a time is missing. An axis of fewer
+// than two times is ascending. Search and Locate need +1 (Locate also
+// takes -1).
+func (ts Times) Monotonic() int {
+	v := ts.values
+	for _, x := range v {
+		if x == NaT {
+			return 0
+		}
+	}
+	if len(v) < 2 {
+		return 1
+	}
+	up, down := true, true
+	for i := 1; i < len(v); i++ {
+		up = up && v[i] > v[i-1]
+		down = down && v[i] < v[i-1]
+	}
+	switch {
+	case up:
+		return 1
+	case down:
+		return -1
+	}
+	return 0
+}
