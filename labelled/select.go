@@ -1,0 +1,523 @@
+package labelled
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// Indexer is a positional selection on one named dim, for Isel: At, Range
+// or Take.
+type Indexer struct {
+	dim               string
+	kind              int // 0 at, 1 range, 2 take
+	at                int
+	start, stop, step int
+	pos               []int
+}
+
+// At selects position i of dim and drops the dim (its dimension coordinate
+// becomes a scalar coordinate). Negative i counts from the end.
+func At(dim string, i int) Indexer { return Indexer{dim: dim, kind: 0, at: i} }
+
+// Range selects positions start:stop:step of dim with Python's slice rules
+// (ndarray.None omits a bound; a negative step walks backwards).
+func Range(dim string, start, stop, step int) Indexer {
+	return Indexer{dim: dim, kind: 1, start: start, stop: stop, step: step}
+}
+
+// Take selects the listed positions of dim, in order (negative ones count
+// from the end), keeping the dim. The slice is copied.
+func Take(dim string, positions ...int) Indexer {
+	return Indexer{dim: dim, kind: 2, pos: slices.Clone(positions)}
+}
+
+// Method is how Sel matches a label that is not in the index exactly.
+type Method uint8
+
+const (
+	// Exact matches only equal labels (the default).
+	Exact Method = iota
+	// Nearest takes the closest label; of two at the same distance, the one
+	// at the later position (as pandas does).
+	Nearest
+	// Pad takes the largest label not above the given one (pandas "pad" /
+	// "ffill").
+	Pad
+	// Backfill takes the smallest label not below the given one (pandas
+	// "backfill" / "bfill").
+	Backfill
+)
+
+// String is the method's pandas name.
+func (m Method) String() string {
+	switch m {
+	case Exact:
+		return "exact"
+	case Nearest:
+		return "nearest"
+	case Pad:
+		return "pad"
+	case Backfill:
+		return "backfill"
+	}
+	return fmt.Sprintf("Method(%d)", m)
+}
+
+// Selector is a label selection on one named dim, for Sel: Label, Labels or
+// Slice, refined with WithMethod and WithTolerance.
+type Selector struct {
+	dim    string
+	kind   int // 0 label, 1 labels, 2 slice
+	labels []any
+	lo, hi any
+	method Method
+	tol    float64
+	hasTol bool
+}
+
+// Label selects the one label v of dim and drops the dim, as
+// xarray's sel(dim=v). On an IntervalIndex a label naming an interval
+// ("2020-02" on a time index) selects the interval and keeps the dim.
+func Label(dim string, v any) Selector { return Selector{dim: dim, kind: 0, labels: []any{v}} }
+
+// Labels selects the listed labels of dim, in order, keeping the dim.
+func Labels(dim string, vs ...any) Selector {
+	return Selector{dim: dim, kind: 1, labels: slices.Clone(vs)}
+}
+
+// Slice selects the labels from lo to hi inclusive, as xarray's
+// sel(dim=slice(lo, hi)): on an increasing index the labels in [lo, hi], on
+// a decreasing index (y from north to south) those from lo down to hi, so
+// Slice("lat", 60.0, 30.0) on a decreasing lat. A slice against the index's
+// direction selects nothing, as in xarray. A nil bound is open. The index
+// must be monotonic (ErrNotMonotonic otherwise).
+func Slice(dim string, lo, hi any) Selector { return Selector{dim: dim, kind: 2, lo: lo, hi: hi} }
+
+// WithMethod sets how labels not in the index match (Label and Labels only).
+func (s Selector) WithMethod(m Method) Selector { s.method = m; return s }
+
+// WithTolerance bounds the distance of an inexact match (in the index's
+// Distance unit): a label farther than tol from its match is not found.
+func (s Selector) WithTolerance(tol float64) Selector { s.tol, s.hasTol = tol, true; return s }
+
+// Isel selects by position along named dims, lazily: the data is indexed
+// through ndarray.Array.Index (planning cost O(blocks touched)) and every
+// coordinate on a selected dim is indexed in memory. A dim selected with At
+// is dropped and coordinates on it lose it (a dimension coordinate becomes a
+// scalar one). Unknown dims are ErrDim; positions out of range are
+// ndarray.ErrIndex.
+func (a *Array) Isel(sel ...Indexer) *Array {
+	if a.Err() != nil {
+		return a
+	}
+	shape := a.v.data.Shape()
+	picks := map[string]pick{}
+	items := make([]ndarray.Index, len(a.v.dims))
+	for i := range items {
+		items[i] = ndarray.All()
+	}
+	for _, s := range sel {
+		ax := slices.Index(a.v.dims, s.dim)
+		if ax < 0 {
+			return Errored(dimErr("isel on %q: the array's dims are %v", s.dim, a.v.dims))
+		}
+		if _, dup := picks[s.dim]; dup {
+			return Errored(dimErr("dim %q selected twice", s.dim))
+		}
+		n := shape[ax]
+		switch s.kind {
+		case 0:
+			i := s.at
+			if i < 0 {
+				i += n
+			}
+			if i < 0 || i >= n {
+				return Errored(fmt.Errorf("%w: position %d on dim %q of size %d", ndarray.ErrIndex, s.at, s.dim, n))
+			}
+			picks[s.dim] = pick{pos: []int{i}, drop: true}
+			items[ax] = ndarray.At(i)
+		case 1:
+			pos, err := slicePositions(n, s.start, s.stop, s.step)
+			if err != nil {
+				return Errored(fmt.Errorf("%w on dim %q", err, s.dim))
+			}
+			picks[s.dim] = pick{pos: pos}
+			items[ax] = ndarray.Sl(s.start, s.stop, s.step)
+		default:
+			pos := make([]int, len(s.pos))
+			for k, p := range s.pos {
+				if p < 0 {
+					p += n
+				}
+				if p < 0 || p >= n {
+					return Errored(fmt.Errorf("%w: position %d on dim %q of size %d", ndarray.ErrIndex, s.pos[k], s.dim, n))
+				}
+				pos[k] = p
+			}
+			picks[s.dim] = pick{pos: pos}
+			items[ax] = ndarray.List(pos...)
+		}
+	}
+	if len(picks) == 0 {
+		return a
+	}
+	return a.applyPicks(picks, items)
+}
+
+func (a *Array) applyPicks(picks map[string]pick, items []ndarray.Index) *Array {
+	data := a.v.data.Index(items...)
+	var dims []string
+	for _, d := range a.v.dims {
+		if p, ok := picks[d]; ok && p.drop {
+			continue
+		}
+		dims = append(dims, d)
+	}
+	coords := make([]*Coord, 0, len(a.coords))
+	for _, c := range a.coords {
+		coords = append(coords, c.isel(picks))
+	}
+	return a.derive(data, dims, coords, true)
+}
+
+// slicePositions resolves start:stop:step on an axis of length n as
+// Python's slice.indices does.
+func slicePositions(n, start, stop, step int) ([]int, error) {
+	if step == ndarray.None {
+		step = 1
+	}
+	if step == 0 {
+		return nil, fmt.Errorf("%w: slice step 0", ndarray.ErrIndex)
+	}
+	clamp := func(v, def, lo, hi int) int {
+		if v == ndarray.None {
+			return def
+		}
+		if v < 0 {
+			v += n
+			if v < lo {
+				v = lo
+			}
+		} else if v > hi {
+			v = hi
+		}
+		return v
+	}
+	var out []int
+	if step > 0 {
+		s, e := clamp(start, 0, 0, n), clamp(stop, n, 0, n)
+		for i := s; i < e; i += step {
+			out = append(out, i)
+		}
+	} else {
+		s, e := clamp(start, n-1, -1, n-1), clamp(stop, -1, -1, n-1)
+		for i := s; i > e; i += step {
+			out = append(out, i)
+		}
+	}
+	if out == nil {
+		out = []int{}
+	}
+	return out, nil
+}
+
+// Sel selects by label along named dims, lazily, as xarray's sel: each
+// Selector is resolved to positions on its dim's index (binary search on a
+// monotonic index, O(log n) a label; a scan otherwise), then Isel applies
+// them. Errors name the label and the dim (*LabelError): ErrNoIndex on a dim
+// without a dimension coordinate, ErrNotFound for a label not in the index
+// (or not within the tolerance), ErrNotMonotonic for a slice or an inexact
+// method on an index that is neither increasing nor decreasing, and
+// ErrLabelType for a label the index cannot compare.
+func (a *Array) Sel(sel ...Selector) *Array {
+	if a.Err() != nil {
+		return a
+	}
+	idx := make([]Indexer, 0, len(sel))
+	for _, s := range sel {
+		if slices.Index(a.v.dims, s.dim) < 0 {
+			return Errored(dimErr("sel on %q: the array's dims are %v", s.dim, a.v.dims))
+		}
+		c := a.Coord(s.dim)
+		if c == nil || !c.IsIndex() {
+			return Errored(&LabelError{Dim: s.dim, Err: ErrNoIndex})
+		}
+		ix, err := resolve(c, s)
+		if err != nil {
+			return Errored(err)
+		}
+		idx = append(idx, ix)
+	}
+	return a.Isel(idx...)
+}
+
+// resolve turns a label selector into a positional one on c's index.
+func resolve(c *Coord, s Selector) (Indexer, error) {
+	if s.hasTol && (s.tol < 0 || math.IsNaN(s.tol)) {
+		return Indexer{}, argErr("tolerance %v on dim %q", s.tol, s.dim)
+	}
+	if s.method > Backfill {
+		return Indexer{}, argErr("method %v on dim %q", s.method, s.dim)
+	}
+	ix := c.values
+	switch s.kind {
+	case 2:
+		mono := c.monotonic()
+		if mono == 0 {
+			return Indexer{}, &LabelError{Dim: s.dim, Label: s.lo, Err: ErrNotMonotonic}
+		}
+		start, stop, err := sliceRange(ix, mono, s.lo, s.hi)
+		if err != nil {
+			return Indexer{}, &LabelError{Dim: s.dim, Label: firstNonNil(s.lo, s.hi), Err: err}
+		}
+		return Range(s.dim, start, stop, 1), nil
+	case 0:
+		if iv, ok := ix.(IntervalIndex); ok && s.method == Exact {
+			lo, hi, isIv, err := iv.Interval(s.labels[0])
+			if err != nil {
+				return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: err}
+			}
+			if isIv {
+				mono := c.monotonic()
+				if mono != 1 {
+					return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: ErrNotMonotonic}
+				}
+				start := lowerBound(ix, lo, false)
+				stop := lowerBound(ix, hi, false)
+				if start >= stop {
+					return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: ErrNotFound}
+				}
+				return Range(s.dim, start, stop, 1), nil
+			}
+		}
+		p, err := locate(c, s.labels[0], s.method, s.tol, s.hasTol)
+		if err != nil {
+			return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: err}
+		}
+		return At(s.dim, p), nil
+	default:
+		pos := make([]int, len(s.labels))
+		for k, l := range s.labels {
+			p, err := locate(c, l, s.method, s.tol, s.hasTol)
+			if err != nil {
+				return Indexer{}, &LabelError{Dim: s.dim, Label: l, Err: err}
+			}
+			pos[k] = p
+		}
+		return Take(s.dim, pos...), nil
+	}
+}
+
+func firstNonNil(a, b any) any {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// orient compares label i of ix with label so that the result is
+// increasing along positions: for a decreasing index the sign is flipped.
+func orient(ix Index, mono, i int, label any) (int, error) {
+	c, err := ix.Compare(i, label)
+	return c * mono, err
+}
+
+// lowerBound is the first position whose label is not below label in the
+// index's increasing order (upper: first position above label). ix must be
+// increasing; errors count as "below".
+func lowerBound(ix Index, label any, upper bool) int {
+	return sort.Search(ix.Len(), func(i int) bool {
+		c, err := ix.Compare(i, label)
+		if err != nil {
+			return false
+		}
+		if upper {
+			return c > 0
+		}
+		return c >= 0
+	})
+}
+
+// sliceRange is the half-open position range of the inclusive label slice
+// [lo, hi] in the index's direction (pandas slice_indexer).
+func sliceRange(ix Index, mono int, lo, hi any) (int, int, error) {
+	n := ix.Len()
+	search := func(label any, upper bool) (int, error) {
+		var ferr error
+		p := sort.Search(n, func(i int) bool {
+			c, err := orient(ix, mono, i, label)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if upper {
+				return c > 0
+			}
+			return c >= 0
+		})
+		return p, ferr
+	}
+	start, stop := 0, n
+	if lo != nil {
+		p, err := search(lo, false)
+		if err != nil {
+			return 0, 0, err
+		}
+		start = p
+	}
+	if hi != nil {
+		p, err := search(hi, true)
+		if err != nil {
+			return 0, 0, err
+		}
+		stop = p
+	}
+	if stop < start {
+		stop = start
+	}
+	return start, stop, nil
+}
+
+// locate finds the position of label under method (pandas get_indexer).
+func locate(c *Coord, label any, m Method, tol float64, hasTol bool) (int, error) {
+	ix := c.values
+	n := ix.Len()
+	if m == Exact && !hasTol {
+		mono := c.monotonic()
+		if mono != 0 {
+			p, err := searchOriented(ix, mono, label)
+			if err != nil {
+				return 0, err
+			}
+			if p < n {
+				if cmp, err := ix.Compare(p, label); err == nil && cmp == 0 {
+					return p, nil
+				}
+			}
+			return 0, ErrNotFound
+		}
+		for i := range n {
+			cmp, err := ix.Compare(i, label)
+			if err != nil {
+				if errors.Is(err, ErrNotFound) {
+					continue
+				}
+				return 0, err
+			}
+			if cmp == 0 {
+				return i, nil
+			}
+		}
+		return 0, ErrNotFound
+	}
+	mono := c.monotonic()
+	if mono == 0 {
+		return 0, fmt.Errorf("%w: method %v needs a monotonic index", ErrNotMonotonic, m)
+	}
+	// p: first position at or past label in the oriented order.
+	p, err := searchOriented(ix, mono, label)
+	if err != nil {
+		return 0, err
+	}
+	exact := p < n
+	if exact {
+		cmp, err := ix.Compare(p, label)
+		exact = err == nil && cmp == 0
+	}
+	// In label terms: "below" is the largest label <= label, "above" the
+	// smallest >= label.
+	below, above := -1, -1
+	if mono == 1 {
+		if exact {
+			below, above = p, p
+		} else {
+			if p > 0 {
+				below = p - 1
+			}
+			if p < n {
+				above = p
+			}
+		}
+	} else { // decreasing: positions past p have smaller labels
+		if exact {
+			below, above = p, p
+		} else {
+			if p < n {
+				below = p
+			}
+			if p > 0 {
+				above = p - 1
+			}
+		}
+	}
+	var pos int
+	switch m {
+	case Exact:
+		if !exact {
+			return 0, ErrNotFound
+		}
+		pos = p
+	case Pad:
+		pos = below
+	case Backfill:
+		pos = above
+	case Nearest:
+		switch {
+		case below < 0:
+			pos = above
+		case above < 0:
+			pos = below
+		default:
+			db, err := ix.Distance(below, label)
+			if err != nil {
+				return 0, err
+			}
+			da, err := ix.Distance(above, label)
+			if err != nil {
+				return 0, err
+			}
+			pos = below
+			if da < db || (da == db && above > below) {
+				pos = above
+			}
+		}
+	}
+	if pos < 0 {
+		return 0, ErrNotFound
+	}
+	if hasTol {
+		d, err := ix.Distance(pos, label)
+		if err != nil {
+			return 0, err
+		}
+		if !(d <= tol) {
+			return 0, fmt.Errorf("%w: nearest label %s is %v away, past tolerance %v", ErrNotFound, ix.Format(pos), d, tol)
+		}
+	}
+	return pos, nil
+}
+
+// searchOriented is the first position whose label is at or past label in
+// the index's own direction; a label the index cannot compare is an error.
+func searchOriented(ix Index, mono int, label any) (int, error) {
+	if ix.Len() > 0 {
+		if _, err := ix.Compare(0, label); err != nil {
+			return 0, err
+		}
+	}
+	var ferr error
+	p := sort.Search(ix.Len(), func(i int) bool {
+		c, err := orient(ix, mono, i, label)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		return c >= 0
+	})
+	return p, ferr
+}
