@@ -42,14 +42,16 @@ type Method uint8
 const (
 	// Exact matches only equal labels (the default).
 	Exact Method = iota
-	// Nearest takes the closest label; of two at the same distance, the one
-	// at the later position (as pandas does).
+	// Nearest takes the closest label; of two at the same distance, the
+	// larger (as pandas does, on increasing and decreasing indexes alike).
 	Nearest
-	// Pad takes the largest label not above the given one (pandas "pad" /
-	// "ffill").
+	// Pad takes the last label at or before the given one in the index's
+	// order (pandas "pad" / "ffill"): the largest not above it on an
+	// increasing index, the smallest not below it on a decreasing one.
 	Pad
-	// Backfill takes the smallest label not below the given one (pandas
-	// "backfill" / "bfill").
+	// Backfill takes the first label at or after the given one in the
+	// index's order (pandas "backfill" / "bfill"): the smallest not below it
+	// on an increasing index, the largest not above it on a decreasing one.
 	Backfill
 )
 
@@ -462,10 +464,16 @@ func locate(c *Coord, label any, m Method, tol float64, hasTol bool) (int, error
 			return 0, ErrNotFound
 		}
 		pos = p
-	case Pad:
+	case Pad: // the match at or before label in the index's order
 		pos = below
-	case Backfill:
+		if mono < 0 {
+			pos = above
+		}
+	case Backfill: // the match at or after label in the index's order
 		pos = above
+		if mono < 0 {
+			pos = below
+		}
 	case Nearest:
 		switch {
 		case below < 0:
@@ -482,7 +490,7 @@ func locate(c *Coord, label any, m Method, tol float64, hasTol bool) (int, error
 				return 0, err
 			}
 			pos = below
-			if da < db || (da == db && above > below) {
+			if da <= db {
 				pos = above
 			}
 		}
