@@ -329,7 +329,7 @@ func formatFloat(v float64) string {
 			return s
 		}
 	}
-	return s + "."
+	return s + ".0"
 }
 
 // monotonic reports whether ix is non-decreasing (+1), non-increasing (-1),
