@@ -124,6 +124,7 @@ func (c *Coord) dimAxis(dim string) int { return slices.Index(c.dims, dim) }
 type pick struct {
 	pos  []int
 	drop bool
+	list bool // from a list of positions or labels (taken with Take)
 }
 
 // isel applies per-dim picks; dims not in sel are kept whole.

@@ -332,10 +332,59 @@ func formatFloat(v float64) string {
 	return s + ".0"
 }
 
+// MonotonicIndex is an optional upgrade of an Index that reports its own
+// order without boxing every label: Monotonic is +1 when the labels never
+// decrease, -1 when they never increase (and do decrease somewhere), 0
+// otherwise or when an unordered label (NaN) is present. An index of fewer
+// than two labels is +1. Without it the order is found with Len−1 calls to
+// Compare.
+type MonotonicIndex interface {
+	Index
+	Monotonic() int
+}
+
+// Monotonic is the order of the labels (see MonotonicIndex).
+func (x Float64Index) Monotonic() int {
+	for _, v := range x {
+		if math.IsNaN(v) {
+			return 0
+		}
+	}
+	return sliceOrder(x)
+}
+
+// Monotonic is the order of the labels (see MonotonicIndex).
+func (x Int64Index) Monotonic() int { return sliceOrder(x) }
+
+// Monotonic is the order of the labels (see MonotonicIndex).
+func (x StringIndex) Monotonic() int { return sliceOrder(x) }
+
+func sliceOrder[T cmp.Ordered](x []T) int {
+	inc, dec := true, true
+	for i := 0; i+1 < len(x) && (inc || dec); i++ {
+		if x[i] > x[i+1] {
+			inc = false
+		}
+		if x[i] < x[i+1] {
+			dec = false
+		}
+	}
+	switch {
+	case inc:
+		return 1
+	case dec:
+		return -1
+	}
+	return 0
+}
+
 // monotonic reports whether ix is non-decreasing (+1), non-increasing (-1),
 // or neither (0); a single label or none counts as increasing. It costs
-// O(Len) calls to Compare.
+// O(Len) calls to Compare unless ix is a MonotonicIndex.
 func monotonic(ix Index) int {
+	if m, ok := ix.(MonotonicIndex); ok {
+		return m.Monotonic()
+	}
 	n := ix.Len()
 	inc, dec := true, true
 	for i := 0; i+1 < n && (inc || dec); i++ {

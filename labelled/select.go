@@ -161,7 +161,7 @@ func (a *Array) Isel(sel ...Indexer) *Array {
 				}
 				pos[k] = p
 			}
-			picks[s.dim] = pick{pos: pos}
+			picks[s.dim] = pick{pos: pos, list: true}
 			items[ax] = ndarray.List(pos...)
 		}
 	}
@@ -171,14 +171,28 @@ func (a *Array) Isel(sel ...Indexer) *Array {
 	return a.applyPicks(picks, items)
 }
 
+// applyPicks indexes the data orthogonally, as xarray's isel: integers and
+// slices in one ndarray Index expression, then each list with its own Take
+// (ndarray takes one list an expression, numpy's rule for fancy indexing).
 func (a *Array) applyPicks(picks map[string]pick, items []ndarray.Index) *Array {
-	data := a.v.data.Index(items...)
+	var lists []string
+	first := slices.Clone(items)
+	for ax, d := range a.v.dims {
+		if p, ok := picks[d]; ok && p.list {
+			lists = append(lists, d)
+			first[ax] = ndarray.All()
+		}
+	}
+	data := a.v.data.Index(first...)
 	var dims []string
 	for _, d := range a.v.dims {
 		if p, ok := picks[d]; ok && p.drop {
 			continue
 		}
 		dims = append(dims, d)
+	}
+	for _, d := range lists {
+		data = data.Take(picks[d].pos, slices.Index(dims, d))
 	}
 	coords := make([]*Coord, 0, len(a.coords))
 	for _, c := range a.coords {

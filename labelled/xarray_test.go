@@ -203,9 +203,14 @@ func goCases(in map[string]*labelled.Array) map[string]func() *labelled.Array {
 			return t2m.Sel(labelled.Slice("lat", 60.0, 30.0), labelled.Slice("lon", -10.0, 40.0))
 		},
 		"sel_slice_wrong_direction": func() *labelled.Array { return t2m.Sel(labelled.Slice("lat", 30.0, 60.0)) },
-		"sel_slice_open":            func() *labelled.Array { return t2m.Sel(labelled.Slice("lon", nil, 5.0), labelled.Slice("lat", 42.0, nil)) },
-		"sel_exact":                 func() *labelled.Array { return t2m.Sel(labelled.Label("lat", 45.0), labelled.Label("lon", 10)) },
-		"sel_list":                  func() *labelled.Array { return t2m.Sel(labelled.Labels("lon", 30.0, -20.0, 0.0)) },
+		"sel_slice_open": func() *labelled.Array {
+			return t2m.Sel(labelled.Slice("lon", nil, 5.0), labelled.Slice("lat", 42.0, nil))
+		},
+		"sel_exact": func() *labelled.Array { return t2m.Sel(labelled.Label("lat", 45.0), labelled.Label("lon", 10)) },
+		"sel_list":  func() *labelled.Array { return t2m.Sel(labelled.Labels("lon", 30.0, -20.0, 0.0)) },
+		"sel_two_lists": func() *labelled.Array {
+			return t2m.Sel(labelled.Labels("lon", 30.0, -20.0), labelled.Labels("lat", 45.0, 70.0, 25.0))
+		},
 		"sel_nearest_tol": func() *labelled.Array {
 			return t2m.Sel(labelled.Label("lat", 47.4).WithMethod(labelled.Nearest).WithTolerance(3))
 		},
