@@ -311,6 +311,13 @@ func resolve(c *Coord, s Selector) (Indexer, error) {
 				return Range(s.dim, start, stop, 1), nil
 			}
 		}
+		if s.method == Exact && !s.hasTol {
+			// A label held more than once selects every match and keeps
+			// the dim, as pandas' get_loc on a non-unique index.
+			if all, err := matches(c, s.labels[0]); err == nil && len(all) > 1 {
+				return Take(s.dim, all...), nil
+			}
+		}
 		p, err := locate(c, s.labels[0], s.method, s.tol, s.hasTol)
 		if err != nil {
 			return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: err}
@@ -542,4 +549,32 @@ func searchOriented(ix Index, mono int, label any) (int, error) {
 		return c >= 0
 	})
 	return p, ferr
+}
+
+// matches is every position whose label equals label: a binary search on a
+// monotonic index (O(log n + matches)), a scan otherwise.
+func matches(c *Coord, label any) ([]int, error) {
+	ix := c.values
+	mono := c.monotonic()
+	if mono != 0 {
+		p, err := searchOriented(ix, mono, label)
+		if err != nil {
+			return nil, err
+		}
+		var out []int
+		for ; p < ix.Len(); p++ {
+			if cmp, err := ix.Compare(p, label); err != nil || cmp != 0 {
+				break
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+	var out []int
+	for i := range ix.Len() {
+		if cmp, err := ix.Compare(i, label); err == nil && cmp == 0 {
+			out = append(out, i)
+		}
+	}
+	return out, nil
 }
