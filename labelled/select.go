@@ -287,7 +287,19 @@ func resolve(c *Coord, s Selector) (Indexer, error) {
 		if mono == 0 {
 			return Indexer{}, &LabelError{Dim: s.dim, Label: s.lo, Err: ErrNotMonotonic}
 		}
-		start, stop, err := sliceRange(ix, mono, s.lo, s.hi)
+		lo, hi := bound{label: s.lo}, bound{label: s.hi}
+		for _, b := range []*bound{&lo, &hi} {
+			if iv, ok := ix.(IntervalIndex); ok && b.label != nil {
+				l, h, isIv, err := iv.Interval(b.label)
+				if err != nil {
+					return Indexer{}, &LabelError{Dim: s.dim, Label: b.label, Err: err}
+				}
+				if isIv {
+					b.ivLo, b.ivHi, b.interval = l, h, true
+				}
+			}
+		}
+		start, stop, err := sliceRange(ix, mono, lo, hi)
 		if err != nil {
 			return Indexer{}, &LabelError{Dim: s.dim, Label: firstNonNil(s.lo, s.hi), Err: err}
 		}
@@ -300,11 +312,14 @@ func resolve(c *Coord, s Selector) (Indexer, error) {
 			}
 			if isIv {
 				mono := c.monotonic()
-				if mono != 1 {
+				if mono == 0 {
 					return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: ErrNotMonotonic}
 				}
-				start := lowerBound(ix, lo, false)
-				stop := lowerBound(ix, hi, false)
+				b := bound{label: s.labels[0], ivLo: lo, ivHi: hi, interval: true}
+				start, stop, err := sliceRange(ix, mono, b, b)
+				if err != nil {
+					return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: err}
+				}
 				if start >= stop {
 					return Indexer{}, &LabelError{Dim: s.dim, Label: s.labels[0], Err: ErrNotFound}
 				}
@@ -350,27 +365,28 @@ func orient(ix Index, mono, i int, label any) (int, error) {
 	return c * mono, err
 }
 
-// lowerBound is the first position whose label is not below label in the
-// index's increasing order (upper: first position above label). ix must be
-// increasing; errors count as "below".
-func lowerBound(ix Index, label any, upper bool) int {
-	return sort.Search(ix.Len(), func(i int) bool {
-		c, err := ix.Compare(i, label)
-		if err != nil {
-			return false
-		}
-		if upper {
-			return c > 0
-		}
-		return c >= 0
-	})
+// bound is one end of a label slice: a label, or the interval [ivLo, ivHi)
+// an IntervalIndex reads in it.
+type bound struct {
+	label      any
+	ivLo, ivHi any
+	interval   bool
 }
 
 // sliceRange is the half-open position range of the inclusive label slice
-// [lo, hi] in the index's direction (pandas slice_indexer).
-func sliceRange(ix Index, mono int, lo, hi any) (int, int, error) {
+// from lo to hi in the index's direction (pandas slice_indexer). An interval
+// bound counts whole: from the start of lo's interval to the end of hi's on
+// an increasing index (the mirror on a decreasing one).
+func sliceRange(ix Index, mono int, lo, hi bound) (int, int, error) {
 	n := ix.Len()
+	// search is the first position whose label is past label (upper) or
+	// at or past it, in the index's own direction.
 	search := func(label any, upper bool) (int, error) {
+		if n > 0 {
+			if _, err := ix.Compare(0, label); err != nil {
+				return 0, err
+			}
+		}
 		var ferr error
 		p := sort.Search(n, func(i int) bool {
 			c, err := orient(ix, mono, i, label)
@@ -386,19 +402,30 @@ func sliceRange(ix Index, mono int, lo, hi any) (int, int, error) {
 		return p, ferr
 	}
 	start, stop := 0, n
-	if lo != nil {
-		p, err := search(lo, false)
-		if err != nil {
-			return 0, 0, err
-		}
-		start = p
+	var err error
+	switch {
+	case lo.label == nil:
+	case !lo.interval:
+		start, err = search(lo.label, false)
+	case mono > 0:
+		start, err = search(lo.ivLo, false)
+	default:
+		start, err = search(lo.ivHi, true)
 	}
-	if hi != nil {
-		p, err := search(hi, true)
-		if err != nil {
-			return 0, 0, err
-		}
-		stop = p
+	if err != nil {
+		return 0, 0, err
+	}
+	switch {
+	case hi.label == nil:
+	case !hi.interval:
+		stop, err = search(hi.label, true)
+	case mono > 0:
+		stop, err = search(hi.ivHi, false)
+	default:
+		stop, err = search(hi.ivLo, true)
+	}
+	if err != nil {
+		return 0, 0, err
 	}
 	if stop < start {
 		stop = start

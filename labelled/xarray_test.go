@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,6 +74,13 @@ func floats(vs []any) []float64 {
 
 func index(t testing.TB, c jsonCoord) labelled.Index {
 	switch {
+	case strings.HasPrefix(c.DType, "datetime64"):
+		f := floats(c.Values)
+		ix := make(secondsIndex, len(f))
+		for i, v := range f {
+			ix[i] = int64(v)
+		}
+		return ix
 	case c.DType == "float64":
 		return labelled.Float64Index(floats(c.Values))
 	case c.DType == "int64":
@@ -198,7 +206,34 @@ func goCases(in map[string]*labelled.Array) map[string]func() *labelled.Array {
 	t2m, b, st := in["t2m"], in["b"], in["stations"]
 	series, field, xa, xb := in["series"], in["field"], in["xa"], in["xb"]
 	clim := t2m.Mean("time")
+	days, desc := in["days"], in["days_desc"]
+	sec := func(date string) int64 {
+		t, err := time.Parse("2006-01-02", date)
+		if err != nil {
+			panic(err)
+		}
+		return int64(t.Sub(epoch) / time.Second)
+	}
 	return map[string]func() *labelled.Array{
+		"time_partial_month": func() *labelled.Array { return days.Sel(labelled.Label("time", "2020-02")) },
+		"time_partial_year":  func() *labelled.Array { return days.Sel(labelled.Label("time", "2020")) },
+		"time_day":           func() *labelled.Array { return days.Sel(labelled.Label("time", "2020-03-05")) },
+		"time_slice_partial": func() *labelled.Array { return days.Sel(labelled.Slice("time", "2020-01-20", "2020-02")) },
+		"time_slice_desc": func() *labelled.Array {
+			return desc.Sel(labelled.Slice("time", sec("2020-02-10"), sec("2020-01-25")))
+		},
+		"time_nearest": func() *labelled.Array {
+			return days.Sel(labelled.Label("time", "2020-02-10T13:00").WithMethod(labelled.Nearest))
+		},
+		"err_time_missing": func() *labelled.Array { return days.Sel(labelled.Label("time", "2021-02")) },
+		"prod_lon":         func() *labelled.Array { return labelled.Div(t2m, 280.0).Reduce(labelled.Prod, []string{"lon"}) },
+		"var_time_ddof1":   func() *labelled.Array { return t2m.Reduce(labelled.Var, []string{"time"}, labelled.DDOF(1)) },
+		"any_time":         func() *labelled.Array { return labelled.Greater(t2m, 300.0).Reduce(labelled.Any, []string{"time"}) },
+		"all_lat":          func() *labelled.Array { return labelled.Greater(t2m, 260.0).Reduce(labelled.All, []string{"lat"}) },
+		"argmin_lon": func() *labelled.Array {
+			return labelled.Where(t2m.Map(ndarray.IsNaN), 1000.0, t2m).Reduce(labelled.ArgMin, []string{"lon"})
+		},
+		"nanmean_int": func() *labelled.Array { return xa.Mean("x") },
 		"sel_slice_desc": func() *labelled.Array {
 			return t2m.Sel(labelled.Slice("lat", 60.0, 30.0), labelled.Slice("lon", -10.0, 40.0))
 		},

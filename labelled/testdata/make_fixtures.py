@@ -36,8 +36,11 @@ def arr(a):
 def da_json(da):
     coords = {}
     for name, c in da.coords.items():
+        vals = c.values
+        if vals.dtype.kind == "M":  # datetime64: seconds since 2020-01-01
+            vals = (vals - np.datetime64("2020-01-01", "ns")) // np.timedelta64(1, "s")
         coords[name] = {"dims": list(c.dims), "shape": list(c.shape),
-                        "dtype": str(c.dtype), "values": arr(c.values)}
+                        "dtype": str(c.dtype), "values": arr(vals)}
     return {"name": da.name, "dims": list(da.dims), "shape": list(da.shape),
             "dtype": str(da.dtype), "values": arr(da.values), "coords": coords}
 
@@ -77,7 +80,11 @@ field = xr.DataArray(np.arange(80, dtype=np.float64).reshape(10, 8) / 10.0, dims
 xa = xr.DataArray(np.array([1, 2, 3], dtype=np.int64), dims=("x",), coords={"x": [1.0, 2.0, 3.0]}, name="xa")
 xb = xr.DataArray(np.array([10.0, 20.0, 30.0]), dims=("x",), coords={"x": [2.0, 3.0, 4.0]}, name="xb")
 
-inputs = {"t2m": da_json(t2m), "b": da_json(b), "stations": da_json(stations),
+days = xr.DataArray(np.arange(100, dtype=np.float64), dims=("time",),
+                    coords={"time": np.datetime64("2020-01-01", "ns") + np.arange(100) * np.timedelta64(1, "D")}, name="days")
+days_desc = days.isel(time=slice(None, None, -1)).rename("days_desc")
+
+inputs = {"days": da_json(days), "days_desc": da_json(days_desc), "t2m": da_json(t2m), "b": da_json(b), "stations": da_json(stations),
           "series": da_json(series), "field": da_json(field), "xa": da_json(xa), "xb": da_json(xb)}
 
 cases = []
@@ -121,6 +128,12 @@ case("sum_all", t2m.sum())
 case("min_lat", t2m.min("lat"))
 case("max_lon_noskip", t2m.max("lon", skipna=False))
 case("count_time", t2m.count("time"))
+case("prod_lon", (t2m / 280.0).prod("lon"))
+case("var_time_ddof1", t2m.var("time", ddof=1))
+case("any_time", (t2m > 300.0).any("time"))
+case("all_lat", (t2m > 260.0).all("lat"))
+case("argmin_lon", t2m.fillna(1000.0).argmin("lon"))
+case("nanmean_int", xa.mean("x"))
 case("argmax_time", t2m.fillna(0.0).argmax("time"))
 clim = t2m.mean("time")
 case("anomaly", t2m - clim)
@@ -141,6 +154,14 @@ case("str_sel_list", stations.sel(station=["dd", "aa"]))
 case("str_sel_slice", stations.sel(station=slice("b", "dd")))
 case("str_mean_station", stations.mean("station"))
 err_case("err_str_missing", lambda: stations.sel(station="zz"))
+
+case("time_partial_month", days.sel(time="2020-02"))
+case("time_partial_year", days.sel(time="2020"))
+case("time_day", days.sel(time="2020-03-05"))
+case("time_slice_partial", days.sel(time=slice("2020-01-20", "2020-02")))
+case("time_slice_desc", days_desc.sel(time=slice(np.datetime64("2020-02-10T00:00", "ns"), np.datetime64("2020-01-25T00:00", "ns"))))
+case("time_nearest", days.sel(time="2020-02-10T13:00", method="nearest"))
+err_case("err_time_missing", lambda: days.sel(time="2021-02"))
 
 ds1 = xr.Dataset({"t2m": t2m, "f": field})
 ds2 = xr.Dataset({"g": field * 3.0})
