@@ -349,15 +349,25 @@ func prepare(operands []any, cfg opConfig) (vals []any, dims []string, coords []
 	return vals, dims, coords, name, nil
 }
 
-// mergeCoordsLoose is the union of the arrays' coordinates; a name whose
-// coordinates differ is dropped, as xarray's arithmetic drops conflicting
-// non-index coordinates.
+// mergeCoordsLoose is the union of the arrays' coordinates. Dimension
+// coordinates (equal after alignment) come first and win over any other
+// coordinate of their name; another name whose coordinates differ is
+// dropped, as xarray's arithmetic drops conflicting non-index coordinates.
 func mergeCoordsLoose(arrays []*Array) []*Coord {
 	var out []*Coord
+	index := map[string]bool{}
+	for _, a := range arrays {
+		for _, c := range a.coords {
+			if c.IsIndex() && !index[c.name] {
+				index[c.name] = true
+				out = append(out, c)
+			}
+		}
+	}
 	drop := map[string]bool{}
 	for _, a := range arrays {
 		for _, c := range a.coords {
-			if drop[c.name] {
+			if index[c.name] || drop[c.name] {
 				continue
 			}
 			k := slices.IndexFunc(out, func(o *Coord) bool { return o.name == c.name })

@@ -184,3 +184,13 @@ func TestDatasetErrors(t *testing.T) {
 	assert.ErrorIs(t, err, labelled.ErrArgument)
 	assert.True(t, errors.Is(err, labelled.ErrArgument))
 }
+
+func TestIndexCoordWinsOverScalar(t *testing.T) {
+	t2m := t2mExample()
+	row := t2m.Sel(labelled.Label("lat", 45.0)) // lat is a scalar coordinate
+	s := labelled.Add(row, t2m)                   // t2m has lat as its index
+	require.NoError(t, s.Err())
+	assert.Equal(t, []string{"time", "lon", "lat"}, s.Dims())
+	assert.Equal(t, labelled.Float64Index{60, 45, 30}, s.Index("lat"))
+	assert.ErrorIs(t, t2m.Sel(labelled.Slice("lat", 60.0, 30.0).WithMethod(labelled.Nearest)).Err(), labelled.ErrArgument)
+}

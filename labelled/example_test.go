@@ -169,3 +169,38 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// Where keeps values where a condition holds, broadcasting by name: here a
+// (lat) mask applied to the (time, lat, lon) cube.
+func ExampleWhere() {
+	ctx := context.Background()
+	t2m := t2mExample()
+	lat := labelled.New(ndarray.FromDense(must(block.FromSlice([]float64{60, 45, 30}, 3)), chunk.Spec{}), []string{"lat"},
+		labelled.Coords(labelled.IndexCoord("lat", labelled.Float64Index{60, 45, 30})))
+	north := labelled.Where(labelled.Greater(lat, 40.0), t2m, -1.0)
+	fmt.Println(north.Dims())
+	v, _ := north.Isel(labelled.At("time", 0), labelled.At("lon", 0)).Compute(ctx)
+	fmt.Println(v.Float64s())
+	// Output:
+	// [lat time lon]
+	// [0 4 -1]
+}
+
+// Align re-indexes arrays onto a joined index without computing; a
+// descending index keeps the first array's order under an inner join.
+func ExampleAlign() {
+	a := t2mExample()
+	b := labelled.New(ndarray.Zeros(block.Float64, []int{2}, chunk.Spec{}), []string{"lat"},
+		labelled.Coords(labelled.IndexCoord("lat", labelled.Float64Index{30, 60})))
+	out, err := labelled.Align(labelled.JoinInner, a, b)
+	fmt.Println(err, out[0].Index("lat"), out[1].Index("lat"), out[0].Shape())
+	// Output:
+	// <nil> [60 30] [60 30] [4 2 4]
+}
+
+// Transpose orders dims by name.
+func ExampleArray_Transpose() {
+	fmt.Println(t2mExample().Transpose("lon", "time", "lat").Shape())
+	// Output:
+	// [4 4 3]
+}

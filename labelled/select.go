@@ -283,6 +283,9 @@ func resolve(c *Coord, s Selector) (Indexer, error) {
 	ix := c.values
 	switch s.kind {
 	case 2:
+		if s.method != Exact || s.hasTol {
+			return Indexer{}, argErr("a method or tolerance with a label slice on dim %q (xarray refuses it too)", s.dim)
+		}
 		mono := c.monotonic()
 		if mono == 0 {
 			return Indexer{}, &LabelError{Dim: s.dim, Label: s.lo, Err: ErrNotMonotonic}
