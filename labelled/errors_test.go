@@ -188,7 +188,7 @@ func TestDatasetErrors(t *testing.T) {
 func TestIndexCoordWinsOverScalar(t *testing.T) {
 	t2m := t2mExample()
 	row := t2m.Sel(labelled.Label("lat", 45.0)) // lat is a scalar coordinate
-	s := labelled.Add(row, t2m)                   // t2m has lat as its index
+	s := labelled.Add(row, t2m)                 // t2m has lat as its index
 	require.NoError(t, s.Err())
 	assert.Equal(t, []string{"time", "lon", "lat"}, s.Dims())
 	assert.Equal(t, labelled.Float64Index{60, 45, 30}, s.Index("lat"))

@@ -12,18 +12,31 @@ import (
 type Reduction uint8
 
 const (
-	Sum    Reduction = iota + 1 // reduce.Sum (NanSum when skipping NaN)
-	Prod                        // reduce.Prod (NanProd)
-	Mean                        // reduce.Mean (NanMean)
-	Min                         // reduce.Min (NanMin)
-	Max                         // reduce.Max (NanMax)
-	Var                         // reduce.Var (NanVar), with DDOF
-	Std                         // reduce.Std (NanStd), with DDOF
-	Count                       // the number of non-NaN values, as xarray's count (reduce.NanCount)
-	ArgMin                      // reduce.ArgMin (NanArgMin), one dim only
-	ArgMax                      // reduce.ArgMax (NanArgMax), one dim only
-	Any                         // reduce.Any
-	All                         // reduce.All
+	// Sum is reduce.Sum (NanSum when skipping NaN).
+	Sum Reduction = iota + 1
+	// Prod is reduce.Prod (NanProd).
+	Prod
+	// Mean is reduce.Mean (NanMean).
+	Mean
+	// Min is reduce.Min (NanMin).
+	Min
+	// Max is reduce.Max (NanMax).
+	Max
+	// Var is reduce.Var (NanVar), with DDOF.
+	Var
+	// Std is reduce.Std (NanStd), with DDOF.
+	Std
+	// Count is the number of non-NaN values, as xarray's count
+	// (reduce.NanCount).
+	Count
+	// ArgMin is reduce.ArgMin (NanArgMin), over one dim only.
+	ArgMin
+	// ArgMax is reduce.ArgMax (NanArgMax), over one dim only.
+	ArgMax
+	// Any is reduce.Any.
+	Any
+	// All is reduce.All.
+	All
 )
 
 var reductions = map[Reduction]struct {
