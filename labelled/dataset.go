@@ -128,66 +128,71 @@ func (ds *Dataset) Var(name string) *Array {
 }
 
 // Isel applies Isel to every variable and coordinate having the selected
-// dims, as xarray's Dataset.isel. A dim no variable has is ErrDim.
+// dims, as xarray's Dataset.isel (coordinates on dims no variable has
+// included). A dim the dataset does not have is ErrDim; positions out of
+// range ndarray.ErrIndex.
 func (ds *Dataset) Isel(sel ...Indexer) (*Dataset, error) {
-	return ds.each(func(a *Array) *Array {
+	picks := map[string]pick{}
+	for _, s := range sel {
+		n, ok := ds.sizes[s.dim]
+		if !ok {
+			return nil, dimErr("isel on %q: the dataset's dims are %v", s.dim, ds.dims)
+		}
+		if _, dup := picks[s.dim]; dup {
+			return nil, dimErr("dim %q selected twice", s.dim)
+		}
+		p, _, err := resolvePick(s, n)
+		if err != nil {
+			return nil, err
+		}
+		picks[s.dim] = p
+	}
+	out := &Dataset{vars: map[string]*Variable{}, sizes: map[string]int{}, attrs: ds.attrs}
+	for _, c := range ds.coords {
+		if err := out.addCoord(c.isel(picks)); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range ds.names {
+		a := &Array{name: n, v: ds.vars[n]}
 		var mine []Indexer
 		for _, s := range sel {
 			if slices.Contains(a.v.dims, s.dim) {
 				mine = append(mine, s)
 			}
 		}
-		return a.Isel(mine...)
-	}, selDims(sel, nil))
-}
-
-// Sel applies Sel to every variable and coordinate having the selected
-// dims, as xarray's Dataset.sel; errors as Array.Sel.
-func (ds *Dataset) Sel(sel ...Selector) (*Dataset, error) {
-	return ds.each(func(a *Array) *Array {
-		var mine []Selector
-		for _, s := range sel {
-			if slices.Contains(a.v.dims, s.dim) {
-				mine = append(mine, s)
-			}
-		}
-		return a.Sel(mine...)
-	}, selDims(nil, sel))
-}
-
-func selDims(is []Indexer, ss []Selector) []string {
-	var out []string
-	for _, s := range is {
-		out = append(out, s.dim)
-	}
-	for _, s := range ss {
-		out = append(out, s.dim)
-	}
-	return out
-}
-
-// each applies fn to every data variable and rebuilds the dataset; the
-// coordinates on dims no variable has are carried through a carrier array
-// of each dimension coordinate.
-func (ds *Dataset) each(fn func(*Array) *Array, dims []string) (*Dataset, error) {
-	for _, d := range dims {
-		if _, ok := ds.sizes[d]; !ok {
-			return nil, dimErr("dataset has no dim %q (dims %v)", d, ds.dims)
-		}
-	}
-	out := make([]*Array, 0, len(ds.names))
-	for _, n := range ds.names {
-		r := fn(ds.Var(n))
+		r := a.Isel(mine...)
 		if err := r.Err(); err != nil {
 			return nil, fmt.Errorf("labelled: variable %q: %w", n, err)
 		}
-		out = append(out, r)
+		if err := out.add(n, r.v, nil); err != nil {
+			return nil, err
+		}
 	}
-	res, err := NewDataset(out, ds.attrs)
-	if err != nil {
-		return nil, err
+	return out, nil
+}
+
+// Sel selects by label on the dataset's indexes, as xarray's Dataset.sel:
+// each Selector is resolved on the dimension coordinate of its dim, then
+// Isel applies the positions to every variable and coordinate. Errors as
+// Array.Sel.
+func (ds *Dataset) Sel(sel ...Selector) (*Dataset, error) {
+	idx := make([]Indexer, 0, len(sel))
+	for _, s := range sel {
+		if _, ok := ds.sizes[s.dim]; !ok {
+			return nil, dimErr("sel on %q: the dataset's dims are %v", s.dim, ds.dims)
+		}
+		k := slices.IndexFunc(ds.coords, func(c *Coord) bool { return c.name == s.dim && c.IsIndex() })
+		if k < 0 {
+			return nil, &LabelError{Dim: s.dim, Err: ErrNoIndex}
+		}
+		ix, err := resolve(ds.coords[k], s)
+		if err != nil {
+			return nil, err
+		}
+		idx = append(idx, ix)
 	}
-	return res, nil
+	return ds.Isel(idx...)
 }
 
 // Merge merges datasets into one, as xarray.merge with compat="no_conflicts"

@@ -108,3 +108,34 @@ func TestCoordinatesFollowSelection(t *testing.T) {
 	assert.Equal(t, map[string]any{"_FillValue": -9999.0}, e.Encoding())
 	assert.Equal(t, map[string]any{"units": "m"}, e.Attrs())
 }
+
+// TestDatasetCoordWithoutVariable: a coordinate on a dim no variable has is
+// selected with the rest, as xarray keeps it.
+func TestDatasetCoordWithoutVariable(t *testing.T) {
+	s := labelled.New(vec(t, 1, 2, 3), []string{"time"}, labelled.Name("s"),
+		labelled.Coords(labelled.IndexCoord("time", labelled.Int64Index{0, 1, 2})))
+	ds, err := labelled.NewDataset([]*labelled.Array{s}, nil)
+	require.NoError(t, err)
+	band := labelled.New(vec(t, 0, 0), []string{"band"}, labelled.Name("unused"),
+		labelled.Coords(labelled.IndexCoord("band", labelled.StringIndex{"red", "nir"})))
+	ds2, err := labelled.NewDataset([]*labelled.Array{band}, nil)
+	require.NoError(t, err)
+	m, err := labelled.Merge(ds, ds2)
+	require.NoError(t, err)
+	only, err := labelled.Merge(ds)
+	require.NoError(t, err)
+	_ = only
+	sub, err := m.Sel(labelled.Label("band", "nir"), labelled.Slice("time", 1, nil))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"time": 2}, sub.Sizes())
+	var names []string
+	for _, c := range sub.Coords() {
+		names = append(names, c.Name())
+	}
+	assert.ElementsMatch(t, []string{"time", "band"}, names)
+	v, err := sub.Var("s").Compute(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []float64{2, 3}, v.Float64s())
+	_, err = m.Isel(labelled.At("band", 2))
+	assert.Error(t, err)
+}

@@ -131,44 +131,48 @@ func (a *Array) Isel(sel ...Indexer) *Array {
 		if _, dup := picks[s.dim]; dup {
 			return Errored(dimErr("dim %q selected twice", s.dim))
 		}
-		n := shape[ax]
-		switch s.kind {
-		case 0:
-			i := s.at
-			if i < 0 {
-				i += n
-			}
-			if i < 0 || i >= n {
-				return Errored(fmt.Errorf("%w: position %d on dim %q of size %d", ndarray.ErrIndex, s.at, s.dim, n))
-			}
-			picks[s.dim] = pick{pos: []int{i}, drop: true}
-			items[ax] = ndarray.At(i)
-		case 1:
-			pos, err := slicePositions(n, s.start, s.stop, s.step)
-			if err != nil {
-				return Errored(fmt.Errorf("%w on dim %q", err, s.dim))
-			}
-			picks[s.dim] = pick{pos: pos}
-			items[ax] = ndarray.Sl(s.start, s.stop, s.step)
-		default:
-			pos := make([]int, len(s.pos))
-			for k, p := range s.pos {
-				if p < 0 {
-					p += n
-				}
-				if p < 0 || p >= n {
-					return Errored(fmt.Errorf("%w: position %d on dim %q of size %d", ndarray.ErrIndex, s.pos[k], s.dim, n))
-				}
-				pos[k] = p
-			}
-			picks[s.dim] = pick{pos: pos, list: true}
-			items[ax] = ndarray.List(pos...)
+		p, item, err := resolvePick(s, shape[ax])
+		if err != nil {
+			return Errored(err)
 		}
+		picks[s.dim], items[ax] = p, item
 	}
 	if len(picks) == 0 {
 		return a
 	}
 	return a.applyPicks(picks, items)
+}
+
+// resolvePick checks a positional selection on a dim of length n.
+func resolvePick(s Indexer, n int) (pick, ndarray.Index, error) {
+	switch s.kind {
+	case 0:
+		i := s.at
+		if i < 0 {
+			i += n
+		}
+		if i < 0 || i >= n {
+			return pick{}, ndarray.Index{}, fmt.Errorf("%w: position %d on dim %q of size %d", ndarray.ErrIndex, s.at, s.dim, n)
+		}
+		return pick{pos: []int{i}, drop: true}, ndarray.At(i), nil
+	case 1:
+		pos, err := slicePositions(n, s.start, s.stop, s.step)
+		if err != nil {
+			return pick{}, ndarray.Index{}, fmt.Errorf("%w on dim %q", err, s.dim)
+		}
+		return pick{pos: pos}, ndarray.Sl(s.start, s.stop, s.step), nil
+	}
+	pos := make([]int, len(s.pos))
+	for k, p := range s.pos {
+		if p < 0 {
+			p += n
+		}
+		if p < 0 || p >= n {
+			return pick{}, ndarray.Index{}, fmt.Errorf("%w: position %d on dim %q of size %d", ndarray.ErrIndex, s.pos[k], s.dim, n)
+		}
+		pos[k] = p
+	}
+	return pick{pos: pos, list: true}, ndarray.List(pos...), nil
 }
 
 // applyPicks indexes the data orthogonally, as xarray's isel: integers and
