@@ -288,7 +288,10 @@ func goCases(in map[string]*labelled.Array) map[string]func() *labelled.Array {
 		},
 		"scalar_sub":     func() *labelled.Array { return labelled.Sub(300.0, t2m.Isel(labelled.Range("time", 0, 2, 1))) },
 		"outer_join_add": func() *labelled.Array { return labelled.Add(xa, xb, labelled.WithJoin(labelled.JoinOuter)) },
-		"transpose":      func() *labelled.Array { return t2m.Transpose("lon", "time", "lat") },
+		"outer_join_2d": func() *labelled.Array {
+			return labelled.Mul(t2m.Isel(labelled.At("time", 0)), b, labelled.WithJoin(labelled.JoinOuter))
+		},
+		"transpose": func() *labelled.Array { return t2m.Transpose("lon", "time", "lat") },
 		"rename": func() *labelled.Array {
 			return t2m.Isel(labelled.At("time", 0)).Rename(map[string]string{"lat": "y", "lon": "x"})
 		},
