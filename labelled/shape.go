@@ -134,8 +134,12 @@ func (a *Array) Squeeze(dims ...string) *Array {
 // array has dim it is an existing dim and its dimension coordinates are
 // concatenated; when none has it, dim is a new first dim and labels (nil
 // for none) become its index, one label per array — as xarray's concat.
-// Other dims must match in size and index (ErrAlign); coordinates not on
-// dim that differ between arrays are ErrMerge; dtypes are promoted.
+// A scalar coordinate named dim (what Sel of one label leaves) becomes its
+// index; other scalar coordinates that differ become coordinates along the
+// new dim, and coordinates on dim alone are concatenated, as xarray's
+// coords="different". Other dims must match in size and index (ErrAlign);
+// other coordinates that differ between arrays are ErrMerge; dtypes are
+// promoted.
 func Concat(dim string, arrays []*Array, labels Index) *Array {
 	if dim == "" || len(arrays) == 0 {
 		return Errored(argErr("concat needs a dim name and at least one array"))
@@ -199,7 +203,7 @@ func Concat(dim string, arrays []*Array, labels Index) *Array {
 			d = d.AsType(dt, block.OverflowError)
 		}
 		data[i] = d
-		if !newDim {
+		{
 			ix := t.Index(dim)
 			switch {
 			case i == 0:
@@ -219,21 +223,56 @@ func Concat(dim string, arrays []*Array, labels Index) *Array {
 	out := ndarray.Concatenate(data, ax)
 	var coords []*Coord
 	for _, c := range first.coords {
-		if c.dimAxis(dim) >= 0 || c.name == dim {
-			continue
+		if c.name == dim && c.IsIndex() {
+			continue // the index of dim, joined above
 		}
+		others := make([]*Coord, 0, len(parts)-1)
 		for _, p := range parts[1:] {
-			o := p.Coord(c.name)
-			if o == nil || !o.equal(c) {
-				return Errored(fmt.Errorf("%w: coordinate %q differs between the arrays concatenated along %q", ErrMerge, c.name, dim))
+			if o := p.Coord(c.name); o != nil {
+				others = append(others, o)
 			}
 		}
-		coords = append(coords, c)
+		all := len(others) == len(parts)-1
+		if c.dimAxis(dim) >= 0 {
+			// A coordinate along dim (lat of a station) is concatenated
+			// when it lies on dim alone and every array has it.
+			if len(c.dims) == 1 && all && slices.IndexFunc(others, func(o *Coord) bool { return !slices.Equal(o.dims, c.dims) }) < 0 {
+				vals := make([]Index, len(others))
+				for k, o := range others {
+					vals[k] = o.values
+				}
+				joined, err := c.values.Concat(vals...)
+				if err != nil {
+					return Errored(fmt.Errorf("labelled: concat coordinate %q: %w", c.name, err))
+				}
+				coords = append(coords, &Coord{name: c.name, dims: []string{dim}, shape: []int{joined.Len()}, values: joined, attrs: c.attrs})
+			}
+			continue
+		}
+		equal := all && slices.IndexFunc(others, func(o *Coord) bool { return !o.equal(c) }) < 0
+		switch {
+		case equal:
+			coords = append(coords, c)
+		case newDim && all && len(c.dims) == 0:
+			// Scalar coordinates that differ become a coordinate along the
+			// new dim, as xarray's coords="different".
+			vals := make([]Index, len(others))
+			for k, o := range others {
+				vals[k] = o.values
+			}
+			joined, err := c.values.Concat(vals...)
+			if err != nil || joined.Len() != len(parts) {
+				return Errored(fmt.Errorf("%w: scalar coordinate %q of the arrays concatenated along %q: %v", ErrMerge, c.name, dim, err))
+			}
+			coords = append(coords, &Coord{name: c.name, dims: []string{dim}, shape: []int{len(parts)}, values: joined, attrs: c.attrs})
+		default:
+			return Errored(fmt.Errorf("%w: coordinate %q differs between the arrays concatenated along %q", ErrMerge, c.name, dim))
+		}
 	}
-	if newDim && labels != nil {
+	switch {
+	case newDim && labels != nil:
 		coords = append(coords, IndexCoord(dim, labels))
-	}
-	if !newDim && joinedIndex != nil {
+	case joinedIndex != nil && joinedIndex.Len() == out.Shape()[ax]:
 		coords = append(coords, IndexCoord(dim, joinedIndex))
 	}
 	r := &Array{name: first.name, coords: coords}

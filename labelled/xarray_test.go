@@ -303,6 +303,15 @@ func goCases(in map[string]*labelled.Array) map[string]func() *labelled.Array {
 		"concat_new": func() *labelled.Array {
 			return labelled.Concat("member", []*labelled.Array{field, labelled.Mul(field, 2.0)}, labelled.Int64Index{10, 20})
 		},
+		"concat_scalar_time": func() *labelled.Array {
+			return labelled.Concat("time", []*labelled.Array{t2m.Isel(labelled.At("time", 1)), t2m.Isel(labelled.At("time", 3))}, nil)
+		},
+		"concat_stations_new": func() *labelled.Array {
+			return labelled.Concat("station", []*labelled.Array{st.Sel(labelled.Label("station", "aa")), st.Sel(labelled.Label("station", "c"))}, nil)
+		},
+		"concat_stations_existing": func() *labelled.Array {
+			return labelled.Concat("station", []*labelled.Array{st.Isel(labelled.Take("station", 0, 1)), st.Isel(labelled.Take("station", 3))}, nil)
+		},
 		"expand_squeeze":   func() *labelled.Array { return t2m.Isel(labelled.Range("time", 4, 5, 1)).Squeeze("time") },
 		"expand_dims":      func() *labelled.Array { return field.ExpandDims("band", 0) },
 		"str_sel_label":    func() *labelled.Array { return st.Sel(labelled.Label("station", "c")) },
