@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
@@ -203,4 +204,23 @@ func ExampleArray_Transpose() {
 	fmt.Println(t2mExample().Transpose("lon", "time", "lat").Shape())
 	// Output:
 	// [4 4 3]
+}
+
+func ExampleNewTimeIndex() {
+	// A daily axis in the noleap calendar, as a CF "days since" variable
+	// decodes to; select a month by a partial date, as xarray's sel does.
+	days := make([]int64, 365)
+	vals := make([]float64, 365)
+	for i := range days {
+		days[i], vals[i] = int64(i), float64(i)
+	}
+	ts, _ := cftime.NewTimes(cftime.MustDate(cftime.NoLeap, 2001, 1, 1, 0, 0, 0, 0), cftime.Day, days)
+	coord, _ := labelled.NewCoord("time", []string{"time"}, []int{365}, labelled.NewTimeIndex(ts), nil)
+	d, _ := block.FromSlice(vals, 365)
+	a := labelled.New(ndarray.FromDense(d, chunk.Uniform(100)), []string{"time"}, labelled.Coords(coord))
+
+	feb := a.Sel(labelled.Label("time", "2001-02"))
+	mean, err := feb.Mean("time").Data().Float64(context.Background())
+	fmt.Println(feb.Sizes()["time"], mean, err)
+	// Output: 28 44.5 <nil>
 }

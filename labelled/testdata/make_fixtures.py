@@ -11,6 +11,7 @@ import math
 import os
 import sys
 
+import cftime
 import numpy as np
 import xarray as xr
 
@@ -37,10 +38,16 @@ def da_json(da):
     coords = {}
     for name, c in da.coords.items():
         vals = c.values
+        extra = {}
         if vals.dtype.kind == "M":  # datetime64: seconds since 2020-01-01
             vals = (vals - np.datetime64("2020-01-01", "ns")) // np.timedelta64(1, "s")
+        elif vals.dtype.kind == "O" and vals.size and hasattr(vals.ravel()[0], "calendar"):
+            # cftime dates: seconds since 2001-01-01 in their calendar
+            cal = vals.ravel()[0].calendar
+            vals = np.asarray(cftime.date2num(vals, "seconds since 2001-01-01", calendar=cal), dtype=np.int64)
+            extra = {"calendar": cal}
         coords[name] = {"dims": list(c.dims), "shape": list(c.shape),
-                        "dtype": str(c.dtype), "values": arr(vals)}
+                        "dtype": str(c.dtype), "values": arr(vals), **extra}
     return {"name": da.name, "dims": list(da.dims), "shape": list(da.shape),
             "dtype": str(da.dtype), "values": arr(da.values), "coords": coords}
 
@@ -83,8 +90,16 @@ xb = xr.DataArray(np.array([10.0, 20.0, 30.0]), dims=("x",), coords={"x": [2.0, 
 days = xr.DataArray(np.arange(100, dtype=np.float64), dims=("time",),
                     coords={"time": np.datetime64("2020-01-01", "ns") + np.arange(100) * np.timedelta64(1, "D")}, name="days")
 days_desc = days.isel(time=slice(None, None, -1)).rename("days_desc")
+# Daily axes in calendars numpy cannot hold: xarray indexes them with
+# CFTimeIndex (cftime dates).
+noleap = xr.DataArray(np.arange(3 * 365, dtype=np.float64), dims=("time",),
+                      coords={"time": xr.cftime_range("2001-01-01", periods=3 * 365, freq="D", calendar="noleap")},
+                      name="noleap")
+d360 = xr.DataArray(np.arange(2 * 360, dtype=np.float64), dims=("time",),
+                    coords={"time": xr.cftime_range("2001-01-01", periods=2 * 360, freq="D", calendar="360_day")},
+                    name="d360")
 
-inputs = {"days": da_json(days), "days_desc": da_json(days_desc), "t2m": da_json(t2m), "b": da_json(b), "stations": da_json(stations),
+inputs = {"noleap": da_json(noleap), "d360": da_json(d360), "days": da_json(days), "days_desc": da_json(days_desc), "t2m": da_json(t2m), "b": da_json(b), "stations": da_json(stations),
           "series": da_json(series), "field": da_json(field), "xa": da_json(xa), "xb": da_json(xb)}
 
 cases = []
@@ -167,6 +182,12 @@ case("time_slice_partial", days.sel(time=slice("2020-01-20", "2020-02")))
 case("time_slice_desc", days_desc.sel(time=slice(np.datetime64("2020-02-10T00:00", "ns"), np.datetime64("2020-01-25T00:00", "ns"))))
 case("time_nearest", days.sel(time="2020-02-10T13:00", method="nearest"))
 err_case("err_time_missing", lambda: days.sel(time="2021-02"))
+case("noleap_month", noleap.sel(time="2002-02"))
+case("noleap_slice", noleap.sel(time=slice("2001-12-25", "2002-01")))
+case("noleap_nearest", noleap.sel(time=cftime.DatetimeNoLeap(2002, 3, 1, 13), method="nearest"))
+case("noleap_year", noleap.sel(time="2003"))
+case("d360_feb30", d360.sel(time="2001-02-30"))
+case("d360_month", d360.sel(time="2002-02"))
 
 ds1 = xr.Dataset({"t2m": t2m, "f": field})
 ds2 = xr.Dataset({"g": field * 3.0})
