@@ -46,8 +46,9 @@ var ErrNoVariable = errors.New("raster: no such variable or group")
 // lazy arrays reopen the file in each read task.
 //
 // Attributes are the raw, undecoded ones as stored (netCDF4's ncattrs(),
-// _FillValue, scale_factor, add_offset, units and calendar included);
-// nothing is CF-decoded here.
+// _FillValue, scale_factor, add_offset, units and calendar included; for
+// drivers that turn some into GDAL properties, such as Zarr's fill_value,
+// they are put back under their CF names); nothing is CF-decoded here.
 type Dataset struct {
 	// Path is the file as given to OpenMultidim (or Info.Dataset).
 	Path string
@@ -100,7 +101,9 @@ type Variable struct {
 	// Dims names its dimensions, outermost first; Shape their sizes.
 	Dims  []string
 	Shape []int
-	// DType is the stored element type; 0 when the variable holds
+	// DType is the stored element type (GDAL 3.6, which has no Int8,
+	// reads NetCDF's signed byte as int16 and its attributes so too:
+	// values are exact, the type is wider); 0 when the variable holds
 	// strings (String is then true) or a type tessera cannot represent
 	// (complex, compound: Data says which).
 	DType block.DType
@@ -257,7 +260,7 @@ func describeMultidim(ctx context.Context, path, group string) (*Dataset, error)
 		}
 		C.GDALReleaseDimensions(dims, n)
 	}
-	names := C.GDALGroupGetMDArrayNames(grp, nil)
+	names := C.tsrArrayNames(grp)
 	arrays := cStrings(names)
 	C.CSLDestroy(names)
 	for _, name := range arrays {
@@ -342,7 +345,7 @@ func (g *gcall) describeVar(grp C.GDALGroupH, name, group, where string) (Variab
 		return Variable{}, nil, fmt.Errorf("%w: variable %q of %s: %s", ErrOpen, name, where, g.orMsg("cannot open"))
 	}
 	defer C.GDALMDArrayRelease(a)
-	v := Variable{Name: name, FullName: C.GoString(C.GDALMDArrayGetFullName(a))}
+	v := Variable{Name: name, FullName: C.GoString(C.GDALMDArrayGetFullName(a)), Dims: []string{}, Shape: []int{}}
 	vwhere := where + " variable " + name
 	var n C.size_t
 	dims := C.GDALMDArrayGetDimensions(a, &n)
@@ -401,6 +404,9 @@ func (g *gcall) describeVar(grp C.GDALGroupH, name, group, where string) (Variab
 	if v.Attrs, _, err = g.readAttrs(C.tsrArrayAttrs(a, &n), n, vwhere); err != nil {
 		return v, nil, err
 	}
+	if err := cfFromGDAL(a, &v, vwhere); err != nil {
+		return v, nil, err
+	}
 	if cv := C.GDALMDArrayGetCoordinateVariables(a, &n); cv != nil {
 		for i := C.size_t(0); i < n; i++ {
 			v.Coordinates = append(v.Coordinates, shortName(C.GoString(C.GDALMDArrayGetFullName(C.tsrArrayAt(cv, i))), group))
@@ -409,6 +415,40 @@ func (g *gcall) describeVar(grp C.GDALGroupH, name, group, where string) (Variab
 	}
 	g.msg() // failures GDAL recovered from (a missing coordinate variable)
 	return v, vdims, nil
+}
+
+// cfFromGDAL puts back the CF attributes a driver consumed into GDAL's
+// own properties and does not list even with SHOW_ALL (the Zarr driver
+// takes units, scale_factor, add_offset and the fill value): units,
+// scale_factor and add_offset (float64) and _FillValue (in the variable's
+// type), each only when the attributes lack it.
+func cfFromGDAL(a C.GDALMDArrayH, v *Variable, where string) error {
+	if _, ok := v.Attrs["units"]; !ok {
+		if u := C.GoString(C.GDALMDArrayGetUnit(a)); u != "" {
+			v.Attrs["units"] = u
+		}
+	}
+	var has C.int
+	if _, ok := v.Attrs["scale_factor"]; !ok {
+		if s := C.GDALMDArrayGetScale(a, &has); has != 0 {
+			v.Attrs["scale_factor"] = float64(s)
+		}
+	}
+	if _, ok := v.Attrs["add_offset"]; !ok {
+		if o := C.GDALMDArrayGetOffset(a, &has); has != 0 {
+			v.Attrs["add_offset"] = float64(o)
+		}
+	}
+	if _, ok := v.Attrs["_FillValue"]; !ok && v.DType != 0 {
+		if p := C.GDALMDArrayGetRawNoDataValue(a); p != nil {
+			fv, err := DecodeAttr(v.DType, C.GoBytes(p, C.int(v.DType.Size())), 1)
+			if err != nil {
+				return fmt.Errorf("fill value of %s: %w", where, err)
+			}
+			v.Attrs["_FillValue"] = fv
+		}
+	}
+	return nil
 }
 
 // checkElems reports ErrSize when shape's elements of es bytes overflow

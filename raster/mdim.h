@@ -43,6 +43,13 @@ static inline GDALAttributeH *tsrGroupAttrs(GDALGroupH g, size_t *n) {
     char *opts[] = {"SHOW_ALL=YES", NULL};
     return GDALGroupGetAttributes(g, n, opts);
 }
+/* SHOW_ALL: the netCDF driver otherwise hides zero-dimension variables
+   (grid mappings such as crs or spatial_ref) and others it deems
+   uninteresting. */
+static inline char **tsrArrayNames(GDALGroupH g) {
+    char *opts[] = {"SHOW_ALL=YES", NULL};
+    return GDALGroupGetMDArrayNames(g, opts);
+}
 static inline int tsrRead(GDALMDArrayH a, size_t rank, const GUInt64 *start, const size_t *count, GDALDataType t, void *buf) {
     GDALExtendedDataTypeH edt = GDALExtendedDataTypeCreate(t);
     if (edt == NULL) return 0;

@@ -65,3 +65,27 @@ with netCDF4.Dataset("strings.nc", "w", format="NETCDF4") as f:
     t.coordinates = "lat lon name"
     t.units = "degC"
     f.note = "string fixture"
+
+# groups.nc: a scalar grid-mapping variable at the root, NC_BYTE/int64/
+# uint16 variables, and a sub-group whose variables use the root's dims.
+with netCDF4.Dataset("groups.nc", "w", format="NETCDF4") as f:
+    f.createDimension("x", 3)
+    f.createDimension("t", None)
+    crs = f.createVariable("crs", "i4", ())
+    crs.grid_mapping_name = "latitude_longitude"
+    crs.semi_major_axis = 6378137.0
+    x = f.createVariable("x", "f4", ("x",))
+    x[:] = [0.5, 1.5, 2.5]
+    b = f.createVariable("flags", "i1", ("x",))
+    b[:] = [-3, 0, 7]
+    b.flag_values = np.array([-3, 0, 7], dtype="i1")
+    big = f.createVariable("big", "i8", ("t", "x"))
+    big[0:2, :] = np.array([[2**40, -1, 5], [7, 8, -(2**50)]], dtype="i8")
+    u = f.createVariable("counts", "u2", ("x",), fill_value=np.uint16(65535))
+    u[:] = [1, 65535, 3]
+    g = f.createGroup("obs")
+    g.source = "sub-group"
+    f.createGroup("obs").createGroup("deep")
+    v = g.createVariable("temp", "f8", ("t", "x"))
+    v[:, :] = np.arange(6.0).reshape(2, 3)
+    v.units = "K"
