@@ -202,6 +202,8 @@ func OpenMultidim(ctx context.Context, path string, o MultidimOptions) (*Dataset
 }
 
 func describeMultidim(ctx context.Context, path, group string) (*Dataset, error) {
+	unlock := lockDriver(identify(path))
+	defer unlock()
 	g := beginGDAL()
 	defer g.end()
 	h, err := g.mdOpen(path)
@@ -210,8 +212,6 @@ func describeMultidim(ctx context.Context, path, group string) (*Dataset, error)
 	}
 	defer C.GDALClose(h)
 	out := &Dataset{Path: path, Driver: C.GoString(C.GDALGetDriverShortName(C.GDALGetDatasetDriver(h)))}
-	unlock := lockDriver(out.Driver)
-	defer unlock()
 	root := C.GDALDatasetGetRootGroup(h)
 	if root == nil {
 		return nil, fmt.Errorf("%w %s: no root group: %s", ErrOpen, path, g.orMsg("driver has no multidimensional view"))
@@ -517,7 +517,9 @@ func (l mdLayer) BlockTask(_ *ndarray.Builder, a *ndarray.Array, idx []int) (clu
 // the netCDF and HDF5 drivers, whose C libraries are not thread-safe, are
 // serialised process-wide).
 type MDReadOp struct {
-	Path   string
+	Path string
+	// Driver is the GDAL driver that opens Path ("netCDF"), which tells
+	// whether reads must be serialised; "" means identify it again.
 	Driver string
 	// Array is the variable's full name ("/pr").
 	Array string
@@ -613,6 +615,9 @@ func checkWindow(a C.GDALMDArrayH, path, name string, start, count []int) error 
 // withArray runs f on variable name of path, opened on a pooled handle,
 // under the driver's lock.
 func withArray(path, driver, name string, f func(*gcall, C.GDALMDArrayH) error) error {
+	if driver == "" {
+		driver = identify(path)
+	}
 	unlock := lockDriver(driver)
 	defer unlock()
 	g := beginGDAL()
@@ -788,6 +793,20 @@ func scalarOf(v any) any {
 // driverLocks serialise GDAL calls through drivers whose C libraries are
 // not thread-safe (Debian's libnetcdf and serial libhdf5).
 var driverLocks = map[string]*sync.Mutex{"netCDF": {}, "HDF5": {}, "HDF5Image": {}}
+
+// identify is the short name of the multidim driver GDAL would open path
+// with ("" when none), found without opening it (the netCDF driver only
+// looks at the file's first bytes), so that the driver's lock is held
+// from the open on.
+func identify(path string) string {
+	g := beginGDAL()
+	defer g.end()
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	name := C.GoString(C.tsrIdentify(cp))
+	g.msg()
+	return name
+}
 
 // lockDriver takes driver's lock when it has one and returns the unlock.
 func lockDriver(driver string) func() {

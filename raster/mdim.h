@@ -35,6 +35,10 @@ static inline void tsrPop(void) { CPLPopErrorHandler(); }
 static inline GDALDatasetH tsrOpenMD(const char *path) {
     return GDALOpenEx(path, GDAL_OF_MULTIDIM_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
 }
+static inline const char *tsrIdentify(const char *path) {
+    GDALDriverH d = GDALIdentifyDriverEx(path, GDAL_OF_MULTIDIM_RASTER, NULL, NULL);
+    return d == NULL ? "" : GDALGetDriverShortName(d);
+}
 static inline GDALAttributeH *tsrArrayAttrs(GDALMDArrayH a, size_t *n) {
     char *opts[] = {"SHOW_ALL=YES", NULL};
     return GDALMDArrayGetAttributes(a, n, opts);
