@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -280,14 +279,4 @@ func ParseTag(s string) any {
 		return f
 	}
 	return s
-}
-
-// sortedKeys lists m's keys in order (for deterministic output).
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
