@@ -545,3 +545,55 @@ func TestMultidimGroups(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []float64{0, 1, 2, 3, 4, 5}, d.Float64s())
 }
+
+// TestMultidimQuietStderr: reads of a NetCDF-4 file on executor threads
+// print nothing (libnetcdf silences HDF5's error stacks only on the thread
+// that initialised it; without tsrQuietHDF5 every read of pr4.nc on
+// another thread printed HDF5-DIAG stacks for probed attributes). The
+// reads run in a child process, whose stderr is captured.
+func TestMultidimQuietStderr(t *testing.T) {
+	if os.Getenv("TESSERA_MDIM_CHILD") == "1" {
+		ctx := context.Background()
+		ds, err := raster.OpenMultidim(ctx, "testdata/pr4.nc", raster.MultidimOptions{Chunks: map[string]int{"time": 1}})
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(2)
+		}
+		for _, v := range ds.Vars {
+			if _, err := v.Data.Compute(ctx, ndarray.WithExecutor(cluster.NewLocal(cluster.LocalOptions{Workers: 4}))); err != nil {
+				fmt.Println(err)
+				os.Exit(2)
+			}
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMultidimQuietStderr$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TESSERA_MDIM_CHILD=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "child: %s %s", out, stderr.String())
+	assert.Empty(t, stderr.String(), "GDAL/HDF5 printed to stderr")
+}
+
+func BenchmarkOpenMultidim(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := raster.OpenMultidim(ctx, "testdata/pr4.nc", raster.MultidimOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMDReadOp(b *testing.B) {
+	ctx := context.Background()
+	op := &raster.MDReadOp{Path: "testdata/pr4.nc", Driver: "netCDF", Array: "/pr", Start: []int{0, 0, 0}, Count: []int{12, 5, 2}, DType: block.Float32}
+	b.SetBytes(12 * 5 * 2 * 4)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := op.Run(ctx, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
