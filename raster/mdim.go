@@ -49,6 +49,9 @@ var ErrNoVariable = errors.New("raster: no such variable or group")
 // _FillValue, scale_factor, add_offset, units and calendar included; for
 // drivers that turn some into GDAL properties, such as Zarr's fill_value,
 // they are put back under their CF names); nothing is CF-decoded here.
+// One GDAL 3.6 limitation shows through: a zero-length numeric NetCDF
+// attribute (legal, rare) is presented by GDAL as a scalar whose value is
+// unspecified, and is returned as such.
 type Dataset struct {
 	// Path is the file as given to OpenMultidim (or Info.Dataset).
 	Path string

@@ -192,6 +192,11 @@ func (g *gcall) readAttrs(list *C.GDALAttributeH, n C.size_t, where string) (map
 				skipped = append(skipped, name)
 				break
 			}
+			if total == 0 {
+				v, _ := DecodeAttr(dt, nil, 0)
+				out[name] = v
+				break
+			}
 			var size C.size_t
 			raw := C.GDALAttributeReadAsRaw(a, &size)
 			if raw == nil {

@@ -92,6 +92,12 @@ func checkAttrs(t *testing.T, where string, got map[string]any, want map[string]
 			w.Type = "i2" // GDAL 3.6 has no Int8: NC_BYTE reads as Int16, exactly
 		}
 		rv := reflect.ValueOf(g)
+		if vs, _ := w.Value.([]any); len(vs) == 0 && !w.Scalar && rv.Kind() != reflect.Slice {
+			// GDAL 3.6 limitation: a zero-length NetCDF attribute comes back
+			// as a scalar of unspecified value (documented on Dataset).
+			t.Logf("%s attr %s: zero-length attribute read by GDAL as %v", where, name, g)
+			continue
+		}
 		if w.Scalar {
 			require.NotEqual(t, reflect.Slice, rv.Kind(), "%s attr %s: netCDF4 gives a scalar, got %T", where, name, g)
 			assert.Equal(t, w.Type, numpyCode[rv.Kind()], "%s attr %s type (%T)", where, name, g)
@@ -527,6 +533,9 @@ func TestMultidimGroups(t *testing.T) {
 	assert.Equal(t, []int64{1 << 40, -1, 5, 7, 8, -(1 << 50)}, block.Values[int64](d), "int64 exactly")
 	counts, _ := root.Var("counts")
 	assert.Equal(t, uint16(65535), counts.Attrs["_FillValue"])
+	// GDAL 3.6 reads a zero-length NetCDF attribute as one element of
+	// unspecified value (see the Dataset doc): present, not checked.
+	assert.Contains(t, counts.Attrs, "empty")
 
 	obs, err := raster.OpenMultidim(ctx, "testdata/groups.nc", raster.MultidimOptions{Group: "/obs"})
 	require.NoError(t, err)

@@ -85,6 +85,7 @@ with netCDF4.Dataset("groups.nc", "w", format="NETCDF4") as f:
     u[:] = [1, 65535, 3]
     g = f.createGroup("obs")
     g.source = "sub-group"
+    u.empty = np.array([], dtype="f8")  # a zero-length attribute
     f.createGroup("obs").createGroup("deep")
     v = g.createVariable("temp", "f8", ("t", "x"))
     v[:, :] = np.arange(6.0).reshape(2, 3)
