@@ -296,8 +296,11 @@ func describeMultidim(ctx context.Context, path, group string) (*Dataset, error)
 // separated by blanks) of variable self into the names that exist (as
 // reported by exists), in order, each once, self excluded, as xarray's
 // decode_coords does. It never fails: names that are not variables are
-// dropped.
+// dropped. A nil exists keeps every name.
 func CoordinateNames(attr, self string, exists func(string) bool) []string {
+	if exists == nil {
+		exists = func(string) bool { return true }
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range strings.Fields(attr) {

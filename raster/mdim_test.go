@@ -423,6 +423,7 @@ func TestCoordinateNames(t *testing.T) {
 	exists := func(n string) bool { return have[n] }
 	assert.Equal(t, []string{"lat", "lon"}, raster.CoordinateNames(" lat\tlon  lat t2m nope ", "t2m", exists))
 	assert.Nil(t, raster.CoordinateNames("", "t2m", exists))
+	assert.Equal(t, []string{"a", "b"}, raster.CoordinateNames("a b a", "", nil))
 }
 
 // FuzzDecodeAttr: no input panics; a success has n elements.
