@@ -607,3 +607,73 @@ func BenchmarkMDReadOp(b *testing.B) {
 		}
 	}
 }
+
+// TestMultidimMatchesGdalmdiminfo compares variables, their GDAL data
+// types, dimensions, block sizes and dimensions' indexing variables with
+// GDAL's own gdalmdiminfo (root group, every variable listed).
+func TestMultidimMatchesGdalmdiminfo(t *testing.T) {
+	if _, err := exec.LookPath("gdalmdiminfo"); err != nil {
+		t.Skip("gdalmdiminfo missing")
+	}
+	gdalName := map[block.DType]string{block.Uint8: "Byte", block.Int16: "Int16", block.Uint16: "UInt16", block.Int32: "Int32",
+		block.Uint32: "UInt32", block.Int64: "Int64", block.Uint64: "UInt64", block.Float32: "Float32", block.Float64: "Float64"}
+	for _, file := range []string{"pr4.nc", "classic.nc", "strings.nc", "groups.nc"} {
+		t.Run(file, func(t *testing.T) {
+			path := filepath.Join("testdata", file)
+			out, err := exec.Command("gdalmdiminfo", "-arrayoption", "SHOW_ALL=YES", path).Output()
+			require.NoError(t, err)
+			var gi struct {
+				Dimensions []struct {
+					Name     string `json:"name"`
+					Size     int    `json:"size"`
+					Indexing string `json:"indexing_variable"`
+					Type     string `json:"type"`
+				} `json:"dimensions"`
+				Arrays map[string]struct {
+					DataType   any      `json:"datatype"`
+					Dimensions []string `json:"dimensions"`
+					BlockSize  []int    `json:"block_size"`
+				} `json:"arrays"`
+			}
+			require.NoError(t, json.Unmarshal(out, &gi))
+			ds, err := raster.OpenMultidim(context.Background(), path, raster.MultidimOptions{})
+			require.NoError(t, err)
+			require.ElementsMatch(t, keys(gi.Arrays), names(ds.Vars))
+			for _, v := range ds.Vars {
+				g := gi.Arrays[v.Name]
+				if v.String {
+					assert.Equal(t, "String", g.DataType, v.Name)
+				} else {
+					assert.Equal(t, gdalName[v.DType], g.DataType, v.Name)
+				}
+				var full []string
+				for _, d := range v.Dims {
+					dim, ok := ds.Dim(d)
+					require.True(t, ok, d)
+					full = append(full, dim.FullName)
+				}
+				if len(g.Dimensions) == 0 {
+					assert.Empty(t, full, v.Name)
+				} else {
+					assert.Equal(t, g.Dimensions, full, v.Name)
+				}
+				if g.BlockSize != nil {
+					assert.Equal(t, g.BlockSize, v.Blocks, v.Name)
+				} else {
+					assert.Nil(t, v.Blocks, v.Name)
+				}
+			}
+			for _, gd := range gi.Dimensions {
+				d, ok := ds.Dim(gd.Name)
+				require.True(t, ok, gd.Name)
+				assert.Equal(t, gd.Size, d.Size)
+				assert.Equal(t, gd.Type, d.Type)
+				if gd.Indexing != "" {
+					assert.Equal(t, strings.TrimPrefix(gd.Indexing, "/"), d.Coord, gd.Name)
+				} else {
+					assert.Empty(t, d.Coord, gd.Name)
+				}
+			}
+		})
+	}
+}
