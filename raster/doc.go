@@ -9,6 +9,20 @@
 // runs them. Write computes a lazy array in parallel and writes it to a
 // tiled (optionally Cloud-Optimized) GeoTIFF through a single writer.
 //
+// # Named dimensions
+//
+// OpenMultidim opens NetCDF (classic and NetCDF-4), HDF5, Zarr and any
+// other GDAL multidimensional driver through GDAL's multidimensional C API
+// (a small cgo layer of this package: godal does not wrap it) and
+// describes one group as a Dataset: dimensions with their coordinate
+// variables, variables with dims, dtype, raw typed attributes and lazy
+// arrays of their raw values, read by MDReadOp tasks (path, variable,
+// window) that any worker runs. Info.Dataset describes a raster in the
+// rioxarray convention: band_data(band, y, x), pixel-centre x and y, a
+// band coordinate and a spatial_ref grid-mapping variable. Both are
+// neutral descriptions for the labelled package to wrap; nothing is
+// CF-decoded here (times stay numbers with their units and calendar).
+//
 // # Concurrency and lifetimes
 //
 // A GDAL dataset handle is not safe for concurrent use, and objects derived

@@ -81,4 +81,5 @@ func CloseIdle() {
 			ds.Close(quiet())
 		}
 	}
+	closeIdleMultidim()
 }
