@@ -25,7 +25,16 @@ type CreateOptions struct {
 	// Chunks-shaped inner chunks (sharding_indexed, index at the end with
 	// crc32c).
 	Shards []int
-	// FillValue; nil means 0 (v2 writes it as 0 too, never null).
+	// FillValue is the value of elements never written. nil leaves it
+	// undefined, as xarray and zarr-python do for a variable without a
+	// _FillValue: v2 writes fill_value null, which xarray does not take
+	// as a mask (so integer zeros stay zeros); v3, where null is not
+	// allowed, writes the dtype's default 0 (false for bool), which is
+	// what zarr-python 3 writes for fill_value=None, and xarray does not
+	// mask with a v3 fill_value (it reads _FillValue from the attributes).
+	// Chunks of an array with an undefined fill value are always written,
+	// even all-zero ones, since zarr-python 2 reads a missing chunk of a
+	// null-fill array as uninitialised memory.
 	FillValue *float64
 	// Order is 'C' (default) or 'F' (v2 only).
 	Order byte
@@ -105,13 +114,15 @@ func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Opt
 	if o.Order != 0 {
 		m.Order = o.Order
 	}
-	m.FillValue = FillValue{Defined: true}
+	if o.Format == 3 {
+		m.FillValue = FillValue{Defined: true} // v3 has no null fill value
+	}
 	if o.FillValue != nil {
 		v := *o.FillValue
 		if o.DType.IsInt() && (v != math.Trunc(v) || math.IsNaN(v)) {
 			return nil, fmt.Errorf("%w: fill value %v for %s", ErrMetadata, v, o.DType)
 		}
-		m.FillValue.Value = v
+		m.FillValue = FillValue{Defined: true, Value: v}
 	}
 	if o.Format == 3 {
 		m.KeyEncoding, m.Separator = "default", "/"
