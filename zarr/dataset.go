@@ -218,7 +218,7 @@ func prepareVariable(name string, v Variable, format int) (*ndarray.Array, Creat
 	if err != nil {
 		return nil, CreateOptions{}, fmt.Errorf("zarr: variable %q: %w", name, err)
 	}
-	o := CreateOptions{Format: format, DimensionNames: v.Dims, Attributes: attrs, FillValue: fill, Chunks: chunks, Overwrite: true}
+	o := CreateOptions{Format: format, Shape: stored.Shape(), DType: stored.DType(), DimensionNames: v.Dims, Attributes: attrs, FillValue: fill, Chunks: chunks, Overwrite: true}
 	if format == 2 && enc.Compressor != nil {
 		o.Compressor = enc.Compressor
 	}
@@ -290,7 +290,11 @@ func encodeXarrayFill(v float64, dt block.DType) any {
 	switch {
 	case dt.IsFloat():
 		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+		bits := math.Float64bits(v)
+		if math.IsNaN(v) {
+			bits = 0x7ff8000000000000 // numpy's NaN, as xarray writes it
+		}
+		binary.LittleEndian.PutUint64(b[:], bits)
 		return base64.StdEncoding.EncodeToString(b[:])
 	case dt == block.Bool:
 		return v != 0
@@ -354,6 +358,10 @@ func OpenDataset(ctx context.Context, s Store, path string, decode bool) (*Datas
 		}
 		if decode {
 			v.Data = decodeCF(v.Data, meta, v.Attrs, &v.Encoding)
+		} else {
+			// Raw values: keep the stored fill so WriteDataset writes it back.
+			_, fill := storedEncoding(meta)
+			v.Encoding = Encoding{DType: meta.DType, FillValue: fill}
 		}
 		ds.Vars[m.Name] = v
 	}
@@ -596,4 +604,33 @@ func WriteDatasetRegion(ctx context.Context, s Store, path string, ds Dataset, r
 	}
 	_, err = ndarray.StoreMany(ctx, targets, opts...)
 	return err
+}
+
+// FillForFormat gives the fill value and attributes that carry an array's
+// fill value, as xarray reads it, to a copy in format (2 or 3), so that
+// xarray masks the same elements of the copy: for v2 the fill_value (nil:
+// null) with no _FillValue attribute; for v3 the _FillValue attribute in
+// xarray's encoding plus the same fill_value (nil: the v3 default 0);
+// within one format, the fill_value and attributes exactly as they are. The
+// source's xarray fill is its v2 fill_value or _FillValue attribute, or
+// its v3 _FillValue attribute (a v3 fill_value alone is no mask to
+// xarray). The returned attributes are a copy; meta is not changed.
+func FillForFormat(meta *ArrayMeta, format int) (*float64, map[string]any) {
+	attrs := make(map[string]any, len(meta.Attributes))
+	for k, v := range meta.Attributes {
+		attrs[k] = v
+	}
+	if meta.Format == format { // the same format: fill_value and attributes as they are
+		if !meta.FillValue.Defined {
+			return nil, attrs
+		}
+		fv := meta.FillValue.Value
+		return &fv, attrs
+	}
+	_, fill := storedEncoding(meta)
+	delete(attrs, "_FillValue")
+	if format == 3 && fill != nil {
+		attrs["_FillValue"] = encodeXarrayFill(*fill, meta.DType)
+	}
+	return fill, attrs
 }

@@ -411,11 +411,10 @@ func convertArray(ctx context.Context, w io.Writer, a *zarr.Array, dst zarr.Stor
 			inner = sh.Configuration.ChunkShape
 		}
 	}
-	o := zarr.CreateOptions{Format: format, Shape: m.Shape, DType: m.DType, Chunks: inner, DimensionNames: m.DimensionNames, Attributes: m.Attributes}
-	if m.FillValue.Defined {
-		fv := m.FillValue.Value
-		o.FillValue = &fv
-	}
+	// The fill value xarray reads (v2 fill_value, v3 _FillValue) moves to
+	// the target format's place for it; an undefined one stays undefined.
+	fill, attrs := zarr.FillForFormat(m, format)
+	o := zarr.CreateOptions{Format: format, Shape: m.Shape, DType: m.DType, Chunks: inner, DimensionNames: m.DimensionNames, Attributes: attrs, FillValue: fill}
 	if format == 2 {
 		o.Compressor = v2c
 	} else {
