@@ -228,7 +228,12 @@ func (a *Array) Resize(ctx context.Context, shape []int) error {
 
 // Append grows the array along axis by d's extent there and writes d into
 // the new region (a growing time series). d must match the other axes.
+// The data are written first and the metadata (the new shape) after them,
+// so a failure part-way leaves the array readable with its old shape.
 func (a *Array) Append(ctx context.Context, axis int, d *block.Dense) (int64, error) {
+	if d == nil {
+		return 0, fmt.Errorf("%w: append of a nil block to %q", ErrRegion, a.path)
+	}
 	shape := a.Shape()
 	if axis < 0 {
 		axis += len(shape)
@@ -242,12 +247,19 @@ func (a *Array) Append(ctx context.Context, axis int, d *block.Dense) (int64, er
 			return 0, fmt.Errorf("%w: append of %v along axis %d to %v", ErrRegion, ds, axis, shape)
 		}
 	}
+	if ds[axis] > math.MaxInt-shape[axis] {
+		return 0, fmt.Errorf("%w: append of %d to %d along axis %d overflows", ErrRegion, ds[axis], shape[axis], axis)
+	}
 	lo := make([]int, len(shape))
 	lo[axis] = shape[axis]
 	shape[axis] += ds[axis]
-	if err := a.Resize(ctx, shape); err != nil {
+	grown, err := a.withShape(shape)
+	if err != nil {
 		return 0, err
 	}
-	hi := append([]int{}, shape...)
-	return a.Write(ctx, chunk.Box{Lo: lo, Hi: hi}, d)
+	n, err := grown.Write(ctx, chunk.Box{Lo: lo, Hi: append([]int{}, shape...)}, d)
+	if err != nil {
+		return n, err
+	}
+	return n, a.Resize(ctx, shape)
 }
