@@ -26,8 +26,11 @@ type Variable struct {
 
 // Encoding is how a variable is stored, in CF terms: values are packed as
 // stored = round((decoded - AddOffset) / ScaleFactor) into DType, and NaN
-// is stored as FillValue (xarray's _FillValue, kept as the Zarr
-// fill_value). The zero Encoding stores values as they are.
+// is stored as FillValue (xarray's _FillValue: the Zarr fill_value in v2,
+// the _FillValue attribute in v3). A nil FillValue takes a numeric
+// _FillValue attribute of the variable, else NaN for float dtypes and no
+// fill value at all for the others (v2 fill_value null), as xarray
+// writes. The zero Encoding stores values as they are.
 type Encoding struct {
 	DType       block.DType // 0: the data's dtype
 	ScaleFactor float64     // 0: no scaling
