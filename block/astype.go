@@ -321,18 +321,71 @@ func wrapFloat(v float64) uint64 {
 // The seed's reflectance packing is ScaleOffset{Scale: 1e-4} into Int16.
 // (numcodecs' fixedscaleoffset uses the reciprocal scale; codecs convert at
 // the format boundary.)
+//
+// Fill, when set, is the CF _FillValue in stored units: Pack stores every
+// NaN as *Fill under every overflow policy (as xarray's CF encoder does),
+// and Unpack decodes every stored *Fill as NaN. A nil Fill packs NaN under
+// the overflow policy like any other value.
 type ScaleOffset struct {
 	Scale, Offset float64
+	Fill          *float64
+}
+
+// checkFill reports a fill value that is NaN or not an integer of dt's
+// range when dt is an integer type.
+func (so ScaleOffset) checkFill(dt DType) error {
+	if so.Fill == nil {
+		return nil
+	}
+	f := *so.Fill
+	if dt.IsFloat() {
+		return nil
+	}
+	lo, hi := dtRange(dt)
+	if math.IsNaN(f) || f != math.Trunc(f) || f < lo || f > hi {
+		return fmt.Errorf("%w: fill value %v for %s", ErrOverflow, f, dt)
+	}
+	return nil
+}
+
+// dtRange is the closed float64 range of an integer or bool dtype.
+func dtRange(dt DType) (float64, float64) {
+	switch dt {
+	case Bool, Uint8:
+		if dt == Bool {
+			return 0, 1
+		}
+		return 0, math.MaxUint8
+	case Int8:
+		return math.MinInt8, math.MaxInt8
+	case Int16:
+		return math.MinInt16, math.MaxInt16
+	case Uint16:
+		return 0, math.MaxUint16
+	case Int32:
+		return math.MinInt32, math.MaxInt32
+	case Uint32:
+		return 0, math.MaxUint32
+	case Int64:
+		return math.MinInt64, math.MaxInt64
+	case Uint64:
+		return 0, math.MaxUint64
+	}
+	return math.Inf(-1), math.Inf(1)
 }
 
 // Pack scales src and converts it to dt with the overflow policy, into a
 // new block. Division by Scale is done as multiplication by 1/Scale. Scale
 // must be finite and non-zero and Offset finite (an error otherwise); a
 // value out of dt's range under OverflowError is a *CastError naming the
-// value of src before scaling.
+// value of src before scaling. With Fill set, NaN is stored as *Fill
+// (which must be a value of dt: an error wrapping ErrOverflow otherwise).
 func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
 		return nil, fmt.Errorf("block: invalid scale %v / offset %v", so.Scale, so.Offset)
+	}
+	if err := so.checkFill(dt); err != nil {
+		return nil, err
 	}
 	tmp, err := src.AsType(Float64, CastOptions{})
 	if err != nil {
@@ -342,6 +395,13 @@ func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 	v := Values[float64](tmp)
 	for i, x := range v {
 		v[i] = (x - so.Offset) * inv
+	}
+	if so.Fill != nil {
+		for i, x := range v {
+			if math.IsNaN(x) {
+				v[i] = *so.Fill
+			}
+		}
 	}
 	out, err := New(dt, src.shape...)
 	if err != nil {
@@ -360,14 +420,22 @@ func (so ScaleOffset) Pack(src *Dense, dt DType, pol Overflow) (*Dense, error) {
 
 // Unpack decodes stored values to dt (a float type normally), into a new
 // block: stored*Scale + Offset computed in float64, then converted to dt
-// under OverflowError (a *CastError for a result dt cannot hold).
+// under OverflowError (a *CastError for a result dt cannot hold). With
+// Fill set, a stored *Fill decodes as NaN (dt must then be a float type).
 func (so ScaleOffset) Unpack(stored *Dense, dt DType) (*Dense, error) {
+	if so.Fill != nil && !dt.IsFloat() {
+		return nil, fmt.Errorf("%w: unpacking with a fill value into %s (NaN needs a float type)", ErrOverflow, dt)
+	}
 	tmp, err := stored.AsType(Float64, CastOptions{})
 	if err != nil {
 		return nil, err
 	}
 	v := Values[float64](tmp)
 	for i, x := range v {
+		if so.Fill != nil && x == *so.Fill {
+			v[i] = math.NaN()
+			continue
+		}
 		v[i] = x*so.Scale + so.Offset
 	}
 	if dt == Float64 {

@@ -597,7 +597,9 @@ func (a *Array) AsType(dt block.DType, pol block.Overflow) *Array {
 }
 
 // Pack is the lazy form of ScaleOffset.Pack: stored = round((x-Offset)/Scale)
-// converted to dt under pol.
+// converted to dt under pol. With so.Fill set, NaN is stored as *so.Fill
+// under every policy (checked here: a fill dt cannot hold gives an errored
+// array).
 func (a *Array) Pack(so block.ScaleOffset, dt block.DType, pol block.Overflow) *Array {
 	if err := a.Err(); err != nil {
 		return Errored(err)
@@ -605,21 +607,43 @@ func (a *Array) Pack(so block.ScaleOffset, dt block.DType, pol block.Overflow) *
 	if so.Scale == 0 || math.IsInf(so.Scale, 0) || math.IsNaN(so.Scale) || math.IsNaN(so.Offset) || math.IsInf(so.Offset, 0) {
 		return Errored(fmt.Errorf("ndarray.Pack: invalid scale %v / offset %v", so.Scale, so.Offset))
 	}
+	if so.Fill != nil {
+		// An empty block packs (and checks the fill) without computing.
+		empty, err := block.New(block.Float64, 0)
+		if err == nil {
+			_, err = so.Pack(empty, dt, block.OverflowError)
+		}
+		if err != nil {
+			return Errored(fmt.Errorf("ndarray.Pack: %w", err))
+		}
+	}
 	f := a.AsType(block.Float64, block.OverflowWrap)
 	if so.Offset != 0 {
 		f = Sub(f, so.Offset)
 	}
-	return Mul(f, 1/so.Scale).AsType(dt, pol)
+	f = Mul(f, 1/so.Scale)
+	if so.Fill != nil {
+		f = Where(IsNaN(f), *so.Fill, f)
+	}
+	return f.AsType(dt, pol)
 }
 
 // Unpack is the lazy form of ScaleOffset.Unpack: stored*Scale + Offset as dt.
+// With so.Fill set, stored values equal to *so.Fill become NaN (dt must be
+// a float type: an errored array otherwise).
 func (a *Array) Unpack(so block.ScaleOffset, dt block.DType) *Array {
 	if err := a.Err(); err != nil {
 		return Errored(err)
 	}
+	if so.Fill != nil && !dt.IsFloat() {
+		return Errored(fmt.Errorf("ndarray.Unpack: %w: a fill value into %s (NaN needs a float type)", block.ErrOverflow, dt))
+	}
 	f := Mul(a.AsType(block.Float64, block.OverflowWrap), so.Scale)
 	if so.Offset != 0 {
 		f = Add(f, so.Offset)
+	}
+	if so.Fill != nil {
+		f = Where(Equal(a, *so.Fill), math.NaN(), f)
 	}
 	return f.AsType(dt, block.OverflowError)
 }

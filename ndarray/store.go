@@ -40,36 +40,73 @@ func (Written) Nbytes() int64 { return 8 }
 // the total bytes the sink reported. An errored array returns its error
 // before anything runs.
 func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int64, error) {
-	if err := a.Err(); err != nil {
+	n, err := StoreMany(ctx, []StoreTarget{{Array: a, Sink: sink}}, opts...)
+	if err != nil {
 		return 0, err
 	}
-	if sink == nil {
-		return 0, fmt.Errorf("%w: ndarray.Store with a nil Sink", ErrOperand)
+	return n[0], nil
+}
+
+// StoreTarget is one (array, sink) pair of StoreMany.
+type StoreTarget struct {
+	Array *Array
+	Sink  Sink
+}
+
+// StoreMany computes every target's array and writes its blocks through
+// its sink in one graph run, like dask's da.store([...], [...]): tasks the
+// arrays share (a source read, an intermediate) are computed once and
+// feed every write that needs them. It returns the bytes each sink
+// reported, in target order. The targets' arrays are checked (errored
+// array, nil sink, a sink refusing a block) before anything runs; the
+// error names the target by its index.
+func StoreMany(ctx context.Context, targets []StoreTarget, opts ...ComputeOption) ([]int64, error) {
+	for i, t := range targets {
+		if t.Array == nil {
+			return nil, fmt.Errorf("%w: ndarray.StoreMany target %d has a nil Array", ErrOperand, i)
+		}
+		if err := t.Array.Err(); err != nil {
+			return nil, err
+		}
+		if t.Sink == nil {
+			return nil, fmt.Errorf("%w: ndarray.Store with a nil Sink (target %d)", ErrOperand, i)
+		}
 	}
 	cfg := configure(opts)
 	b := NewBuilder()
 	var want []cluster.Key
-	wname := Token("store "+a.name, fmt.Sprintf("%T%+v", sink, sink))
-	if err := b.Reserve(satDouble(a.grid.Len()), fmt.Sprintf("storing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
-		return 0, err
+	owner := map[cluster.Key]int{}
+	for i, t := range targets {
+		a := t.Array
+		wname := Token("store "+a.name, fmt.Sprintf("%T%+v", t.Sink, t.Sink))
+		if err := b.Reserve(satDouble(a.grid.Len()), fmt.Sprintf("storing %s (shape %v)", a.name, a.grid.Shape())); err != nil {
+			return nil, err
+		}
+		for idx := range a.grid.Blocks() {
+			k, err := b.Key(a, idx)
+			if err != nil {
+				return nil, err
+			}
+			box := a.grid.BlockBox(idx)
+			op, err := t.Sink.WriteOp(box, a.dtype)
+			if err != nil {
+				if len(targets) > 1 {
+					return nil, fmt.Errorf("ndarray.Store: target %d: block %v: %w", i, idx, err)
+				}
+				return nil, fmt.Errorf("ndarray.Store: block %v: %w", idx, err)
+			}
+			wk := cluster.Key(fmt.Sprintf("%s%v", wname, idx))
+			if _, dup := owner[wk]; dup {
+				return nil, fmt.Errorf("%w: ndarray.StoreMany targets %d and %d write the same blocks to the same sink", ErrOperand, owner[wk], i)
+			}
+			owner[wk] = i
+			if err := b.Graph().Add(cluster.Task{Key: wk, Op: op, Inputs: []cluster.Key{k}, Bytes: 8}); err != nil {
+				return nil, err
+			}
+			want = append(want, wk)
+		}
 	}
-	for idx := range a.grid.Blocks() {
-		k, err := b.Key(a, idx)
-		if err != nil {
-			return 0, err
-		}
-		box := a.grid.BlockBox(idx)
-		op, err := sink.WriteOp(box, a.dtype)
-		if err != nil {
-			return 0, fmt.Errorf("ndarray.Store: block %v: %w", idx, err)
-		}
-		wk := cluster.Key(fmt.Sprintf("%s%v", wname, idx))
-		if err := b.Graph().Add(cluster.Task{Key: wk, Op: op, Inputs: []cluster.Key{k}, Bytes: 8}); err != nil {
-			return 0, err
-		}
-		want = append(want, wk)
-	}
-	var total int64
+	totals := make([]int64, len(targets))
 	err := cfg.run(ctx, b.Graph(), want, 0, true, func(k cluster.Key, v cluster.Value) error {
 		w, ok := v.(Written)
 		if !ok {
@@ -79,10 +116,13 @@ func Store(ctx context.Context, a *Array, sink Sink, opts ...ComputeOption) (int
 				return fmt.Errorf("ndarray.Store: write task %s returned %T, not Written", k, v)
 			}
 		}
-		total += w.Bytes
+		totals[owner[k]] += w.Bytes
 		return nil
 	})
-	return total, err
+	if err != nil {
+		return nil, err
+	}
+	return totals, nil
 }
 
 // satDouble is 2n, saturating (a block and its write task).

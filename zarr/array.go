@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sync"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/codec"
+	"github.com/tessera-array/tessera/ndarray"
 )
 
 // Array is a Zarr array in a store: metadata plus chunk IO. It is safe for
@@ -337,8 +340,13 @@ func (a *Array) writeChunk(ctx context.Context, idx []int, d *block.Dense) (int6
 }
 
 // isFill reports whether every element equals the fill value (NaN fill
-// matches NaN).
+// matches NaN). An undefined (v2 null) fill value matches nothing: readers
+// such as zarr-python 2 give uninitialised memory for a missing chunk of
+// such an array, so every chunk is stored.
 func (a *Array) isFill(d *block.Dense) bool {
+	if !a.meta.FillValue.Defined {
+		return false
+	}
 	f, err := a.meta.fillChunk([]int{1})
 	if err != nil {
 		return false
@@ -537,4 +545,204 @@ func (a *Array) Write(ctx context.Context, box chunk.Box, d *block.Dense) (int64
 // WriteAll writes a block covering the whole array.
 func (a *Array) WriteAll(ctx context.Context, d *block.Dense) (int64, error) {
 	return a.Write(ctx, chunk.BoxOf(a.meta.Shape), d)
+}
+
+// withShape is a view of the array as if its metadata had the given shape
+// (same rank), sharing the codecs; the store's metadata is not touched.
+func (a *Array) withShape(shape []int) (*Array, error) {
+	if len(shape) != len(a.meta.Shape) {
+		return nil, fmt.Errorf("%w: shape %v for an array of rank %d", ErrRegion, shape, len(a.meta.Shape))
+	}
+	if err := chunk.CheckShape(shape); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRegion, err)
+	}
+	g, err := chunk.NewRegularGrid(shape, a.meta.Chunks)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRegion, err)
+	}
+	m := *a.meta
+	m.Shape = append([]int(nil), shape...)
+	return &Array{store: a.store, path: a.path, meta: &m, grid: g, pipe: a.pipe, shard: a.shard, opts: a.opts}, nil
+}
+
+// regionSink writes blocks of a lazy array placed at lo in an array that
+// has (or is being grown to) shape.
+type regionSink struct {
+	spec  ArraySpec
+	lo    []int
+	shape []int
+	grow  bool // shape is the grown shape (WriteOp.Shape)
+	dtype block.DType
+	keep  Store // keeps a MemoryStore alive while the sink is
+}
+
+// String names the sink by its spec, origin and shape (ndarray.Store
+// derives task keys from it).
+func (s *regionSink) String() string {
+	return fmt.Sprintf("zarr.region %s at %v of %v", s.spec.key(), s.lo, s.shape)
+}
+
+// WriteOp returns the write task's op of the block covering box of the
+// lazy array (x's coordinates), placed at the sink's origin.
+func (s *regionSink) WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error) {
+	if dt != s.dtype {
+		return nil, fmt.Errorf("%w: storing %s into a %s array (AsType first)", ErrRegion, dt, s.dtype)
+	}
+	if box.Rank() != len(s.shape) {
+		return nil, fmt.Errorf("%w: block %v for rank %d", ErrRegion, box, len(s.shape))
+	}
+	lo, hi := make([]int, box.Rank()), make([]int, box.Rank())
+	for i := range lo {
+		lo[i], hi[i] = box.Lo[i]+s.lo[i], box.Hi[i]+s.lo[i]
+	}
+	if !chunk.BoxOf(s.shape).Contains(chunk.Box{Lo: lo, Hi: hi}) {
+		return nil, fmt.Errorf("%w: block %v at %v outside %v", ErrRegion, box, s.lo, s.shape)
+	}
+	op := &WriteOp{Array: s.spec, Lo: lo, Hi: hi}
+	if s.grow {
+		op.Shape = append([]int(nil), s.shape...)
+	}
+	return op, nil
+}
+
+// regionTarget returns x, rechunked so that no two of its blocks touch
+// one chunk once placed at lo (blocks start and end on chunk boundaries
+// except at the region's edges, whose partly covered chunks are
+// read-modify-written under their locks by the one task that touches
+// them), and the sink that writes it into an array of the given shape.
+func (a *Array) regionTarget(x *ndarray.Array, lo, shape []int, grow bool) (ndarray.StoreTarget, error) {
+	if x == nil {
+		return ndarray.StoreTarget{}, fmt.Errorf("%w: nil array for %q", ErrRegion, a.path)
+	}
+	if err := x.Err(); err != nil {
+		return ndarray.StoreTarget{}, err
+	}
+	if x.DType() != a.meta.DType {
+		return ndarray.StoreTarget{}, fmt.Errorf("%w: writing %s into %q, a %s array (AsType or pack first)", ErrRegion, x.DType(), a.path, a.meta.DType)
+	}
+	xs := x.Shape()
+	if len(xs) != len(shape) || len(lo) != len(shape) {
+		return ndarray.StoreTarget{}, fmt.Errorf("%w: region of shape %v at %v in %q of rank %d", ErrRegion, xs, lo, a.path, len(shape))
+	}
+	for i := range xs {
+		if lo[i] < 0 || lo[i] > shape[i] || xs[i] > shape[i]-lo[i] {
+			return ndarray.StoreTarget{}, fmt.Errorf("%w: region of shape %v at %v outside %v of %q", ErrRegion, xs, lo, shape, a.path)
+		}
+	}
+	spec, err := a.Spec()
+	if err != nil {
+		return ndarray.StoreTarget{}, err
+	}
+	chunks := a.meta.Chunks
+	if !aligned(x.Grid(), lo, shape, chunks) {
+		x = x.Rechunk(chunk.Explicit(cutAtChunks(x.Grid().MaxChunkShape(), lo, xs, chunks)...))
+		if err := x.Err(); err != nil {
+			return ndarray.StoreTarget{}, err
+		}
+	}
+	return ndarray.StoreTarget{Array: x, Sink: &regionSink{spec: spec, lo: append([]int(nil), lo...), shape: append([]int(nil), shape...),
+		grow: grow, dtype: a.meta.DType, keep: a.store}}, nil
+}
+
+// cutAtChunks gives per-axis block sizes for a region of shape xs at lo
+// that end on chunk boundaries of the target (or the region's end): each
+// block spans the whole chunks that fit in the current block size (at
+// least one chunk).
+func cutAtChunks(cur, lo, xs, chunks []int) [][]int {
+	sizes := make([][]int, len(xs))
+	for ax := range xs {
+		c := chunks[ax]
+		step := max(c, (cur[ax]/c)*c)
+		end := lo[ax] + xs[ax]
+		var s []int
+		for p := lo[ax]; p < end; {
+			e := min((p/c)*c+step, end) // first block may start inside a chunk
+			s = append(s, e-p)
+			p = e
+		}
+		if len(s) == 0 {
+			s = []int{0}
+		}
+		sizes[ax] = s
+	}
+	return sizes
+}
+
+// WriteRegion computes the lazy array x and writes it into the region of
+// the array starting at lo (x's shape long on every axis), as xarray's
+// to_zarr(region=...) does, in one graph run with the options. The region
+// need not be aligned to the chunks: x is rechunked so that each chunk is
+// written by one task, and a chunk the region covers in part is read,
+// updated and written back under its lock (so a concurrent writer of the
+// rest of that chunk in this process is not undone). It returns the bytes
+// written. A region outside the array, or x of another dtype, is an error
+// wrapping ErrRegion before anything is written.
+func (a *Array) WriteRegion(ctx context.Context, lo []int, x *ndarray.Array, opts ...ndarray.ComputeOption) (int64, error) {
+	t, err := a.regionTarget(x, lo, a.meta.Shape, false)
+	if err != nil {
+		return 0, err
+	}
+	n, err := ndarray.StoreMany(ctx, []ndarray.StoreTarget{t}, opts...)
+	if err != nil {
+		return 0, err
+	}
+	return n[0], nil
+}
+
+// appendTarget checks an append of x along axis and returns its target
+// and the grown shape.
+func (a *Array) appendTarget(axis int, x *ndarray.Array) (ndarray.StoreTarget, []int, error) {
+	shape := a.Shape()
+	if axis < 0 {
+		axis += len(shape)
+	}
+	if x == nil {
+		return ndarray.StoreTarget{}, nil, fmt.Errorf("%w: append of a nil array to %q", ErrRegion, a.path)
+	}
+	if err := x.Err(); err != nil {
+		return ndarray.StoreTarget{}, nil, err
+	}
+	xs := x.Shape()
+	if axis < 0 || axis >= len(shape) || len(xs) != len(shape) {
+		return ndarray.StoreTarget{}, nil, fmt.Errorf("%w: append of %v along axis %d to %v of %q", ErrRegion, xs, axis, shape, a.path)
+	}
+	for i := range shape {
+		if i != axis && xs[i] != shape[i] {
+			return ndarray.StoreTarget{}, nil, fmt.Errorf("%w: append of %v along axis %d to %v of %q", ErrRegion, xs, axis, shape, a.path)
+		}
+	}
+	if xs[axis] > math.MaxInt-shape[axis] {
+		return ndarray.StoreTarget{}, nil, fmt.Errorf("%w: append of %d to %d along axis %d of %q overflows", ErrRegion, xs[axis], shape[axis], axis, a.path)
+	}
+	lo := make([]int, len(shape))
+	lo[axis] = shape[axis]
+	grown := append([]int(nil), shape...)
+	grown[axis] += xs[axis]
+	if err := chunk.CheckShape(grown); err != nil {
+		return ndarray.StoreTarget{}, nil, fmt.Errorf("%w: %w", ErrRegion, err)
+	}
+	t, err := a.regionTarget(x, lo, grown, true)
+	return t, grown, err
+}
+
+// AppendLazy grows the array along axis by x's extent there and writes
+// the lazy array x into the new region, as xarray's
+// to_zarr(append_dim=...) does, in one graph run with the options. The
+// data are written first and the metadata (the new shape) only after all
+// of them, so a failure or crash part-way leaves the array readable with
+// its old shape. x must match the array's dtype and its other axes. It
+// returns the bytes written.
+func (a *Array) AppendLazy(ctx context.Context, axis int, x *ndarray.Array, opts ...ndarray.ComputeOption) (int64, error) {
+	t, grown, err := a.appendTarget(axis, x)
+	if err != nil {
+		return 0, err
+	}
+	n, err := ndarray.StoreMany(ctx, []ndarray.StoreTarget{t}, opts...)
+	if err != nil {
+		return 0, err
+	}
+	if err := a.Resize(ctx, grown); err != nil {
+		return n[0], err
+	}
+	return n[0], nil
 }

@@ -25,7 +25,16 @@ type CreateOptions struct {
 	// Chunks-shaped inner chunks (sharding_indexed, index at the end with
 	// crc32c).
 	Shards []int
-	// FillValue; nil means 0 (v2 writes it as 0 too, never null).
+	// FillValue is the value of elements never written. nil leaves it
+	// undefined, as xarray and zarr-python do for a variable without a
+	// _FillValue: v2 writes fill_value null, which xarray does not take
+	// as a mask (so integer zeros stay zeros); v3, where null is not
+	// allowed, writes the dtype's default 0 (false for bool), which is
+	// what zarr-python 3 writes for fill_value=None, and xarray does not
+	// mask with a v3 fill_value (it reads _FillValue from the attributes).
+	// Chunks of an array with an undefined fill value are always written,
+	// even all-zero ones, since zarr-python 2 reads a missing chunk of a
+	// null-fill array as uninitialised memory.
 	FillValue *float64
 	// Order is 'C' (default) or 'F' (v2 only).
 	Order byte
@@ -105,13 +114,15 @@ func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Opt
 	if o.Order != 0 {
 		m.Order = o.Order
 	}
-	m.FillValue = FillValue{Defined: true}
+	if o.Format == 3 {
+		m.FillValue = FillValue{Defined: true} // v3 has no null fill value
+	}
 	if o.FillValue != nil {
 		v := *o.FillValue
 		if o.DType.IsInt() && (v != math.Trunc(v) || math.IsNaN(v)) {
 			return nil, fmt.Errorf("%w: fill value %v for %s", ErrMetadata, v, o.DType)
 		}
-		m.FillValue.Value = v
+		m.FillValue = FillValue{Defined: true, Value: v}
 	}
 	if o.Format == 3 {
 		m.KeyEncoding, m.Separator = "default", "/"
@@ -217,7 +228,12 @@ func (a *Array) Resize(ctx context.Context, shape []int) error {
 
 // Append grows the array along axis by d's extent there and writes d into
 // the new region (a growing time series). d must match the other axes.
+// The data are written first and the metadata (the new shape) after them,
+// so a failure part-way leaves the array readable with its old shape.
 func (a *Array) Append(ctx context.Context, axis int, d *block.Dense) (int64, error) {
+	if d == nil {
+		return 0, fmt.Errorf("%w: append of a nil block to %q", ErrRegion, a.path)
+	}
 	shape := a.Shape()
 	if axis < 0 {
 		axis += len(shape)
@@ -231,12 +247,19 @@ func (a *Array) Append(ctx context.Context, axis int, d *block.Dense) (int64, er
 			return 0, fmt.Errorf("%w: append of %v along axis %d to %v", ErrRegion, ds, axis, shape)
 		}
 	}
+	if ds[axis] > math.MaxInt-shape[axis] {
+		return 0, fmt.Errorf("%w: append of %d to %d along axis %d overflows", ErrRegion, ds[axis], shape[axis], axis)
+	}
 	lo := make([]int, len(shape))
 	lo[axis] = shape[axis]
 	shape[axis] += ds[axis]
-	if err := a.Resize(ctx, shape); err != nil {
+	grown, err := a.withShape(shape)
+	if err != nil {
 		return 0, err
 	}
-	hi := append([]int{}, shape...)
-	return a.Write(ctx, chunk.Box{Lo: lo, Hi: hi}, d)
+	n, err := grown.Write(ctx, chunk.Box{Lo: lo, Hi: append([]int{}, shape...)}, d)
+	if err != nil {
+		return n, err
+	}
+	return n, a.Resize(ctx, shape)
 }

@@ -119,9 +119,15 @@ func (o *ReadOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, er
 }
 
 // WriteOp writes its input block into a region of a Zarr array.
+//
+// Shape, when set, is the shape the array is being grown to (a lazy
+// Append): the block is written as if the metadata already had that
+// shape, and the metadata is rewritten only after every block is stored,
+// so a crash part-way leaves the old shape readable.
 type WriteOp struct {
 	Array  ArraySpec
 	Lo, Hi []int
+	Shape  []int `json:",omitempty"`
 }
 
 // Kind is "zarr.write", the name the package registers the op under with
@@ -147,6 +153,11 @@ func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 		return nil, err
 	}
 	defer release()
+	if o.Shape != nil && !chunk.EqualShape(o.Shape, a.meta.Shape) {
+		if a, err = a.withShape(o.Shape); err != nil {
+			return nil, fmt.Errorf("zarr.write of %q: %w", o.Array.Path, err)
+		}
+	}
 	n, err := a.Write(ctx, box, d)
 	if err != nil {
 		return nil, err
@@ -228,21 +239,39 @@ func (s *sink) WriteOp(box chunk.Box, dt block.DType) (cluster.Op, error) {
 	return &WriteOp{Array: s.spec, Lo: box.Lo, Hi: box.Hi}, nil
 }
 
-// ToZarr creates an array at path shaped like x (chunks default to x's
-// chunks when they are regular) and stores x into it. It returns the new
-// array and the bytes written.
+// ToZarr creates an array at path shaped like x and stores x into it. It
+// returns the new array and the bytes written. Chunks default to x's
+// chunks when they are regular, else to x's largest chunk on each axis;
+// x is rechunked (RegularChunks) to blocks covering whole Zarr chunks (or
+// shards) before any metadata is written, so an irregular or misaligned
+// x is never refused after the array exists. The fill value is
+// o.FillValue (nil: none, see CreateOptions.FillValue).
 func ToZarr(ctx context.Context, x *ndarray.Array, s Store, path string, o CreateOptions, opts ...ndarray.ComputeOption) (*Array, int64, error) {
+	if x == nil {
+		return nil, 0, fmt.Errorf("%w: ToZarr of a nil array", ErrRegion)
+	}
 	if err := x.Err(); err != nil {
 		return nil, 0, err
 	}
-	o.Shape, o.DType = x.Shape(), x.DType()
-	if o.Chunks == nil && o.Shards == nil {
-		if reg, ok := x.Grid().Regular(); ok {
-			o.Chunks = reg
-		}
+	if s == nil {
+		return nil, 0, fmt.Errorf("%w: ToZarr into a nil store", ErrRegion)
 	}
+	o.Shape, o.DType = x.Shape(), x.DType()
 	if o.Chunks == nil && o.Shards != nil {
 		return nil, 0, fmt.Errorf("%w: sharded ToZarr needs inner Chunks", ErrMetadata)
+	}
+	objects := o.Chunks // the stored objects the blocks must cover
+	if o.Shards != nil {
+		objects = o.Shards
+	}
+	x, objects, err := RegularChunks(x, objects)
+	if err != nil {
+		return nil, 0, err
+	}
+	if o.Shards != nil {
+		o.Shards = objects
+	} else {
+		o.Chunks = objects
 	}
 	a, err := Create(ctx, s, path, o)
 	if err != nil {

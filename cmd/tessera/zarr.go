@@ -10,9 +10,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -223,8 +225,15 @@ func logicalBytes(shape []int, dt block.DType) int64 {
 
 // printNode prints the node at path and, for a group, its members. An
 // array whose metadata cannot be opened is printed with its error and
-// counted in bad, so the rest of the group is still listed.
+// counted in bad, so the rest of the group is still listed. A group lists
+// its dims and sizes; a coordinate variable (a 1-D array named as its
+// dim, or one named by a member's "coordinates" attribute) lists its
+// count and its decoded first and last values.
 func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, depth int, bad *int) error {
+	return printNodeIn(ctx, w, s, path, depth, bad, nil)
+}
+
+func printNodeIn(ctx context.Context, w io.Writer, s zarr.Store, path string, depth int, bad *int, coords map[string]bool) error {
 	indent := strings.Repeat("  ", depth)
 	name := path
 	if name == "" {
@@ -238,6 +247,9 @@ func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, dept
 		fmt.Fprintf(w, "%s%s  array v%d  %s  shape %v  chunks %v  %s\n", indent, name, m.Format, m.DType, m.Shape, m.Chunks, codecSummary(m))
 		if m.DimensionNames != nil {
 			fmt.Fprintf(w, "%s    dims %v\n", indent, m.DimensionNames)
+		}
+		if coords[name] {
+			fmt.Fprintf(w, "%s    coord %s\n", indent, coordSummary(ctx, a))
 		}
 		if st, n, ok := storedBytes(ctx, s, strings.TrimSuffix(path+"/", "/")+map[bool]string{true: "", false: "/"}[path == ""]); ok {
 			ratio := ""
@@ -272,12 +284,210 @@ func printNode(ctx context.Context, w io.Writer, s zarr.Store, path string, dept
 	if err != nil {
 		return err
 	}
+	dims, sub := groupDims(ctx, s, ms)
+	if len(dims) > 0 {
+		fmt.Fprintf(w, "%s  dims %s\n", indent, strings.Join(dims, " "))
+	}
 	for _, m := range ms {
-		if err := printNode(ctx, w, s, m.Path, depth+1, bad); err != nil {
+		if err := printNodeIn(ctx, w, s, m.Path, depth+1, bad, sub); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// groupDims opens the arrays among ms (skipping those that do not open)
+// and returns their dims as "name=size" in first-seen order (a dim seen
+// with two sizes shows both) and the names of the coordinate variables.
+func groupDims(ctx context.Context, s zarr.Store, ms []zarr.Member) ([]string, map[string]bool) {
+	var order []string
+	sizes := map[string][]int{}
+	coords := map[string]bool{}
+	for _, m := range ms {
+		if !m.IsArray {
+			continue
+		}
+		a, err := zarr.OpenArray(ctx, s, m.Path)
+		if err != nil {
+			continue
+		}
+		meta := a.Meta()
+		for i, d := range meta.DimensionNames {
+			if i >= len(meta.Shape) {
+				break
+			}
+			if _, ok := sizes[d]; !ok {
+				order = append(order, d)
+			}
+			if !slices.Contains(sizes[d], meta.Shape[i]) {
+				sizes[d] = append(sizes[d], meta.Shape[i])
+			}
+		}
+		if len(meta.DimensionNames) == 1 && meta.DimensionNames[0] == m.Name {
+			coords[m.Name] = true
+		}
+		if c, ok := meta.Attributes["coordinates"].(string); ok {
+			for _, n := range strings.Fields(c) {
+				coords[n] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(order))
+	for _, d := range order {
+		ss := make([]string, len(sizes[d]))
+		for i, n := range sizes[d] {
+			ss[i] = strconv.Itoa(n)
+		}
+		out = append(out, d+"="+strings.Join(ss, "|"))
+	}
+	return out, coords
+}
+
+// coordSummary is "N values  first F  last L" for a coordinate array,
+// decoded as xarray decodes it (fill value as NaN/NaT, scale_factor and
+// add_offset, CF time units); only the first and last elements are read.
+// A read error is shown in place of the values.
+func coordSummary(ctx context.Context, a *zarr.Array) string {
+	m := a.Meta()
+	n := chunk.Size(m.Shape)
+	if n <= 0 {
+		return "0 values"
+	}
+	first, err := elementAt(ctx, a, 0)
+	if err != nil {
+		return fmt.Sprintf("%d values  error: %v", n, err)
+	}
+	last, err := elementAt(ctx, a, n-1)
+	if err != nil {
+		return fmt.Sprintf("%d values  error: %v", n, err)
+	}
+	return fmt.Sprintf("%d values  first %s  last %s", n, decodeValue(m, first), decodeValue(m, last))
+}
+
+// elementAt reads element i (C order) of a.
+func elementAt(ctx context.Context, a *zarr.Array, i int64) (float64, error) {
+	shape := a.Shape()
+	lo, hi := make([]int, len(shape)), make([]int, len(shape))
+	for ax := len(shape) - 1; ax >= 0; ax-- {
+		lo[ax] = int(i % int64(shape[ax]))
+		i /= int64(shape[ax])
+		hi[ax] = lo[ax] + 1
+	}
+	d, err := a.Read(ctx, chunk.Box{Lo: lo, Hi: hi})
+	if err != nil {
+		return 0, err
+	}
+	return d.Float64(0), nil
+}
+
+// decodeValue formats one stored value of an array as xarray would show
+// it decoded.
+func decodeValue(m *zarr.ArrayMeta, v float64) string {
+	fill, _ := zarr.FillForFormat(m, 2)
+	units, _ := m.Attributes["units"].(string)
+	cal, _ := m.Attributes["calendar"].(string)
+	step, epoch, isTime := parseTimeUnits(units)
+	switch cal {
+	case "", "standard", "gregorian", "proleptic_gregorian":
+	default:
+		isTime = false // other calendars: raw values with their units (see report)
+	}
+	if fill != nil && (v == *fill || (math.IsNaN(v) && math.IsNaN(*fill))) {
+		if isTime {
+			return "NaT"
+		}
+		return "NaN"
+	}
+	if sf, ok := m.Attributes["scale_factor"].(float64); ok {
+		v *= sf
+	}
+	if ao, ok := m.Attributes["add_offset"].(float64); ok {
+		v += ao
+	}
+	if isTime {
+		f := v * float64(step)
+		if math.Abs(f) < 1<<62 {
+			t := epoch.Add(time.Duration(f))
+			if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+				return t.Format("2006-01-02")
+			}
+			return t.Format("2006-01-02T15:04:05.999999999")
+		}
+	}
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if units != "" && !isTime {
+		s += " " + units
+	}
+	return s
+}
+
+// parseTimeUnits parses CF time units "<unit> since <date>[ <time>][ <zone>]"
+// for the units days, hours, minutes, seconds, milliseconds, microseconds
+// and nanoseconds (and their singulars), giving the length of one unit and
+// the epoch in UTC. Anything else reports false.
+func parseTimeUnits(u string) (time.Duration, time.Time, bool) {
+	if len(u) > 200 {
+		return 0, time.Time{}, false
+	}
+	unit, rest, ok := strings.Cut(strings.TrimSpace(u), " since ")
+	if !ok {
+		return 0, time.Time{}, false
+	}
+	steps := map[string]time.Duration{"day": 24 * time.Hour, "hour": time.Hour, "minute": time.Minute, "second": time.Second,
+		"millisecond": time.Millisecond, "microsecond": time.Microsecond, "nanosecond": time.Nanosecond}
+	step, ok := steps[strings.TrimSuffix(strings.ToLower(strings.TrimSpace(unit)), "s")]
+	if !ok {
+		return 0, time.Time{}, false
+	}
+	f := strings.Fields(rest)
+	if len(f) == 0 || len(f) > 3 {
+		return 0, time.Time{}, false
+	}
+	date := f[0]
+	clock := "00:00:00"
+	zone := "Z"
+	if len(f) >= 2 {
+		clock = f[1]
+	}
+	if len(f) == 3 {
+		zone = f[2]
+	}
+	if i := strings.IndexByte(date, 'T'); i >= 0 && len(f) == 1 {
+		date, clock = date[:i], date[i+1:]
+	}
+	if strings.HasSuffix(clock, "Z") {
+		clock = strings.TrimSuffix(clock, "Z")
+	}
+	if zone == "UTC" || zone == "Z" {
+		zone = "+00:00"
+	} else if len(zone) == 5 && (zone[0] == '+' || zone[0] == '-') && !strings.Contains(zone, ":") {
+		zone = zone[:3] + ":" + zone[3:]
+	} else if len(zone) == 3 && (zone[0] == '+' || zone[0] == '-') {
+		zone += ":00"
+	}
+	parts := strings.Split(date, "-")
+	if len(parts) != 3 {
+		return 0, time.Time{}, false
+	}
+	for i, p := range parts[1:] {
+		if len(p) == 1 {
+			parts[i+1] = "0" + p
+		}
+	}
+	if len(parts[0]) != 4 {
+		return 0, time.Time{}, false
+	}
+	if c := strings.Split(clock, ":"); len(c) == 2 {
+		clock += ":00"
+	}
+	if len(clock) > 1 && clock[1] == ':' {
+		clock = "0" + clock
+	}
+	t, err := time.Parse("2006-01-02T15:04:05.999999999-07:00", strings.Join(parts, "-")+"T"+clock+zone)
+	if err != nil {
+		return 0, time.Time{}, false
+	}
+	return step, t.UTC(), true
 }
 
 // compressor turns -compressor text into v2 and v3 forms.
@@ -411,11 +621,10 @@ func convertArray(ctx context.Context, w io.Writer, a *zarr.Array, dst zarr.Stor
 			inner = sh.Configuration.ChunkShape
 		}
 	}
-	o := zarr.CreateOptions{Format: format, Shape: m.Shape, DType: m.DType, Chunks: inner, DimensionNames: m.DimensionNames, Attributes: m.Attributes}
-	if m.FillValue.Defined {
-		fv := m.FillValue.Value
-		o.FillValue = &fv
-	}
+	// The fill value xarray reads (v2 fill_value, v3 _FillValue) moves to
+	// the target format's place for it; an undefined one stays undefined.
+	fill, attrs := zarr.FillForFormat(m, format)
+	o := zarr.CreateOptions{Format: format, Shape: m.Shape, DType: m.DType, Chunks: inner, DimensionNames: m.DimensionNames, Attributes: attrs, FillValue: fill}
 	if format == 2 {
 		o.Compressor = v2c
 	} else {
