@@ -56,7 +56,7 @@ func HalfFromFloat64(f float64) Half {
 		q := math.RoundToEven(a * (1 << 24))
 		return sign | Half(q) // q == 1024 gives the smallest normal, correctly
 	}
-	e := math.Ilogb(a) // -14..15
+	e := math.Ilogb(a)        // -14..15
 	m := a / math.Ldexp(1, e) // [1, 2)
 	q := math.RoundToEven((m - 1) * 1024)
 	if q == 1024 {
