@@ -78,8 +78,13 @@ func checkOp(ins *instr, prog []instr) error {
 var ErrNegativePower = errors.New("ndarray: integers to negative integer powers are not allowed")
 
 // applyOp evaluates one combining instruction into buf, whose element
-// kernels are ek.
-func applyOp(ins *instr, ek elemKernels, buf any, args []any) error {
+// kernels are ek; aek are the kernels of the first argument's dtype (nil
+// for none), which comparisons and classifications use, so that a
+// datetime64 argument (int64 storage) compares by its own rules.
+func applyOp(ins *instr, ek, aek elemKernels, buf any, args []any) error {
+	if aek == nil && len(args) > 0 {
+		aek = elemKernelsOf(mustSliceDType(args[0]))
+	}
 	switch ins.Op {
 	case "astype":
 		if bad := block.CastSlice(buf, args[0], ins.Pol); bad >= 0 {
@@ -88,7 +93,7 @@ func applyOp(ins *instr, ek elemKernels, buf any, args []any) error {
 		}
 		return nil
 	case opEq, opNe, opLt, opLe, opGt, opGe:
-		return elemKernelsOf(mustSliceDType(args[0])).compare(ins.Op, buf.([]bool), args[0], args[1])
+		return aek.compare(ins.Op, buf.([]bool), args[0], args[1])
 	case opAnd, opOr, opXor:
 		a, b, o := args[0].([]bool), args[1].([]bool), buf.([]bool)
 		for j := range o {
@@ -109,7 +114,7 @@ func applyOp(ins *instr, ek elemKernels, buf any, args []any) error {
 		}
 		return nil
 	case "isnan", "isfinite":
-		elemKernelsOf(mustSliceDType(args[0])).classify(ins.Op == "isnan", buf.([]bool), args[0])
+		aek.classify(ins.Op == "isnan", buf.([]bool), args[0])
 		return nil
 	case "where":
 		ek.where(buf, args[0].([]bool), args[1], args[2])
@@ -175,6 +180,17 @@ func elemKernelsOf(dt block.DType) elemKernels {
 		return floatKernels[float32]{}
 	case block.Float64:
 		return floatKernels[float64]{}
+	case block.Float16:
+		return opaqueKernels[block.Half]{}
+	case block.Complex64:
+		return opaqueKernels[complex64]{}
+	case block.Complex128:
+		return opaqueKernels[complex128]{}
+	case block.String:
+		return opaqueKernels[string]{}
+	}
+	if dt.IsTime() {
+		return timeKernels{}
 	}
 	panic(fmt.Sprintf("ndarray: invalid dtype %d", uint8(dt)))
 }
@@ -506,4 +522,64 @@ func intOp[T block.Integer](ins *instr, o []T, args []any) error {
 		return fmt.Errorf("%w: %s on integers", ErrOpDType, ins.Op)
 	}
 	return nil
+}
+
+// opaqueKernels are the kernels of the dtypes that are held and moved but
+// not computed on (float16, complex, string): copies, gathers and where
+// work, everything else is ErrOpDType (the builders refuse it first).
+type opaqueKernels[T block.Elem] struct{ elems[T] }
+
+func (opaqueKernels[T]) compare(op string, _ []bool, _, _ any) error {
+	return fmt.Errorf("%w: %s on %s", ErrOpDType, op, block.DTypeOf[T]())
+}
+
+func (opaqueKernels[T]) classify(nan bool, _ []bool, _ any) {}
+
+func (opaqueKernels[T]) arith(ins *instr, _ any, _ []any) error {
+	return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
+}
+
+// timeKernels are the kernels of datetime64 and timedelta64 (int64
+// counts): comparisons follow numpy's NaT rule (every comparison with NaT
+// is false but !=, which is true); arithmetic is refused.
+type timeKernels struct{ elems[int64] }
+
+func (timeKernels) compare(op string, o []bool, a, b any) error {
+	x, y := a.([]int64), b.([]int64)
+	var f func(p, q int64) bool
+	switch op {
+	case opEq:
+		f = func(p, q int64) bool { return p == q }
+	case opNe:
+		f = func(p, q int64) bool { return p != q }
+	case opLt:
+		f = func(p, q int64) bool { return p < q }
+	case opLe:
+		f = func(p, q int64) bool { return p <= q }
+	case opGt:
+		f = func(p, q int64) bool { return p > q }
+	case opGe:
+		f = func(p, q int64) bool { return p >= q }
+	default:
+		return fmt.Errorf("ndarray: unknown comparison %q", op)
+	}
+	for j := range o {
+		if x[j] == block.NaT || y[j] == block.NaT {
+			o[j] = op == opNe
+			continue
+		}
+		o[j] = f(x[j], y[j])
+	}
+	return nil
+}
+
+func (timeKernels) classify(nan bool, o []bool, a any) {
+	x := a.([]int64)
+	for j := range o {
+		o[j] = (x[j] == block.NaT) == nan
+	}
+}
+
+func (timeKernels) arith(ins *instr, _ any, _ []any) error {
+	return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
 }
