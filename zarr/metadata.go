@@ -39,10 +39,10 @@ type FillValue struct {
 
 // ArrayMeta is the metadata of one array, in either format.
 type ArrayMeta struct {
-	Format    int         // 2 or 3
-	Shape     []int       // array shape
-	Chunks    []int       // chunk shape (for sharded v3 arrays: the shard shape)
-	DType     block.DType // element type
+	Format int         // 2 or 3
+	Shape  []int       // array shape
+	Chunks []int       // chunk shape (for sharded v3 arrays: the shard shape)
+	DType  block.DType // element type
 	// Strings says how a String array is stored (fixed-width "U" or "S",
 	// v2 object with vlen-utf8, v3 "string"); zero for other dtypes.
 	Strings   StringStorage
