@@ -50,8 +50,10 @@ type StringStorage struct {
 	Width int
 }
 
-// numpyType is the NumpyType of m's dtype and storage.
-func (m *ArrayMeta) numpyType() block.NumpyType {
+// NumpyType is the numpy type of the array as stored: its dtype, byte
+// order and, for strings, kind and width. Its Typestr is the v2 dtype
+// string ("<U3", "|S5", "<M8[ns]", "|O").
+func (m *ArrayMeta) NumpyType() block.NumpyType {
 	bo := m.ByteOrder
 	if bo == nil {
 		bo = binary.LittleEndian

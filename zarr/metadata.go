@@ -334,7 +334,7 @@ func parseV2Array(key string, zarray, zattrs []byte) (*ArrayMeta, error) {
 	}
 	var dts string
 	if err := json.Unmarshal(z.DType, &dts); err != nil {
-		return nil, metaErr(key, "structured dtype %s is not supported", z.DType)
+		return nil, dtypeErr(key, "structured dtype %s is not supported", z.DType)
 	}
 	nt, err := block.ParseNumpy(dts)
 	if err != nil || len(dts) < 2 || !strings.ContainsAny(dts[:1], "<>|") || nt.Kind == block.StringVLen {
@@ -393,7 +393,7 @@ func (m *ArrayMeta) encodeV2() (zarray, zattrs []byte, err error) {
 	if bo == nil {
 		bo = binary.LittleEndian
 	}
-	dts, _ := json.Marshal(m.numpyType().Typestr())
+	dts, _ := json.Marshal(m.NumpyType().Typestr())
 	comp := m.Compressor
 	if comp == nil {
 		comp = json.RawMessage("null")
