@@ -134,6 +134,9 @@ func (m *ArrayMeta) validate(key string) error {
 	if _, err := blockBytes(key, field, m.Chunks, m.DType); err != nil {
 		return err
 	}
+	if is := int64(m.NumpyType().ItemSize()); m.DType == block.String && is > 0 && chunk.Size(m.Chunks) > block.MaxBlockBytes/is {
+		return metaErr(key, "%s %v of %s stores over %d bytes per chunk", field, m.Chunks, m.NumpyType().Typestr(), int64(block.MaxBlockBytes))
+	}
 	if _, err := chunk.NewRegularGrid(m.Shape, m.Chunks); err != nil {
 		return metaErr(key, "shape %v in %s %v: %v", m.Shape, field, m.Chunks, err)
 	}
