@@ -89,7 +89,16 @@ func applyOp(ins *instr, ek, aek elemKernels, buf any, args []any) error {
 	case "astype":
 		if bad := block.CastSlice(buf, args[0], ins.Pol); bad >= 0 {
 			from, _ := block.SliceDType(args[0])
-			return &block.CastError{From: from, To: ins.DType, Index: []int{bad}, Value: block.SliceFloat64(args[0], bad)}
+			ce := &block.CastError{From: from, To: ins.DType, Index: []int{bad}}
+			switch v := args[0].(type) {
+			case []complex64:
+				ce.Value = float64(real(v[bad]))
+			case []complex128:
+				ce.Value = real(v[bad])
+			default:
+				ce.Value = block.SliceFloat64(args[0], bad)
+			}
+			return ce
 		}
 		return nil
 	case opEq, opNe, opLt, opLe, opGt, opGe:

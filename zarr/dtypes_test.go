@@ -286,6 +286,12 @@ func TestStringDTypeErrors(t *testing.T) {
 	got, err := lazy.Compute(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ok", "yes"}, block.Values[string](got))
+	// strings are moved like any block: gathered and rechunked
+	rev, err := lazy.Index(ndarray.List(1, 0, 1)).Rechunk(chunk.PerAxis(1)).Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"yes", "ok", "yes"}, block.Values[string](rev))
+	_, err = lazy.Index(ndarray.At(0)).Float64(ctx)
+	assert.ErrorIs(t, err, block.ErrUnsupported)
 
 	// a structured array beside a good one
 	require.NoError(t, s.Set(ctx, "rec/.zarray", []byte(`{"zarr_format":2,"shape":[2],"chunks":[2],"dtype":[["a","<i4"]],"compressor":null,"fill_value":null,"order":"C","filters":null}`)))
