@@ -24,7 +24,6 @@ type kernels struct {
 	float func(s any, i int) float64                      // s[i] as float64; nil for non-numbers
 	fill  func(s any, v float64)                          // every element to v as a Go conversion would; nil for non-numbers
 	cast  [numDTypes]func(dst, src any, pol Overflow) int // cast[dst dtype]: see castAny; nil when no conversion exists
-	ok    bool                                            // the entry is filled (a valid dtype)
 }
 
 // kern is indexed by DType; entry 0 (the invalid dtype) is zero. It is
@@ -57,7 +56,6 @@ func init() {
 		kern[s].cast[Complex64] = toComplexFrom[complex64](s)
 		kern[s].cast[Complex128] = toComplexFrom[complex128](s)
 	}
-	kern[Int64].cast[Int64] = castNumAny[int64, int64]
 	for u := UnitYear; u < numUnits; u++ {
 		kern[Int64].cast[DateTime64(u)] = copyCast[int64]
 		kern[Int64].cast[TimeDelta64(u)] = copyCast[int64]
@@ -74,7 +72,6 @@ func storageKernels[T any]() kernels {
 		},
 		len:   func(s any) int { return len(s.([]T)) },
 		slice: func(s any, lo, hi int) any { return s.([]T)[lo:hi:hi] },
-		ok:    true,
 	}
 }
 

@@ -87,8 +87,8 @@ func TimeDelta64(u TimeUnit) DType {
 	return firstTime + DType(numUnits) + DType(u)
 }
 
-// unitAttos is the length of each fixed unit in attoseconds divided by a
-// common factor: the ratio of two entries converts counts. Years and
+// unitNanosRatio is the length of each fixed unit in nanoseconds as a
+// fraction num/den: the ratio of two entries converts counts. Years and
 // months have no fixed length (zero here).
 var unitNanosRatio = [numUnits]struct{ num, den int64 }{
 	UnitWeek:   {7 * 86400 * 1e9, 1},

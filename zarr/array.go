@@ -135,6 +135,9 @@ func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
 	var codecs []codec.Codec
 	if m.Format == 3 {
 		if len(m.Codecs) == 1 && isSharding(m.Codecs[0]) {
+			if m.DType == block.String {
+				return nil, dtypeErr(p, "sharded string arrays are not supported")
+			}
 			sh, err := parseSharding(m.Codecs[0], spec)
 			if err != nil {
 				return nil, err

@@ -183,6 +183,17 @@ func TestTesseraReadsDTypes(t *testing.T) {
 	tm, err := ds.Vars["time"].Data.Compute(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{0, 1}, block.Values[int64](tm))
+	// with CF decoding too, and on the v3 store whose strings have a fill
+	for _, st := range []string{"xr.zarr", "v3.zarr"} {
+		s, err := zarr.OpenStore(filepath.Join(dir, st))
+		require.NoError(t, err)
+		ds, err := zarr.OpenDataset(ctx, s, "", true)
+		require.NoError(t, err, st)
+		for name, v := range ds.Vars {
+			_, err := v.Data.Compute(ctx)
+			assert.NoError(t, err, "%s/%s", st, name)
+		}
+	}
 }
 
 // TestZarrPythonReadsTesseraDTypes: tessera copies every v2 array of the
