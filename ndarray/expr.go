@@ -311,7 +311,7 @@ func opDTypeError(op string, dts ...block.DType) error {
 // kernels cannot compute: anything but numbers (strings, float16,
 // complex, datetimes), with one exception, comparisons of two arrays of
 // one datetime64 or timedelta64 dtype (NaT compares false, and != true,
-// as in numpy). in is the promoted dtype (0 when there is none).
+// as in numpy); Add and Sub of datetimes go to timeArith first. in is the promoted dtype (0 when there is none).
 func checkOperandDTypes(op string, ops []operand, in block.DType) error {
 	var dts []block.DType
 	ok := in.Valid()
@@ -339,6 +339,27 @@ func checkOperandDTypes(op string, ops []operand, in block.DType) error {
 	return opDTypeError(op, dts...)
 }
 
+// timeArith is Add or Sub of two arrays of which one is a datetime64 or
+// timedelta64: numpy's rules (datetime - datetime is a timedelta,
+// datetime ± timedelta a datetime, timedelta ± timedelta a timedelta) for
+// operands of one unit, NaT propagating; other pairs are ErrOpDType.
+func timeArith(op string, ops []operand) *Array {
+	a, b := ops[0].arr.dtype, ops[1].arr.dtype
+	out := timeResult(op, a, b)
+	if out == 0 {
+		return Errored(opDTypeError(op, a, b))
+	}
+	nodes, shape, grid, err := combine(ops, 0)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.%s: %w", op, err))
+	}
+	top := opTimeAdd
+	if op == opSub {
+		top = opTimeSub
+	}
+	return exprArray(newNode(top, out, shape, nodes, nil, 0, 0, nil), grid)
+}
+
 func binop(op string, x, y any) *Array {
 	ox, err := toOperand(x)
 	if err != nil {
@@ -349,6 +370,10 @@ func binop(op string, x, y any) *Array {
 		return Errored(err)
 	}
 	ops := []operand{ox, oy}
+	if ox.arr != nil && oy.arr != nil && ox.arr.err == nil && oy.arr.err == nil && (op == opAdd || op == opSub) &&
+		(ox.arr.dtype.IsTime() || oy.arr.dtype.IsTime()) {
+		return timeArith(op, ops)
+	}
 	in := resultDType(ops)
 	if err := checkOperandDTypes(op, ops, in); err != nil {
 		return Errored(err)

@@ -15,6 +15,43 @@ var opArity = map[string]int{
 	"neg": 1, "abs": 1, "sqrt": 1, "exp": 1, "log": 1, "log10": 1, "log1p": 1, "expm1": 1,
 	"sin": 1, "cos": 1, "tan": 1, "floor": 1, "ceil": 1, "round": 1,
 	"isnan": 1, "isfinite": 1, "not": 1, "astype": 1, "clip": 1, "where": 3,
+	opTimeAdd: 2, opTimeSub: 2,
+}
+
+// The datetime arithmetic ops, on int64 counts of one unit with NaT
+// propagating: tadd is datetime + timedelta (either order) or timedelta +
+// timedelta, tsub datetime - datetime, datetime - timedelta or timedelta -
+// timedelta (numpy's rules; the result dtype is the instruction's).
+const (
+	opTimeAdd = "tadd"
+	opTimeSub = "tsub"
+)
+
+// timeResult is numpy's result dtype of a op b for time dtypes of one
+// unit, or 0 when numpy refuses the pair (datetime + datetime, timedelta -
+// datetime, different units).
+func timeResult(op string, a, b block.DType) block.DType {
+	ua, oka := a.Unit()
+	ub, okb := b.Unit()
+	if !oka || !okb || ua != ub {
+		return 0
+	}
+	td := block.TimeDelta64(ua)
+	switch {
+	case op == opAdd && a.IsDateTime() && b.IsTimeDelta():
+		return a
+	case op == opAdd && a.IsTimeDelta() && b.IsDateTime():
+		return b
+	case op == opAdd && a.IsTimeDelta() && b.IsTimeDelta():
+		return td
+	case op == opSub && a.IsDateTime() && b.IsDateTime():
+		return td
+	case op == opSub && a.IsDateTime() && b.IsTimeDelta():
+		return a
+	case op == opSub && a.IsTimeDelta() && b.IsTimeDelta():
+		return td
+	}
+	return 0
 }
 
 // checkOp validates a combining instruction against the program, so that a
@@ -29,6 +66,14 @@ func checkOp(ins *instr, prog []instr) error {
 	}
 	arg := func(j int) block.DType { return prog[ins.Args[j]].DType }
 	switch ins.Op {
+	case opTimeAdd, opTimeSub:
+		op := opAdd
+		if ins.Op == opTimeSub {
+			op = opSub
+		}
+		if r := timeResult(op, arg(0), arg(1)); r == 0 || r != ins.DType {
+			return fmt.Errorf("%s on %s and %s into %s", ins.Op, arg(0), arg(1), ins.DType)
+		}
 	case opEq, opNe, opLt, opLe, opGt, opGe:
 		if arg(0) != arg(1) || ins.DType != block.Bool || arg(0) == block.Bool {
 			return fmt.Errorf("%s on %s and %s into %s", ins.Op, arg(0), arg(1), ins.DType)
@@ -589,6 +634,20 @@ func (timeKernels) classify(nan bool, o []bool, a any) {
 	}
 }
 
-func (timeKernels) arith(ins *instr, _ any, _ []any) error {
-	return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
+func (timeKernels) arith(ins *instr, buf any, args []any) error {
+	if (ins.Op != opTimeAdd && ins.Op != opTimeSub) || len(args) != 2 {
+		return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
+	}
+	o, x, y := buf.([]int64), args[0].([]int64), args[1].([]int64)
+	for j := range o {
+		switch {
+		case x[j] == block.NaT || y[j] == block.NaT:
+			o[j] = block.NaT
+		case ins.Op == opTimeAdd:
+			o[j] = x[j] + y[j]
+		default:
+			o[j] = x[j] - y[j]
+		}
+	}
+	return nil
 }

@@ -340,6 +340,26 @@ func TestDateTimeCompareMinMax(t *testing.T) {
 	mn, err := reduce.Max(ax).Compute(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{block.NaT}, block.Values[int64](mn))
-	assert.ErrorIs(t, ndarray.Add(ax, ay).Err(), ndarray.ErrOpDType)
+	assert.ErrorIs(t, ndarray.Add(ax, ay).Err(), ndarray.ErrOpDType, "datetime + datetime")
 	assert.ErrorIs(t, reduce.Mean(ax).Err(), ndarray.ErrOpDType)
+
+	// numpy's datetime arithmetic: datetime - datetime is a timedelta,
+	// datetime + timedelta a datetime, NaT propagates
+	diff := ndarray.Sub(ax, ay)
+	require.NoError(t, diff.Err())
+	assert.Equal(t, block.TimeDelta64(block.UnitSecond), diff.DType())
+	dd, err := diff.Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{0, block.NaT, 10, -1}, block.Values[int64](dd))
+	later, err := ndarray.Add(ay, diff).Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, dt, later.DType())
+	assert.Equal(t, []int64{10, block.NaT, 30, 5}, block.Values[int64](later))
+	pos, err := ndarray.Greater(diff, ndarray.Sub(ay, ay)).Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false, false, true, false}, block.Values[bool](pos))
+	ms, _ := block.WrapDType(block.DateTime64(block.UnitMilli), []int64{1, 2, 3, 4}, 4)
+	assert.ErrorIs(t, ndarray.Sub(ax, ndarray.FromDense(ms, chunk.Spec{})).Err(), ndarray.ErrOpDType, "units differ")
+	assert.ErrorIs(t, ndarray.Sub(diff, ax).Err(), ndarray.ErrOpDType, "timedelta - datetime")
+	assert.ErrorIs(t, ndarray.Add(ax, 1).Err(), ndarray.ErrOpDType, "datetime + int")
 }
