@@ -303,6 +303,16 @@ func TestStringDTypeErrors(t *testing.T) {
 	assert.Equal(t, []string{"yes", "ok", "yes"}, block.Values[string](rev))
 	_, err = lazy.Index(ndarray.At(0)).Float64(ctx)
 	assert.ErrorIs(t, err, block.ErrUnsupported)
+	// a lazy string array stored through a sink, in both formats
+	for _, f := range []int{2, 3} {
+		out := zarr.NewMemoryStore()
+		c, _, err := zarr.ToZarr(ctx, lazy.Index(ndarray.List(1, 0)), out, "copy", zarr.CreateOptions{Format: f, Strings: zarr.StringStorage{Kind: block.StringUnicode, Width: 3}})
+		require.NoError(t, err)
+		back, err := c.ReadAll(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"yes", "ok"}, block.Values[string](back))
+		assert.Equal(t, "<U3", c.Meta().NumpyType().Typestr())
+	}
 
 	// a structured array beside a good one
 	require.NoError(t, s.Set(ctx, "rec/.zarray", []byte(`{"zarr_format":2,"shape":[2],"chunks":[2],"dtype":[["a","<i4"]],"compressor":null,"fill_value":null,"order":"C","filters":null}`)))
