@@ -43,6 +43,11 @@ func NewPipeline(spec ChunkSpec, codecs ...Codec) (*Pipeline, error) {
 			if stage != 0 {
 				return nil, errf(c.Name(), "build", ErrConfig, "array→array codec after array→bytes")
 			}
+			if _, ok := c.(Transpose); !ok && (cur.DType.IsComplex() || cur.DType == block.String) {
+				// the numeric filters compute on float64 views, which
+				// complex and string elements do not have
+				return nil, errf(c.Name(), "build", ErrSpec, "%s arrays are not supported by this filter", cur.DType)
+			}
 			next, err := c.EncodedSpec(cur)
 			if err != nil {
 				return nil, err

@@ -112,6 +112,14 @@ func TestStringCodecErrors(t *testing.T) {
 
 	_, err = NewPipeline(spec)
 	assert.ErrorIs(t, err, ErrSpec, "strings without a string codec")
+	for _, cfg := range []string{`{"name":"scale_offset","configuration":{"offset":1,"scale":3}}`, `{"name":"cast_value","configuration":{"data_type":"int16"}}`} {
+		f, err := Parse([]byte(cfg))
+		require.NoError(t, err)
+		for _, dt := range []block.DType{block.String, block.Complex128} {
+			_, err = NewPipeline(ChunkSpec{DType: dt, Shape: []int{2}}, f, VLenUTF8{})
+			assert.ErrorIs(t, err, ErrSpec, "%s before %s", cfg, dt)
+		}
+	}
 	_, err = Bytes{}.EncodeArray(nil, d)
 	assert.ErrorIs(t, err, ErrSpec)
 
