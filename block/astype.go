@@ -66,7 +66,8 @@ type CastOptions struct {
 	Overflow Overflow
 }
 
-// AsType converts the block to dtype dt. Integer and bool sources convert
+// AsType converts the block to dtype dt (CanCast says which pairs convert;
+// others get an *UnsupportedError). Integer and bool sources convert
 // exactly where the target can hold the value; floats round half to even
 // into integers; values out of range follow opts.Overflow. Bool targets
 // take value != 0 and never overflow. The result is a new block even when dt
@@ -95,11 +96,34 @@ func CastInto(dst, src *Dense, opts CastOptions) error {
 	if opts.Overflow > OverflowWrap {
 		return fmt.Errorf("block: unknown overflow policy %d", opts.Overflow)
 	}
+	if !CanCast(src.dtype, dst.dtype) {
+		return &UnsupportedError{Op: "cast", DType: src.dtype, To: dst.dtype}
+	}
 	bad := castDT(dst.dtype, dst.data, src.dtype, src.data, opts.Overflow)
 	if bad >= 0 {
-		return &CastError{From: src.dtype, To: dst.dtype, Index: chunk.Unravel(bad, src.shape), Value: src.Float64(bad)}
+		ce := &CastError{From: src.dtype, To: dst.dtype, Index: chunk.Unravel(bad, src.shape)}
+		if src.HasFloat() {
+			ce.Value = src.Float64(bad)
+		} else if c, ok := src.data.([]complex128); ok {
+			ce.Value = real(c[bad])
+		}
+		return ce
 	}
 	return nil
+}
+
+// CanCast reports whether AsType and CastInto convert from to to: between
+// any two numeric dtypes and Float16; from those into Complex64 and
+// Complex128 and between the two complex dtypes (not back to a real
+// dtype: the imaginary part would be lost); String to String only;
+// datetime64 and timedelta64 to Int64 (the raw count), from Int64, and
+// to another unit of the same family when the ratio is fixed (years and
+// months convert only to each other). Invalid dtypes give false.
+func CanCast(from, to DType) bool {
+	if !from.Valid() || !to.Valid() {
+		return false
+	}
+	return kern[from].cast[to] != nil
 }
 
 // Signed is the constraint of signed integer element types.
@@ -133,7 +157,7 @@ func castAny(dst, src any, pol Overflow) int {
 func castDT(ddt DType, dst any, sdt DType, src any, pol Overflow) int {
 	f := kernelsOf(sdt).cast[ddt]
 	if f == nil {
-		panic(fmt.Sprintf("block: no conversion from %s to %s", sdt, ddt))
+		panic(fmt.Sprintf("block: no conversion from %s to %s", sdt, ddt)) // CastInto checks CanCast first
 	}
 	return f(dst, src, pol)
 }

@@ -28,7 +28,11 @@ func CopyBox(dst *Dense, dstBox chunk.Box, src *Dense, srcBox chunk.Box) error {
 	if dstBox.Empty() {
 		return nil
 	}
-	// Every dtype is copied as bytes (a Go bool is one byte, 0 or 1).
+	if dst.dtype == String {
+		copyBoxT(dst.data.([]string), dst.shape, dstBox, src.data.([]string), src.shape, srcBox, 1)
+		return nil
+	}
+	// Every other dtype is copied as bytes (a Go bool is one byte, 0 or 1).
 	es := dst.dtype.Size()
 	copyBoxT(dst.Bytes(), dst.shape, dstBox, src.Bytes(), src.shape, srcBox, es)
 	return nil

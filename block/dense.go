@@ -3,6 +3,8 @@ package block
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -11,11 +13,12 @@ import (
 
 // Elem is the set of Go storage types a Dense may hold, one per dtype (a
 // dtype's storage type is what Values, As, Get and Set take). Dtypes to
-// come may add storage types that are not numbers (fixed-width strings) or
-// share one (datetime64 stored as int64), so code generic over Elem must
-// not assume arithmetic; Number is the numeric subset.
+// are not numbers (Half bit patterns, complex, string) or share one
+// (datetime64 and timedelta64 are stored as int64), so code generic over
+// Elem must not assume arithmetic; Number is the numeric subset.
 type Elem interface {
-	bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64
+	bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64 |
+		Half | complex64 | complex128 | string
 }
 
 // Number is the constraint of numeric storage types: Elem without bool.
@@ -50,7 +53,8 @@ type Dense struct {
 	pb    *pooled // set when the buffer is borrowed from an executor's pool
 }
 
-// DTypeOf returns the dtype whose storage type is T (Float32 for float32).
+// DTypeOf returns the dtype whose storage type is T (Float32 for float32,
+// Int64 for int64: datetime64 blocks are made with New or WrapDType).
 func DTypeOf[T Elem]() DType {
 	var z T
 	switch any(z).(type) {
@@ -74,6 +78,14 @@ func DTypeOf[T Elem]() DType {
 		return Uint64
 	case float32:
 		return Float32
+	case Half:
+		return Float16
+	case complex64:
+		return Complex64
+	case complex128:
+		return Complex128
+	case string:
+		return String
 	default:
 		return Float64
 	}
@@ -126,8 +138,12 @@ func FromSlice[T Elem](data []T, shape ...int) (*Dense, error) {
 
 // FromBytes copies little-endian element bytes b into a new block. It
 // reports ErrShape when len(b) is not the shape's byte size. Bool bytes other
-// than 0 read as true.
+// than 0 read as true. String has no fixed-size element bytes: it is
+// refused with an *UnsupportedError (codecs decode strings).
 func FromBytes(dt DType, b []byte, shape ...int) (*Dense, error) {
+	if dt == String {
+		return nil, &UnsupportedError{Op: "FromBytes", DType: dt}
+	}
 	d, err := New(dt, shape...)
 	if err != nil {
 		return nil, err
@@ -180,7 +196,12 @@ func (d *Dense) Data() any { return d.data }
 
 // Bytes returns a zero-copy little-endian view of the buffer. Writes through
 // it change the block; for Bool blocks only the bytes 0 and 1 may be written.
+// A String block has no byte view: Bytes panics for it (check HasBytes;
+// CopyBox, Clone, Equal and FillFrom work on every dtype).
 func (d *Dense) Bytes() []byte {
+	if d.dtype == String {
+		panic("block: Bytes of a string block")
+	}
 	n := int(d.Nbytes())
 	if n == 0 {
 		return []byte{}
@@ -188,6 +209,10 @@ func (d *Dense) Bytes() []byte {
 	p := kern[d.dtype].ptr(d.data)
 	return unsafe.Slice((*byte)(p), n)
 }
+
+// HasBytes reports whether the block's buffer has a byte view (Bytes): true
+// for every dtype but String.
+func (d *Dense) HasBytes() bool { return d.dtype != String }
 
 // Reshape returns a block sharing d's buffer with a new shape of the same
 // element count (ErrShape otherwise). A pooled d is marked shared (see
@@ -207,13 +232,19 @@ func (d *Dense) Reshape(shape ...int) (*Dense, error) {
 // (never pooled).
 func (d *Dense) Clone() *Dense {
 	c := Must(d.dtype, d.shape...)
+	if d.dtype == String {
+		copy(c.data.([]string), d.data.([]string))
+		return c
+	}
 	copy(c.Bytes(), d.Bytes())
 	return c
 }
 
 // Float64 returns element i (C-order linear index) converted to float64
 // (bool: 0 or 1; int64 and uint64 beyond 2^53 round to the nearest
-// float64). It panics when i is out of range.
+// float64; a datetime64 or timedelta64 its count, NaN for NaT; float16
+// exactly). It panics when i is out of range, and for Complex64,
+// Complex128 and String blocks, which have no float view (HasFloat).
 func (d *Dense) Float64(i int) float64 { return SliceFloat64(d.data, i) }
 
 // Float64s returns every element converted to float64 as Float64 does, in
@@ -226,18 +257,113 @@ func (d *Dense) Float64s() []float64 {
 	return out
 }
 
+// HasFloat reports whether Float64 and At are defined for the block's
+// dtype: every dtype but Complex64, Complex128 and String.
+func (d *Dense) HasFloat() bool { return kern[d.dtype].float != nil }
+
 // At returns the element at the n-d index idx as float64. It panics when idx
 // is out of range.
 func (d *Dense) At(idx ...int) float64 { return d.Float64(d.linear("block.At", idx)) }
 
 // Fill sets every element to v converted to the block's dtype as a Go
-// conversion would (bool: v != 0). Use AsType semantics via FillChecked when
-// v may not fit.
-func (d *Dense) Fill(v float64) { FillSlice(d.data, v) }
+// conversion would (bool: v != 0; a datetime64 NaT for NaN; a complex
+// dtype v+0i). String blocks are left alone (use FillString). Use AsType
+// semantics via FillChecked when v may not fit.
+func (d *Dense) Fill(v float64) {
+	switch v2 := d.data.(type) {
+	case []complex64:
+		fillT(v2, complex(float32(v), 0))
+		return
+	case []complex128:
+		fillT(v2, complex(v, 0))
+		return
+	}
+	kern[d.dtype].fill(d.data, v)
+}
+
+// FillString sets every element of a String block to s; other dtypes get
+// an *UnsupportedError.
+func (d *Dense) FillString(s string) error {
+	v, ok := d.data.([]string)
+	if !ok {
+		return &UnsupportedError{Op: "FillString", DType: d.dtype}
+	}
+	fillT(v, s)
+	return nil
+}
+
+// FillComplex sets every element of a complex block to c (rounded to
+// complex64 for Complex64); other dtypes get an *UnsupportedError.
+func (d *Dense) FillComplex(c complex128) error {
+	switch v := d.data.(type) {
+	case []complex64:
+		fillT(v, complex64(c))
+	case []complex128:
+		fillT(v, c)
+	default:
+		return &UnsupportedError{Op: "FillComplex", DType: d.dtype}
+	}
+	return nil
+}
+
+// FillFrom sets every element of d to the one element of src, which must
+// have d's dtype (ErrDTypeMismatch) and one element (ErrShape). It works
+// for every dtype, strings included.
+func (d *Dense) FillFrom(src *Dense) error {
+	if src.dtype != d.dtype {
+		return fmt.Errorf("%w: FillFrom a %s block into %s", ErrDTypeMismatch, src.dtype, d.dtype)
+	}
+	if src.Len() != 1 {
+		return fmt.Errorf("%w: FillFrom a block of %d elements", ErrShape, src.Len())
+	}
+	if d.dtype == String {
+		fillT(d.data.([]string), src.data.([]string)[0])
+		return nil
+	}
+	b, pat := d.Bytes(), src.Bytes()
+	if len(b) == 0 {
+		return nil
+	}
+	copy(b, pat)
+	for n := len(pat); n < len(b); n *= 2 {
+		copy(b[n:], b[:n])
+	}
+	return nil
+}
 
 // FillChecked is Fill that refuses values that the dtype cannot hold exactly
-// after nearest-even rounding (ErrOverflow), and NaN for integer dtypes.
+// after nearest-even rounding (ErrOverflow), and NaN for integer dtypes. A
+// datetime64 or timedelta64 takes NaN as NaT and otherwise an integral v
+// that fits int64; a float16 a v within ±65504 (or ±Inf, NaN); a complex
+// dtype v+0i. String gets an *UnsupportedError.
 func (d *Dense) FillChecked(v float64) error {
+	switch {
+	case d.dtype == String:
+		return &UnsupportedError{Op: "fill with a number", DType: d.dtype}
+	case d.dtype.IsComplex():
+		if d.dtype == Complex64 && math.Abs(v) > math.MaxFloat32 && !math.IsInf(v, 0) {
+			return &CastError{From: Float64, To: d.dtype, Index: []int{0}, Value: v}
+		}
+		d.Fill(v)
+		return nil
+	case d.dtype.IsTime():
+		if math.IsNaN(v) {
+			fillT(d.data.([]int64), NaT)
+			return nil
+		}
+		if v != math.Trunc(v) || v < -(1<<63) || v >= 1<<63 {
+			return &CastError{From: Float64, To: d.dtype, Index: []int{0}, Value: v}
+		}
+		fillT(d.data.([]int64), int64(v))
+		return nil
+	case d.dtype == Float16:
+		h := HalfFromFloat64(v)
+		if h&0x7fff == 0x7c00 && !math.IsInf(v, 0) {
+			return &CastError{From: Float64, To: d.dtype, Index: []int{0}, Value: v}
+		}
+		fillT(d.data.([]Half), h)
+		return nil
+	}
 	one, _ := FromSlice([]float64{v}, 1)
 	c, err := one.AsType(d.dtype, CastOptions{Overflow: OverflowError})
 	if err != nil {
@@ -273,6 +399,9 @@ func fillT[T Elem](s []T, v T) {
 func (d *Dense) Equal(o *Dense) bool {
 	if d.dtype != o.dtype || !chunk.EqualShape(d.shape, o.shape) {
 		return false
+	}
+	if d.dtype == String {
+		return slices.Equal(d.data.([]string), o.data.([]string))
 	}
 	return string(d.Bytes()) == string(o.Bytes()) // bools are bytes 0 and 1
 }

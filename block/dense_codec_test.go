@@ -47,7 +47,8 @@ func TestDenseCodecRejects(t *testing.T) {
 }
 
 func FuzzDenseUnmarshal(f *testing.F) {
-	for _, d := range []*Dense{Must(Float32, 2, 2), Must(Bool, 3), Must(Int64)} {
+	str, _ := FromSlice([]string{"a", "", "日本"}, 3)
+	for _, d := range []*Dense{Must(Float32, 2, 2), Must(Bool, 3), Must(Int64), str, Must(DateTime64(UnitNano), 2), Must(Complex128, 1), Must(Float16, 2)} {
 		b, _ := d.MarshalBinary()
 		f.Add(b)
 	}

@@ -4,13 +4,19 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 )
 
-// DType is an element type. The zero DType is invalid.
+// DType is an element type. The zero DType is invalid. A DType is one
+// byte, comparable and cheap to copy: datetime64 and timedelta64 carry
+// their unit in the value itself (one DType per unit, made by DateTime64
+// and TimeDelta64), so two datetime64 dtypes are equal exactly when their
+// units are.
 type DType uint8
 
-// The element types tessera supports. Complex types are left out for now.
+// The element types tessera supports. The numeric ones (Bool through
+// Float64) are the ones every kernel computes on; the others are held,
+// read, written, copied and cast, and each operation that cannot take
+// them refuses them with an error wrapping ErrUnsupported.
 const (
 	// Bool is numpy's "bool" (code "b1", Zarr v3 "bool"): one byte per
 	// element, 0 or 1, held in a []bool.
@@ -40,44 +46,152 @@ const (
 	// Float64 is numpy's "float64" (code "f8"): IEEE 754 double precision,
 	// held in a []float64.
 	Float64
-	numDTypes
+	// Float16 is numpy's "float16" (code "f2", Zarr v3 "float16"): IEEE 754
+	// binary16, held as its bit patterns in a []Half. It is a storage
+	// dtype: casts to and from every number go through float32 (exact for
+	// every binary16 value); arithmetic refuses it, so cast first.
+	Float16
+	// Complex64 is numpy's "complex64" (code "c8"): two float32, held in a
+	// []complex64.
+	Complex64
+	// Complex128 is numpy's "complex128" (code "c16"): two float64, held in
+	// a []complex128.
+	Complex128
+	// String is a variable-length UTF-8 string per element, held in a
+	// []string. How it is stored (numpy "|S5", "<U3", ">U3", an object
+	// array with the vlen-utf8 filter, Zarr v3 "string") is a property of
+	// the store, not of the dtype. Its Size is that of a Go string header
+	// (16 bytes), which is what Nbytes counts: the string contents are not
+	// included.
+	String
+	firstTime // datetime64[Y]; then one dtype per unit, datetime then timedelta
 )
+
+// numDTypes is one past the last dtype: after firstTime come numUnits
+// datetime64 dtypes and numUnits timedelta64 dtypes.
+const numDTypes = firstTime + 2*DType(numUnits)
+
+// numNumeric is one past the last numeric dtype.
+const numNumeric = Float64 + 1
 
 // ErrDType reports an unknown or unsupported dtype: a name ParseDType does
 // not know, a DType value that is not Valid, or a Go value that is not an
 // element slice.
 var ErrDType = errors.New("block: unknown dtype")
 
+// ErrUnsupported reports an operation a dtype does not have (arithmetic on
+// strings, a cast from string to float, a float view of a complex
+// block). It is wrapped by every *UnsupportedError.
+var ErrUnsupported = errors.New("block: operation not supported for dtype")
+
+// UnsupportedError names an operation and the dtype (or pair of dtypes)
+// it does not support. It wraps ErrUnsupported and ErrDTypeMismatch, so
+// either test works.
+type UnsupportedError struct {
+	Op    string // "cast", "fill", "add", ...
+	DType DType  // the dtype refused
+	To    DType  // for a cast, the target; zero otherwise
+}
+
+// Error names the operation and the dtypes.
+func (e *UnsupportedError) Error() string {
+	if e.To != 0 {
+		return fmt.Sprintf("block: %s from %s to %s is not supported", e.Op, e.DType, e.To)
+	}
+	return fmt.Sprintf("block: %s is not supported for dtype %s", e.Op, e.DType)
+}
+
+// Unwrap makes errors.Is(err, ErrUnsupported) and errors.Is(err,
+// ErrDTypeMismatch) true.
+func (e *UnsupportedError) Unwrap() []error { return []error{ErrUnsupported, ErrDTypeMismatch} }
+
 type dtypeInfo struct {
 	name  string // "float64"
 	code  string // numpy kind+size without byte order, "f8"
-	kind  byte   // 'b', 'i', 'u', 'f'
+	kind  byte   // 'b', 'i', 'u', 'f', 'c', 'T' (string), 'M', 'm'
 	size  int
 	zarr3 string
 }
 
-var dtypeInfos = [numDTypes]dtypeInfo{
-	Bool:    {"bool", "b1", 'b', 1, "bool"},
-	Int8:    {"int8", "i1", 'i', 1, "int8"},
-	Int16:   {"int16", "i2", 'i', 2, "int16"},
-	Int32:   {"int32", "i4", 'i', 4, "int32"},
-	Int64:   {"int64", "i8", 'i', 8, "int64"},
-	Uint8:   {"uint8", "u1", 'u', 1, "uint8"},
-	Uint16:  {"uint16", "u2", 'u', 2, "uint16"},
-	Uint32:  {"uint32", "u4", 'u', 4, "uint32"},
-	Uint64:  {"uint64", "u8", 'u', 8, "uint64"},
-	Float32: {"float32", "f4", 'f', 4, "float32"},
-	Float64: {"float64", "f8", 'f', 8, "float64"},
+var dtypeInfos = func() [numDTypes]dtypeInfo {
+	t := [numDTypes]dtypeInfo{
+		Bool:       {"bool", "b1", 'b', 1, "bool"},
+		Int8:       {"int8", "i1", 'i', 1, "int8"},
+		Int16:      {"int16", "i2", 'i', 2, "int16"},
+		Int32:      {"int32", "i4", 'i', 4, "int32"},
+		Int64:      {"int64", "i8", 'i', 8, "int64"},
+		Uint8:      {"uint8", "u1", 'u', 1, "uint8"},
+		Uint16:     {"uint16", "u2", 'u', 2, "uint16"},
+		Uint32:     {"uint32", "u4", 'u', 4, "uint32"},
+		Uint64:     {"uint64", "u8", 'u', 8, "uint64"},
+		Float32:    {"float32", "f4", 'f', 4, "float32"},
+		Float64:    {"float64", "f8", 'f', 8, "float64"},
+		Float16:    {"float16", "f2", 'f', 2, "float16"},
+		Complex64:  {"complex64", "c8", 'c', 8, "complex64"},
+		Complex128: {"complex128", "c16", 'c', 16, "complex128"},
+		String:     {"string", "O", 'T', 16, "string"},
+	}
+	for u := UnitYear; u < numUnits; u++ {
+		t[DateTime64(u)] = dtypeInfo{"datetime64[" + u.String() + "]", "M8[" + u.String() + "]", 'M', 8, "numpy.datetime64"}
+		t[TimeDelta64(u)] = dtypeInfo{"timedelta64[" + u.String() + "]", "m8[" + u.String() + "]", 'm', 8, "numpy.timedelta64"}
+	}
+	return t
+}()
+
+// DTypes lists the numeric dtypes, Bool through Float64 in declaration
+// order, in a new slice the caller may keep: the dtypes every kernel
+// (arithmetic, reductions, packing) computes on. AllDTypes lists every
+// dtype.
+func DTypes() []DType {
+	out := make([]DType, 0, numNumeric-1)
+	for d := Bool; d < numNumeric; d++ {
+		out = append(out, d)
+	}
+	return out
 }
 
-// DTypes lists every supported dtype in declaration order, in a new slice
-// the caller may keep.
-func DTypes() []DType {
+// AllDTypes lists every dtype in declaration order, the numeric ones
+// first, then Float16, Complex64, Complex128, String and datetime64 and
+// timedelta64 of every unit, in a new slice the caller may keep.
+func AllDTypes() []DType {
 	out := make([]DType, 0, numDTypes-1)
 	for d := Bool; d < numDTypes; d++ {
 		out = append(out, d)
 	}
 	return out
+}
+
+// IsNumeric reports whether d is one of the dtypes every kernel computes
+// on (Bool, the integers, Float32, Float64). It is false for invalid
+// dtypes.
+func (d DType) IsNumeric() bool { return d >= Bool && d < numNumeric }
+
+// IsComplex reports whether d is Complex64 or Complex128.
+func (d DType) IsComplex() bool { return d == Complex64 || d == Complex128 }
+
+// IsString reports whether d is String.
+func (d DType) IsString() bool { return d == String }
+
+// IsDateTime reports whether d is a datetime64 of some unit.
+func (d DType) IsDateTime() bool { return d >= firstTime && d < firstTime+DType(numUnits) }
+
+// IsTimeDelta reports whether d is a timedelta64 of some unit.
+func (d DType) IsTimeDelta() bool { return d >= firstTime+DType(numUnits) && d < numDTypes }
+
+// IsTime reports whether d is a datetime64 or a timedelta64: int64
+// storage, NaT as math.MinInt64.
+func (d DType) IsTime() bool { return d >= firstTime && d < numDTypes }
+
+// Unit returns the time unit of a datetime64 or timedelta64 dtype and
+// true, or 0 and false for any other dtype.
+func (d DType) Unit() (TimeUnit, bool) {
+	switch {
+	case d.IsDateTime():
+		return TimeUnit(d - firstTime), true
+	case d.IsTimeDelta():
+		return TimeUnit(d - firstTime - DType(numUnits)), true
+	}
+	return 0, false
 }
 
 // Valid reports whether d is one of the supported dtypes.
@@ -104,10 +218,13 @@ func (d DType) String() string {
 func (d DType) Size() int { return d.info().size }
 
 // Kind is numpy's kind character: 'b' bool, 'i' signed, 'u' unsigned,
-// 'f' float. It panics on an invalid dtype.
+// 'f' float (Float16 included), 'c' complex, 'M' datetime64, 'm'
+// timedelta64, and 'T' for String (numpy 2's StringDType). It panics on an
+// invalid dtype.
 func (d DType) Kind() byte { return d.info().kind }
 
-// IsFloat reports whether d is a floating-point dtype (Float32, Float64).
+// IsFloat reports whether d is a floating-point dtype (Float16, Float32,
+// Float64).
 // Like Kind it panics on an invalid dtype.
 func (d DType) IsFloat() bool { return d.Kind() == 'f' }
 
@@ -128,10 +245,11 @@ func (d DType) Typestr() string { return d.TypestrOrder(binary.LittleEndian) }
 
 // TypestrOrder is the numpy type string for the given byte order:
 // binary.BigEndian gives '>', any other order '<', and single-byte types
-// '|' whatever the order. It panics on an invalid dtype.
+// '|' whatever the order; String gives "|O" (its stored width is the
+// store's, see NumpyType). It panics on an invalid dtype.
 func (d DType) TypestrOrder(order binary.ByteOrder) string {
 	in := d.info()
-	if in.size == 1 {
+	if in.size == 1 || d == String {
 		return "|" + in.code
 	}
 	if order == binary.BigEndian {
@@ -140,13 +258,19 @@ func (d DType) TypestrOrder(order binary.ByteOrder) string {
 	return "<" + in.code
 }
 
-// ZarrV3 is the Zarr v3 data_type name ("float64", "bool", ...). It
-// panics on an invalid dtype.
+// ZarrV3 is the Zarr v3 data_type name ("float64", "bool", "float16",
+// "complex64", "string", ...); datetime64 and timedelta64 give the name
+// of zarr-python 3's extension ("numpy.datetime64"), whose unit goes in
+// the data_type's configuration. It panics on an invalid dtype.
 func (d DType) ZarrV3() string { return d.info().zarr3 }
 
-// ParseDType accepts numpy names ("float64", "uint8", "bool"), numpy codes
-// with or without a byte-order prefix ("<f8", ">i4", "|u1", "f4", "?") and
-// Zarr v3 names. Byte order is discarded; use ParseTypestr to keep it.
+// ParseDType accepts numpy names ("float64", "uint8", "bool",
+// "datetime64[ns]", "timedelta64[s]", "complex64", "float16"), numpy codes
+// with or without a byte-order prefix ("<f8", ">i4", "|u1", "f4", "?",
+// "<M8[ns]", "<c16", "<f2"), numpy string codes ("<U3", "|S5", "|O",
+// which all give String: the width and encoding are the store's, see
+// ParseNumpy) and Zarr v3 names ("float16", "string"). Byte order is
+// discarded; use ParseTypestr to keep it.
 func ParseDType(s string) (DType, error) {
 	d, _, err := ParseTypestr(s)
 	return d, err
@@ -155,30 +279,11 @@ func ParseDType(s string) (DType, error) {
 // ParseTypestr is ParseDType that also returns the byte order the string
 // names (little-endian when it names none, and for single-byte types).
 func ParseTypestr(s string) (DType, binary.ByteOrder, error) {
-	t := strings.TrimSpace(s)
-	var order binary.ByteOrder = binary.LittleEndian
-	if len(t) > 1 {
-		switch t[0] {
-		case '<', '|', '=':
-			t = t[1:]
-		case '>':
-			t = t[1:]
-			order = binary.BigEndian
-		}
+	nt, err := ParseNumpy(s)
+	if err != nil {
+		return 0, nil, err
 	}
-	if t == "?" {
-		t = "b1"
-	}
-	for d := Bool; d < numDTypes; d++ {
-		in := &dtypeInfos[d]
-		if t == in.name || t == in.code || t == in.zarr3 {
-			if in.size == 1 {
-				order = binary.LittleEndian
-			}
-			return d, order, nil
-		}
-	}
-	return 0, nil, fmt.Errorf("%w %q", ErrDType, s)
+	return nt.DType, nt.Order, nil
 }
 
 // Promote returns the dtype numpy gives the result of a binary arithmetic
@@ -190,21 +295,41 @@ func ParseTypestr(s string) (DType, binary.ByteOrder, error) {
 //	signed iN op unsigned uM    -> smallest signed type holding both:
 //	                               i8+u8=i16, i16+u16=i32, i32+u32=i64,
 //	                               i64+u64=float64 (no integer holds both)
+//	int/uint of 8 bits op f16   -> float16
+//	int/uint of 16 bits op f16  -> float32
 //	int/uint of <=16 bits op f32 -> float32
-//	int/uint of >=32 bits op f32 -> float64
+//	int/uint of >=32 bits op f32 or f16 -> float64
 //	any int op f64              -> float64
+//	complex op bool/int/float   -> the complex type wide enough for the
+//	                               float the pair would give (c8 when that
+//	                               is f16 or f32, else c16)
 //
-// It panics on invalid dtypes.
+// Two identical dtypes give that dtype (String with String, datetime64[s]
+// with datetime64[s]). A pair with no common numeric type (String with
+// anything else, datetimes of different units, a datetime with a number)
+// gives the zero DType, which is not Valid: callers report it. It panics
+// on invalid dtypes.
 func Promote(a, b DType) DType {
 	ka, kb := a.Kind(), b.Kind()
 	if a == b {
 		return a
+	}
+	if !promotable(ka) || !promotable(kb) {
+		return 0
 	}
 	if ka == 'b' {
 		return b
 	}
 	if kb == 'b' {
 		return a
+	}
+	if ka == 'c' || kb == 'c' {
+		ra, rb := realOf(a), realOf(b)
+		r := Promote(ra, rb)
+		if r == Float64 || r.Size() > 4 || (ka == 'c' && a == Complex128) || (kb == 'c' && b == Complex128) {
+			return Complex128
+		}
+		return Complex64
 	}
 	if ka == kb {
 		if a.Size() >= b.Size() {
@@ -217,10 +342,12 @@ func Promote(a, b DType) DType {
 		if kb == 'f' {
 			f, o = b, a
 		}
-		if f == Float64 {
+		switch {
+		case f == Float64:
 			return Float64
-		}
-		if o.Size() <= 2 {
+		case f == Float16 && o.Size() == 1:
+			return Float16
+		case o.Size() <= 2:
 			return Float32
 		}
 		return Float64
@@ -244,14 +371,33 @@ func Promote(a, b DType) DType {
 	return Float64
 }
 
+// promotable reports whether a kind takes part in numeric promotion.
+func promotable(k byte) bool { return k == 'b' || k == 'i' || k == 'u' || k == 'f' || k == 'c' }
+
+// realOf is the real dtype of a complex dtype (Float32 for Complex64),
+// and d itself for the others.
+func realOf(d DType) DType {
+	switch d {
+	case Complex64:
+		return Float32
+	case Complex128:
+		return Float64
+	}
+	return d
+}
+
 // PromoteScalar returns the dtype of an operation between an array of dtype a
 // and a Go/Python scalar, following numpy 2's weak-scalar rule (NEP 50): an
 // integer scalar keeps the array's dtype (bool arrays become int64), a float
-// scalar keeps float arrays' dtype and turns bool and integer arrays into
-// float64.
+// scalar keeps float and complex arrays' dtype and turns bool and integer
+// arrays into float64. Dtypes that are not numbers (String, datetimes)
+// give the zero DType, which callers report.
 func PromoteScalar(a DType, scalarIsFloat bool) DType {
+	if !promotable(a.Kind()) {
+		return 0
+	}
 	if scalarIsFloat {
-		if a.IsFloat() {
+		if a.IsFloat() || a.IsComplex() {
 			return a
 		}
 		return Float64

@@ -35,7 +35,7 @@ func TestParseDType(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"", "float128", "<c16", "f3", "<", "|S10", "object"} {
+	for _, bad := range []string{"", "float128", "<c32", "f3", "<", "|V8", "<M8", "<M8[xs]", "<U-1", "|S99999999"} {
 		if _, err := ParseDType(bad); !errors.Is(err, ErrDType) {
 			t.Errorf("ParseDType(%q) err = %v, want ErrDType", bad, err)
 		}

@@ -32,11 +32,11 @@ type pooled struct {
 // NewPooled returns a block of dt and shape whose buffer is borrowed from
 // p, and whether its contents are zeroed. A borrowed buffer's contents are
 // undefined: the caller must write every element or clear it. With a nil
-// p, for Bool, for empty blocks and for blocks over MaxBlockBytes it is
+// p, for Bool and String, for empty blocks and for blocks over MaxBlockBytes it is
 // New's zeroed block (zeroed is true). The block returns its buffer to p
 // on Recycle.
 func NewPooled(p Pool, dt DType, shape ...int) (d *Dense, zeroed bool, err error) {
-	if p == nil || dt == Bool || !dt.Valid() {
+	if p == nil || dt == Bool || dt == String || !dt.Valid() {
 		d, err := New(dt, shape...)
 		return d, true, err
 	}
@@ -83,6 +83,15 @@ func (d *Dense) Share() {
 
 // Overlaps reports whether two blocks' buffers share memory.
 func Overlaps(a, b *Dense) bool {
+	if a.dtype == String || b.dtype == String {
+		x, y := a.data.([]string), b.data.([]string)
+		if a.dtype != b.dtype || len(x) == 0 || len(y) == 0 {
+			return false
+		}
+		x0, y0 := uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&y[0]))
+		const w = unsafe.Sizeof("")
+		return x0 < y0+uintptr(len(y))*w && y0 < x0+uintptr(len(x))*w
+	}
 	x, y := a.Bytes(), b.Bytes()
 	if len(x) == 0 || len(y) == 0 {
 		return false

@@ -17,7 +17,8 @@ import (
 func MakeSlice(dt DType, n int) any { return makeSlice(dt, n) }
 
 // SliceDType returns the dtype whose storage type is the element type of
-// s ([]bool gives Bool, []float64 Float64) and true, or 0 and false when s
+// s ([]bool gives Bool, []float64 Float64, []int64 Int64 even when the
+// slice holds datetime64 counts, []string String) and true, or 0 and false when s
 // is not a slice of a storage type (a nil any, a []int, a named slice
 // type). A nil []T of a storage type is an element slice.
 func SliceDType(s any) (DType, bool) {
@@ -44,6 +45,14 @@ func SliceDType(s any) (DType, bool) {
 		return Float32, true
 	case []float64:
 		return Float64, true
+	case []Half:
+		return Float16, true
+	case []complex64:
+		return Complex64, true
+	case []complex128:
+		return Complex128, true
+	case []string:
+		return String, true
 	}
 	return 0, false
 }
@@ -66,6 +75,27 @@ func Wrap(data any, shape ...int) (*Dense, error) {
 		return nil, fmt.Errorf("%w: %d elements do not fill shape %v (%d)", ErrShape, n, shape, chunk.Size(shape))
 	}
 	return &Dense{dtype: dt, shape: cloneInts(shape), data: data}, nil
+}
+
+// WrapDType is Wrap for a dtype that shares its storage type with another:
+// it wraps data (no copy) as a block of dtype dt, which must be the dtype
+// whose storage type data has or, for a []int64, a datetime64 or
+// timedelta64 dtype. It reports ErrDTypeMismatch when data is not dt's
+// storage, ErrDType for an invalid dt and ErrShape as Wrap does.
+func WrapDType(dt DType, data any, shape ...int) (*Dense, error) {
+	if !dt.Valid() {
+		return nil, fmt.Errorf("%w: %d", ErrDType, uint8(dt))
+	}
+	sdt, ok := SliceDType(data)
+	if !ok || (sdt != dt && !(sdt == Int64 && dt.IsTime())) {
+		return nil, fmt.Errorf("%w: %T is not the storage of %s", ErrDTypeMismatch, data, dt)
+	}
+	d, err := Wrap(data, shape...)
+	if err != nil {
+		return nil, err
+	}
+	d.dtype = dt
+	return d, nil
 }
 
 // CastSlice converts the len(src) elements of src into dst[:len(src)],

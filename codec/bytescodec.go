@@ -53,18 +53,26 @@ type Bytes struct{ Endian Endian }
 // Name is "bytes", the codec's Zarr v3 name.
 func (Bytes) Name() string { return "bytes" }
 
-// EncodeArray appends a's elements to dst.
+// EncodeArray appends a's elements to dst. String blocks have no fixed
+// element bytes: they are an ErrSpec error (VLenUTF8 and FixedString
+// serialise them).
 func (b Bytes) EncodeArray(dst []byte, a *block.Dense) ([]byte, error) {
+	if !a.HasBytes() {
+		return nil, errf("bytes", "encode", ErrSpec, "%s chunks need a string codec", a.DType())
+	}
 	start := len(dst)
 	dst = append(dst, a.Bytes()...)
 	if b.Endian == Big {
-		swapBytes(dst[start:], a.DType().Size())
+		swapBytes(dst[start:], swapUnit(a.DType()))
 	}
 	return dst, nil
 }
 
 // DecodeArray reads a chunk of spec from src (exactly spec.Nbytes() bytes).
 func (b Bytes) DecodeArray(src []byte, spec ChunkSpec) (*block.Dense, error) {
+	if spec.DType == block.String {
+		return nil, errf("bytes", "decode", ErrSpec, "%s chunks need a string codec", spec.DType)
+	}
 	if int64(len(src)) != spec.Nbytes() {
 		return nil, errf("bytes", "decode", ErrCorrupt, "%d bytes for chunk %s of %d bytes", len(src), spec, spec.Nbytes())
 	}
@@ -73,9 +81,18 @@ func (b Bytes) DecodeArray(src []byte, spec ChunkSpec) (*block.Dense, error) {
 		return nil, errf("bytes", "decode", ErrSpec, "%v", err)
 	}
 	if b.Endian == Big {
-		swapBytes(d.Bytes(), spec.DType.Size())
+		swapBytes(d.Bytes(), swapUnit(spec.DType))
 	}
 	return d, nil
+}
+
+// swapUnit is the size of the numbers whose bytes a byte order reverses:
+// the element size, or half of it for complex dtypes (two floats).
+func swapUnit(dt block.DType) int {
+	if dt.IsComplex() {
+		return dt.Size() / 2
+	}
+	return dt.Size()
 }
 
 // swapBytes reverses the byte order of each es-byte element in place.

@@ -43,6 +43,11 @@ func NewPipeline(spec ChunkSpec, codecs ...Codec) (*Pipeline, error) {
 			if stage != 0 {
 				return nil, errf(c.Name(), "build", ErrConfig, "array→array codec after array→bytes")
 			}
+			if _, ok := c.(Transpose); !ok && (cur.DType.IsComplex() || cur.DType == block.String) {
+				// the numeric filters compute on float64 views, which
+				// complex and string elements do not have
+				return nil, errf(c.Name(), "build", ErrSpec, "%s arrays are not supported by this filter", cur.DType)
+			}
 			next, err := c.EncodedSpec(cur)
 			if err != nil {
 				return nil, err
@@ -70,10 +75,20 @@ func NewPipeline(spec ChunkSpec, codecs ...Codec) (*Pipeline, error) {
 		p.ab = Bytes{Endian: Little}
 	}
 	p.specs = append(p.specs, cur)
+	_, sized := p.ab.(SizedArrayBytes)
+	if cur.DType == block.String && !sized {
+		return nil, errf(p.ab.Name(), "build", ErrSpec, "string chunks need a string serialisation (vlen-utf8, or a fixed width), not %q", p.ab.Name())
+	}
+	ser := cur
+	if sized {
+		// strings serialise to bytes: the bytes codecs see a byte stream
+		n, _ := p.ab.(SizedArrayBytes).SerializedSize(cur)
+		ser = ChunkSpec{DType: block.Uint8, Shape: []int{int(min(n, block.MaxBlockBytes))}}
+	}
 	// Resolve SpecAware bytes codecs with the serialised dtype (typesize).
 	for i, c := range p.bytes {
 		if sa, ok := c.(SpecAware); ok {
-			if bc, ok := sa.ForSpec(cur).(BytesCodec); ok {
+			if bc, ok := sa.ForSpec(ser).(BytesCodec); ok {
 				p.bytes[i] = bc
 			}
 		}
@@ -138,6 +153,11 @@ func (p *Pipeline) Encode(dst []byte, a *block.Dense) ([]byte, error) {
 func (p *Pipeline) Decode(src []byte) (*block.Dense, error) {
 	ser := p.specs[len(p.specs)-1]
 	n := int(ser.Nbytes())
+	exact := true
+	if sz, ok := p.ab.(SizedArrayBytes); ok {
+		m, ex := sz.SerializedSize(ser)
+		n, exact = int(min(m, block.MaxBlockBytes)), ex
+	}
 	// bounds[i]: the largest input of bytes codec i, so the largest output
 	// of its decode.
 	bounds := p.decodeBounds(n)
@@ -150,7 +170,7 @@ func (p *Pipeline) Decode(src []byte) (*block.Dense, error) {
 	cur := src
 	for i := len(p.bytes) - 1; i >= 0; i-- {
 		want := 0
-		if i == 0 {
+		if i == 0 && exact {
 			want = n
 		}
 		t := getBuf(want)
@@ -162,7 +182,7 @@ func (p *Pipeline) Decode(src []byte) (*block.Dense, error) {
 		*t = out
 		cur = out
 	}
-	if len(cur) != n {
+	if (exact && len(cur) != n) || len(cur) > n {
 		return nil, errf(p.ab.Name(), "decode", ErrCorrupt, "decoded %d bytes, chunk %s needs %d", len(cur), ser, n)
 	}
 	a, err := p.ab.DecodeArray(cur, ser)
@@ -191,6 +211,10 @@ func (p *Pipeline) DecodeInto(dst *block.Dense, src []byte) error {
 		d, err := p.Decode(src)
 		if err != nil {
 			return err
+		}
+		if !dst.HasBytes() {
+			all := chunk.BoxOf(d.Shape())
+			return block.CopyBox(dst, all, d, all)
 		}
 		copy(dst.Bytes(), d.Bytes())
 		return nil

@@ -226,6 +226,10 @@ func permute(a *block.Dense, p []int) *block.Dense {
 		oshape[i] = shape[o]
 	}
 	out := block.Must(a.DType(), oshape...)
+	if a.DType() == block.String {
+		permuteT(block.Values[string](out), block.Values[string](a), shape, oshape, p, 1)
+		return out
+	}
 	es := a.DType().Size()
 	src, dst := a.Bytes(), out.Bytes()
 	if len(dst) == 0 {
@@ -234,6 +238,14 @@ func permute(a *block.Dense, p []int) *block.Dense {
 	if a.DType() == block.Bool { // Bytes views of bool blocks are 0/1 bytes
 		es = 1
 	}
+	permuteT(dst, src, shape, oshape, p, es)
+	return out
+}
+
+// permuteT writes src (shape) permuted by p into dst (oshape), elements of
+// es units of T each.
+func permuteT[T any](dst, src []T, shape, oshape, p []int, es int) {
+	rank := len(shape)
 	// stride (in elements) of a's axis p[i], walked in out's C order
 	astr := make([]int, rank)
 	s := 1
@@ -260,7 +272,6 @@ func permute(a *block.Dense, p []int) *block.Dense {
 			idx[ax] = 0
 		}
 	}
-	return out
 }
 
 // ---- scale_offset ----

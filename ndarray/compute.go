@@ -178,6 +178,9 @@ func (a *Array) Float64(ctx context.Context, opts ...ComputeOption) (float64, er
 	if err != nil {
 		return 0, err
 	}
+	if !d.HasFloat() {
+		return 0, fmt.Errorf("ndarray: Float64 of a %s array: %w", d.DType(), &block.UnsupportedError{Op: "Float64", DType: d.DType()})
+	}
 	return d.Float64(0), nil
 }
 

@@ -296,6 +296,70 @@ const (
 	opXor = "xor"
 )
 
+// opDTypeError is the error of op on dtypes it is not defined for: it
+// wraps ErrOpDType and a *block.UnsupportedError naming the op and the
+// first such dtype.
+func opDTypeError(op string, dts ...block.DType) error {
+	names := make([]string, len(dts))
+	for i, d := range dts {
+		names[i] = d.String()
+	}
+	return fmt.Errorf("ndarray.%s on %s: %w: %w", op, strings.Join(names, " and "), ErrOpDType, &block.UnsupportedError{Op: op, DType: dts[0]})
+}
+
+// checkOperandDTypes refuses the operands of a binary op that the
+// kernels cannot compute: anything but numbers (strings, float16,
+// complex, datetimes), with one exception, comparisons of two arrays of
+// one datetime64 or timedelta64 dtype (NaT compares false, and != true,
+// as in numpy); Add and Sub of datetimes go to timeArith first. in is the promoted dtype (0 when there is none).
+func checkOperandDTypes(op string, ops []operand, in block.DType) error {
+	var dts []block.DType
+	ok := in.Valid()
+	for _, o := range ops {
+		if o.arr == nil {
+			continue
+		}
+		if o.arr.err != nil {
+			return nil // the errored operand reports itself
+		}
+		dts = append(dts, o.arr.dtype)
+		if !o.arr.dtype.IsNumeric() {
+			ok = false
+		}
+	}
+	switch op {
+	case opEq, opNe, opLt, opLe, opGt, opGe:
+		if in.IsTime() && len(dts) == 2 && dts[0] == dts[1] {
+			return nil
+		}
+	}
+	if ok || len(dts) == 0 {
+		return nil
+	}
+	return opDTypeError(op, dts...)
+}
+
+// timeArith is Add or Sub of two arrays of which one is a datetime64 or
+// timedelta64: numpy's rules (datetime - datetime is a timedelta,
+// datetime ± timedelta a datetime, timedelta ± timedelta a timedelta) for
+// operands of one unit, NaT propagating; other pairs are ErrOpDType.
+func timeArith(op string, ops []operand) *Array {
+	a, b := ops[0].arr.dtype, ops[1].arr.dtype
+	out := timeResult(op, a, b)
+	if out == 0 {
+		return Errored(opDTypeError(op, a, b))
+	}
+	nodes, shape, grid, err := combine(ops, 0)
+	if err != nil {
+		return Errored(fmt.Errorf("ndarray.%s: %w", op, err))
+	}
+	top := opTimeAdd
+	if op == opSub {
+		top = opTimeSub
+	}
+	return exprArray(newNode(top, out, shape, nodes, nil, 0, 0, nil), grid)
+}
+
 func binop(op string, x, y any) *Array {
 	ox, err := toOperand(x)
 	if err != nil {
@@ -306,7 +370,14 @@ func binop(op string, x, y any) *Array {
 		return Errored(err)
 	}
 	ops := []operand{ox, oy}
+	if ox.arr != nil && oy.arr != nil && ox.arr.err == nil && oy.arr.err == nil && (op == opAdd || op == opSub) &&
+		(ox.arr.dtype.IsTime() || oy.arr.dtype.IsTime()) {
+		return timeArith(op, ops)
+	}
 	in := resultDType(ops)
+	if err := checkOperandDTypes(op, ops, in); err != nil {
+		return Errored(err)
+	}
 	out := in
 	switch op {
 	case opDiv:
@@ -426,6 +497,9 @@ func unary(op string, x *Array) *Array {
 	}
 	if err := x.Err(); err != nil {
 		return Errored(err)
+	}
+	if !x.dtype.IsNumeric() {
+		return Errored(opDTypeError(op, x.dtype))
 	}
 	n := x.leaf()
 	out := x.dtype
@@ -547,6 +621,9 @@ func Where(cond *Array, x, y any) *Array {
 		return Errored(err)
 	}
 	dt := resultDType([]operand{ox, oy})
+	if err := checkOperandDTypes("where", []operand{ox, oy}, dt); err != nil {
+		return Errored(err)
+	}
 	oc := operand{arr: cond}
 	nodes, shape, grid, err := combine([]operand{oc, ox, oy}, 0)
 	if err != nil {
@@ -592,6 +669,9 @@ func (a *Array) AsType(dt block.DType, pol block.Overflow) *Array {
 	}
 	if dt == a.dtype {
 		return a
+	}
+	if !block.CanCast(a.dtype, dt) {
+		return Errored(fmt.Errorf("ndarray.AsType: %w: %w", ErrOpDType, &block.UnsupportedError{Op: "cast", DType: a.dtype, To: dt}))
 	}
 	return exprArray(newNode("astype", dt, a.grid.Shape(), []*node{a.leaf()}, nil, 0, pol, nil), a.grid)
 }

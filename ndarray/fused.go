@@ -436,7 +436,11 @@ func (e *evalState) step(i int, s *Span) (any, error) {
 	for j, a := range ins.Args {
 		args[j] = e.cur[a]
 	}
-	if err := applyOp(ins, ek, buf, args); err != nil {
+	var aek elemKernels
+	if len(ins.Args) > 0 {
+		aek = e.ek[ins.Args[0]]
+	}
+	if err := applyOp(ins, ek, aek, buf, args); err != nil {
 		var ce *block.CastError
 		if errors.As(err, &ce) {
 			// Name the element by its index in the whole array.

@@ -174,8 +174,20 @@ func copyPiece(out, src *block.Dense, p *gatherPiece) error {
 // per width (1, 2, 4, 8 bytes) serves all eleven dtypes. The blocks share
 // one dtype (the caller checked).
 func gatherDense(out, src *block.Dense, base int, doff, soff [][]int, contig bool) {
+	if v, ok := out.Data().([]string); ok { // strings move as Go strings, never as bytes
+		gatherND(v, src.Data().([]string), base, doff, soff, contig)
+		return
+	}
 	ob, sb := out.Bytes(), src.Bytes()
 	switch out.DType().Size() {
+	case 16: // complex128: pairs of words
+		pairs := func(b []byte) [][2]uint64 {
+			if len(b) == 0 {
+				return nil
+			}
+			return unsafe.Slice((*[2]uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/16)
+		}
+		gatherND(pairs(ob), pairs(sb), base, doff, soff, contig)
 	case 1:
 		gatherND(ob, sb, base, doff, soff, contig)
 	case 2:
@@ -211,7 +223,7 @@ func words[W word](b []byte) []W {
 //	    dst[sum_d doff[d][k_d]] = src[base + sum_d soff[d][k_d]]
 //
 // with the last axis copied as one run when contig.
-func gatherND[T word](dst, src []T, base int, doff, soff [][]int, contig bool) {
+func gatherND[T any](dst, src []T, base int, doff, soff [][]int, contig bool) {
 	r := len(doff)
 	if r == 0 {
 		dst[0] = src[base]

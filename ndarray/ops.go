@@ -15,6 +15,43 @@ var opArity = map[string]int{
 	"neg": 1, "abs": 1, "sqrt": 1, "exp": 1, "log": 1, "log10": 1, "log1p": 1, "expm1": 1,
 	"sin": 1, "cos": 1, "tan": 1, "floor": 1, "ceil": 1, "round": 1,
 	"isnan": 1, "isfinite": 1, "not": 1, "astype": 1, "clip": 1, "where": 3,
+	opTimeAdd: 2, opTimeSub: 2,
+}
+
+// The datetime arithmetic ops, on int64 counts of one unit with NaT
+// propagating: tadd is datetime + timedelta (either order) or timedelta +
+// timedelta, tsub datetime - datetime, datetime - timedelta or timedelta -
+// timedelta (numpy's rules; the result dtype is the instruction's).
+const (
+	opTimeAdd = "tadd"
+	opTimeSub = "tsub"
+)
+
+// timeResult is numpy's result dtype of a op b for time dtypes of one
+// unit, or 0 when numpy refuses the pair (datetime + datetime, timedelta -
+// datetime, different units).
+func timeResult(op string, a, b block.DType) block.DType {
+	ua, oka := a.Unit()
+	ub, okb := b.Unit()
+	if !oka || !okb || ua != ub {
+		return 0
+	}
+	td := block.TimeDelta64(ua)
+	switch {
+	case op == opAdd && a.IsDateTime() && b.IsTimeDelta():
+		return a
+	case op == opAdd && a.IsTimeDelta() && b.IsDateTime():
+		return b
+	case op == opAdd && a.IsTimeDelta() && b.IsTimeDelta():
+		return td
+	case op == opSub && a.IsDateTime() && b.IsDateTime():
+		return td
+	case op == opSub && a.IsDateTime() && b.IsTimeDelta():
+		return a
+	case op == opSub && a.IsTimeDelta() && b.IsTimeDelta():
+		return td
+	}
+	return 0
 }
 
 // checkOp validates a combining instruction against the program, so that a
@@ -29,6 +66,14 @@ func checkOp(ins *instr, prog []instr) error {
 	}
 	arg := func(j int) block.DType { return prog[ins.Args[j]].DType }
 	switch ins.Op {
+	case opTimeAdd, opTimeSub:
+		op := opAdd
+		if ins.Op == opTimeSub {
+			op = opSub
+		}
+		if r := timeResult(op, arg(0), arg(1)); r == 0 || r != ins.DType {
+			return fmt.Errorf("%s on %s and %s into %s", ins.Op, arg(0), arg(1), ins.DType)
+		}
 	case opEq, opNe, opLt, opLe, opGt, opGe:
 		if arg(0) != arg(1) || ins.DType != block.Bool || arg(0) == block.Bool {
 			return fmt.Errorf("%s on %s and %s into %s", ins.Op, arg(0), arg(1), ins.DType)
@@ -78,17 +123,31 @@ func checkOp(ins *instr, prog []instr) error {
 var ErrNegativePower = errors.New("ndarray: integers to negative integer powers are not allowed")
 
 // applyOp evaluates one combining instruction into buf, whose element
-// kernels are ek.
-func applyOp(ins *instr, ek elemKernels, buf any, args []any) error {
+// kernels are ek; aek are the kernels of the first argument's dtype (nil
+// for none), which comparisons and classifications use, so that a
+// datetime64 argument (int64 storage) compares by its own rules.
+func applyOp(ins *instr, ek, aek elemKernels, buf any, args []any) error {
+	if aek == nil && len(args) > 0 {
+		aek = elemKernelsOf(mustSliceDType(args[0]))
+	}
 	switch ins.Op {
 	case "astype":
 		if bad := block.CastSlice(buf, args[0], ins.Pol); bad >= 0 {
 			from, _ := block.SliceDType(args[0])
-			return &block.CastError{From: from, To: ins.DType, Index: []int{bad}, Value: block.SliceFloat64(args[0], bad)}
+			ce := &block.CastError{From: from, To: ins.DType, Index: []int{bad}}
+			switch v := args[0].(type) {
+			case []complex64:
+				ce.Value = float64(real(v[bad]))
+			case []complex128:
+				ce.Value = real(v[bad])
+			default:
+				ce.Value = block.SliceFloat64(args[0], bad)
+			}
+			return ce
 		}
 		return nil
 	case opEq, opNe, opLt, opLe, opGt, opGe:
-		return elemKernelsOf(mustSliceDType(args[0])).compare(ins.Op, buf.([]bool), args[0], args[1])
+		return aek.compare(ins.Op, buf.([]bool), args[0], args[1])
 	case opAnd, opOr, opXor:
 		a, b, o := args[0].([]bool), args[1].([]bool), buf.([]bool)
 		for j := range o {
@@ -109,7 +168,7 @@ func applyOp(ins *instr, ek elemKernels, buf any, args []any) error {
 		}
 		return nil
 	case "isnan", "isfinite":
-		elemKernelsOf(mustSliceDType(args[0])).classify(ins.Op == "isnan", buf.([]bool), args[0])
+		aek.classify(ins.Op == "isnan", buf.([]bool), args[0])
 		return nil
 	case "where":
 		ek.where(buf, args[0].([]bool), args[1], args[2])
@@ -175,6 +234,17 @@ func elemKernelsOf(dt block.DType) elemKernels {
 		return floatKernels[float32]{}
 	case block.Float64:
 		return floatKernels[float64]{}
+	case block.Float16:
+		return opaqueKernels[block.Half]{}
+	case block.Complex64:
+		return opaqueKernels[complex64]{}
+	case block.Complex128:
+		return opaqueKernels[complex128]{}
+	case block.String:
+		return opaqueKernels[string]{}
+	}
+	if dt.IsTime() {
+		return timeKernels{}
 	}
 	panic(fmt.Sprintf("ndarray: invalid dtype %d", uint8(dt)))
 }
@@ -504,6 +574,80 @@ func intOp[T block.Integer](ins *instr, o []T, args []any) error {
 		}
 	default:
 		return fmt.Errorf("%w: %s on integers", ErrOpDType, ins.Op)
+	}
+	return nil
+}
+
+// opaqueKernels are the kernels of the dtypes that are held and moved but
+// not computed on (float16, complex, string): copies, gathers and where
+// work, everything else is ErrOpDType (the builders refuse it first).
+type opaqueKernels[T block.Elem] struct{ elems[T] }
+
+func (opaqueKernels[T]) compare(op string, _ []bool, _, _ any) error {
+	return fmt.Errorf("%w: %s on %s", ErrOpDType, op, block.DTypeOf[T]())
+}
+
+func (opaqueKernels[T]) classify(nan bool, _ []bool, _ any) {}
+
+func (opaqueKernels[T]) arith(ins *instr, _ any, _ []any) error {
+	return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
+}
+
+// timeKernels are the kernels of datetime64 and timedelta64 (int64
+// counts): comparisons follow numpy's NaT rule (every comparison with NaT
+// is false but !=, which is true); arithmetic is refused.
+type timeKernels struct{ elems[int64] }
+
+func (timeKernels) compare(op string, o []bool, a, b any) error {
+	x, y := a.([]int64), b.([]int64)
+	var f func(p, q int64) bool
+	switch op {
+	case opEq:
+		f = func(p, q int64) bool { return p == q }
+	case opNe:
+		f = func(p, q int64) bool { return p != q }
+	case opLt:
+		f = func(p, q int64) bool { return p < q }
+	case opLe:
+		f = func(p, q int64) bool { return p <= q }
+	case opGt:
+		f = func(p, q int64) bool { return p > q }
+	case opGe:
+		f = func(p, q int64) bool { return p >= q }
+	default:
+		return fmt.Errorf("ndarray: unknown comparison %q", op)
+	}
+	for j := range o {
+		if x[j] == block.NaT || y[j] == block.NaT {
+			o[j] = op == opNe
+			continue
+		}
+		o[j] = f(x[j], y[j])
+	}
+	return nil
+}
+
+func (timeKernels) classify(nan bool, o []bool, a any) {
+	x := a.([]int64)
+	for j := range o {
+		o[j] = (x[j] == block.NaT) == nan
+	}
+}
+
+func (timeKernels) arith(ins *instr, buf any, args []any) error {
+	if (ins.Op != opTimeAdd && ins.Op != opTimeSub) || len(args) != 2 {
+		return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
+	}
+	o, x, y := buf.([]int64), args[0].([]int64), args[1].([]int64)
+	for j := range o {
+		switch {
+		case x[j] == block.NaT || y[j] == block.NaT:
+			o[j] = block.NaT
+		case ins.Op == opTimeAdd:
+			o[j] = x[j] + y[j]
+		default:
+			o[j] = x[j] - y[j]
+		}
 	}
 	return nil
 }

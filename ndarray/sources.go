@@ -109,6 +109,9 @@ func FromDense(d *block.Dense, spec chunk.Spec) *Array {
 	if err != nil {
 		return Errored(fmt.Errorf("ndarray.FromDense: %w", err))
 	}
+	if !d.HasBytes() {
+		return Errored(fmt.Errorf("ndarray.FromDense: %w", &block.UnsupportedError{Op: "FromDense (a literal in the graph)", DType: d.DType()}))
+	}
 	h := Token("literal", d.DType().String(), fmt.Sprint(d.Shape()), string(d.Bytes()))
 	return NewArray(d.DType(), grid, h, literalLayer{d: d})
 }

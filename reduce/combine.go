@@ -141,7 +141,7 @@ func merge(a, b *partial, k kind) error {
 				continue
 			}
 			if a.Int {
-				if a.N[e] == 0 || better(b.I[e], a.I[e], isMax, a.Unsigned) {
+				if a.N[e] == 0 || betterMinMax(a, b.I[e], a.I[e], isMax) {
 					a.I[e] = b.I[e]
 				}
 			} else {

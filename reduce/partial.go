@@ -30,6 +30,7 @@ type partial struct {
 	Shape    []int
 	Int      bool // integer accumulation
 	Unsigned bool // I and V hold uint64 bits
+	Time     bool // datetime64/timedelta64 counts: NaT (MinInt64) propagates through min and max
 	N, S, C  []float64
 	M2       []float64
 	I, V     []int64
@@ -43,7 +44,7 @@ func (p *partial) Nbytes() int64 {
 // newPartial is the identity partial of k over a block of input dtype in.
 func newPartial(k kind, shape []int, in block.DType) *partial {
 	n := prod(shape)
-	p := &partial{Kind: string(k), Shape: shape, Int: in.IsInt() || in.IsBool(), Unsigned: in.IsUnsigned()}
+	p := &partial{Kind: string(k), Shape: shape, Int: in.IsInt() || in.IsBool() || in.IsTime(), Unsigned: in.IsUnsigned(), Time: in.IsTime()}
 	fam := k.family()
 	if fam == "mean" || fam == "var" || fam == "anyall" {
 		p.Int, p.Unsigned = false, false // averaged or tested in float64
@@ -257,6 +258,9 @@ func newFolder(p *partial, k kind, g *geometry, dt block.DType) ndarray.Folder {
 		return &folder[uint64]{p, k, g}
 	case block.Float32:
 		return &folder[float32]{p, k, g}
+	}
+	if dt.IsTime() {
+		return &folder[int64]{p, k, g} // int64 counts
 	}
 	return &folder[float64]{p, k, g}
 }
@@ -509,7 +513,7 @@ func accumMinMax[T block.Number](p *partial, k kind, o int, seg []T) {
 	if p.Int {
 		for _, x := range seg {
 			v := toI64(x, p.Unsigned)
-			if p.N[o] == 0 || better(v, p.I[o], isMax, p.Unsigned) {
+			if p.N[o] == 0 || betterMinMax(p, v, p.I[o], isMax) {
 				p.I[o] = v
 			}
 			p.N[o]++
@@ -534,6 +538,20 @@ func accumMinMax[T block.Number](p *partial, k kind, o int, seg []T) {
 		n++
 	}
 	p.S[o], p.N[o] = s, n
+}
+
+// betterMinMax is better for min and max, with numpy's NaT rule for
+// datetimes: a NaT, once seen, is the result.
+func betterMinMax(p *partial, v, cur int64, isMax bool) bool {
+	if p.Time {
+		if cur == block.NaT {
+			return false
+		}
+		if v == block.NaT {
+			return true
+		}
+	}
+	return better(v, cur, isMax, p.Unsigned)
 }
 
 func better(v, cur int64, isMax, unsigned bool) bool {

@@ -281,6 +281,9 @@ func build(k kind, a *ndarray.Array, opts []Option) *ndarray.Array {
 	if cfg.ddof < 0 {
 		return ndarray.Errored(fmt.Errorf("reduce: ddof %d must not be negative", cfg.ddof))
 	}
+	if dt := a.DType(); !dt.IsNumeric() && !(dt.IsTime() && (k == kMin || k == kMax)) {
+		return ndarray.Errored(fmt.Errorf("reduce.%s of a %s array: %w: %w", k, dt, ndarray.ErrOpDType, &block.UnsupportedError{Op: string(k), DType: dt}))
+	}
 	rank := a.Rank()
 	axes, err := normAxes(&cfg, rank, k)
 	if err != nil {

@@ -138,6 +138,9 @@ func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
 	var codecs []codec.Codec
 	if m.Format == 3 {
 		if len(m.Codecs) == 1 && isSharding(m.Codecs[0]) {
+			if m.DType == block.String {
+				return nil, dtypeErr(p, "sharded string arrays are not supported")
+			}
 			sh, err := parseSharding(m.Codecs[0], spec)
 			if err != nil {
 				return nil, err
@@ -153,16 +156,23 @@ func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: %s: %w", ErrMetadata, p, err)
 			}
+			if _, ok := c.(codec.Bytes); ok && m.stringCodec() != nil {
+				c = m.stringCodec() // fixed-width strings: "bytes" serialises each padded
+			}
 			codecs = append(codecs, c)
 		}
 	} else {
 		if m.Order == 'F' {
 			codecs = append(codecs, codec.Transpose{Reverse: true})
 		}
+		objectCodec := false
 		for _, raw := range m.Filters {
 			c, err := codec.ParseNumcodecs(raw)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %s filters: %w", ErrMetadata, p, err)
+			}
+			if _, ok := c.(codec.ArrayBytesCodec); ok {
+				objectCodec = true // vlen-utf8: numcodecs' object codec serialises the array
 			}
 			codecs = append(codecs, c)
 		}
@@ -170,7 +180,14 @@ func newArray(s Store, p string, m *ArrayMeta, opts []Options) (*Array, error) {
 		if m.ByteOrder == binary.BigEndian {
 			e = codec.Big
 		}
-		codecs = append(codecs, codec.Bytes{Endian: e})
+		switch {
+		case m.Strings.Kind == block.StringObject && !objectCodec:
+			return nil, dtypeErr(p, "object array (dtype \"|O\") without an object codec among its filters (vlen-utf8 is supported)")
+		case m.stringCodec() != nil:
+			codecs = append(codecs, m.stringCodec())
+		case !objectCodec:
+			codecs = append(codecs, codec.Bytes{Endian: e})
+		}
 		if m.Compressor != nil {
 			c, err := codec.ParseNumcodecs(m.Compressor)
 			if err != nil {
@@ -239,6 +256,9 @@ func (a *Array) fill(d *block.Dense) error {
 	f, err := a.meta.fillChunk([]int{1})
 	if err != nil {
 		return err
+	}
+	if !d.HasBytes() {
+		return d.FillFrom(f)
 	}
 	pat := f.Bytes()
 	b := d.Bytes()
@@ -351,6 +371,15 @@ func (a *Array) isFill(d *block.Dense) bool {
 	if err != nil {
 		return false
 	}
+	if v, ok := d.Data().([]string); ok {
+		want := block.Values[string](f)[0]
+		for _, x := range v {
+			if x != want {
+				return false
+			}
+		}
+		return true
+	}
 	es := a.meta.DType.Size()
 	want := f.Bytes()
 	b := d.Bytes()
@@ -378,6 +407,9 @@ func (a *Array) isFill(d *block.Dense) bool {
 
 func isNaNBytes(b []byte) bool {
 	switch len(b) {
+	case 2:
+		v := binary.LittleEndian.Uint16(b)
+		return v&0x7c00 == 0x7c00 && v&0x3ff != 0
 	case 4:
 		v := binary.LittleEndian.Uint32(b)
 		return v&0x7f800000 == 0x7f800000 && v&0x7fffff != 0

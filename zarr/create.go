@@ -52,6 +52,18 @@ type CreateOptions struct {
 	ByteOrder      binary.ByteOrder
 	DimensionNames []string
 	Attributes     map[string]any
+	// Strings says how a String array is stored: fixed-width
+	// {Kind: block.StringUnicode, Width: 3} ("<U3", v3
+	// fixed_length_utf32), {Kind: block.StringBytes, Width: 5} ("|S5", v3
+	// null_terminated_bytes), or the zero value for variable-length UTF-8
+	// (v2 an object array "|O" with the vlen-utf8 filter, v3 "string"
+	// with the vlen-utf8 codec). Writing a string longer than a fixed
+	// width fails, naming the element. Ignored for other dtypes.
+	Strings StringStorage
+	// Fill, when set, is the exact fill value for any dtype (a string's
+	// Str, a complex number's Value and Imag, a datetime's count in Text
+	// or NaN for NaT) and takes the place of FillValue.
+	Fill *FillValue
 	// Overwrite replaces existing metadata at the path (chunks of the old
 	// array that the new one does not overwrite are left in place).
 	Overwrite bool
@@ -124,6 +136,26 @@ func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Opt
 		}
 		m.FillValue = FillValue{Defined: true, Value: v}
 	}
+	if o.Fill != nil {
+		m.FillValue = *o.Fill
+	}
+	if o.DType == block.String {
+		m.Strings = o.Strings
+		switch m.Strings.Kind {
+		case block.StringUnicode, block.StringBytes:
+			if m.Strings.Width < 0 || m.Strings.Width > block.MaxStringWidth {
+				return nil, fmt.Errorf("%w: string width %d outside 0..%d", ErrMetadata, m.Strings.Width, block.MaxStringWidth)
+			}
+		case 0, block.StringObject, block.StringVLen:
+			m.Strings = StringStorage{Kind: block.StringVLen}
+			if o.Format == 2 {
+				m.Strings.Kind = block.StringObject
+			}
+		default:
+			return nil, fmt.Errorf("%w: string kind %q", ErrMetadata, rune(o.Strings.Kind))
+		}
+	}
+	vlen := o.DType == block.String && m.Strings.Width == 0 && m.Strings.Kind != block.StringUnicode && m.Strings.Kind != block.StringBytes
 	if o.Format == 3 {
 		m.KeyEncoding, m.Separator = "default", "/"
 		if o.Separator != "" {
@@ -134,7 +166,11 @@ func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Opt
 		}
 		codecs := o.Codecs
 		if codecs == nil {
-			codecs = []json.RawMessage{json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`), json.RawMessage(`{"name":"zstd","configuration":{"level":0,"checksum":false}}`)}
+			ab := json.RawMessage(`{"name":"bytes","configuration":{"endian":"little"}}`)
+			if vlen {
+				ab = json.RawMessage(`{"name":"vlen-utf8","configuration":{}}`)
+			}
+			codecs = []json.RawMessage{ab, json.RawMessage(`{"name":"zstd","configuration":{"level":0,"checksum":false}}`)}
 		}
 		if o.Shards != nil {
 			if len(o.Shards) != len(o.Shape) {
@@ -167,6 +203,9 @@ func Create(ctx context.Context, s Store, p string, o CreateOptions, opts ...Opt
 			m.Compressor = nil
 		}
 		m.Filters = o.Filters
+		if vlen && !hasVLenFilter(m.Filters) {
+			m.Filters = append([]json.RawMessage{json.RawMessage(`{"id":"vlen-utf8"}`)}, m.Filters...)
+		}
 	}
 	if err := m.validate(p); err != nil {
 		return nil, err
@@ -262,4 +301,18 @@ func (a *Array) Append(ctx context.Context, axis int, d *block.Dense) (int64, er
 		return n, err
 	}
 	return n, a.Resize(ctx, shape)
+}
+
+// hasVLenFilter reports whether a v2 filter list holds the vlen-utf8
+// object codec.
+func hasVLenFilter(fs []json.RawMessage) bool {
+	for _, f := range fs {
+		var id struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(f, &id) == nil && id.ID == "vlen-utf8" {
+			return true
+		}
+	}
+	return false
 }

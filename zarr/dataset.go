@@ -384,6 +384,10 @@ func number(x any) (float64, bool) {
 }
 
 func decodeCF(x *ndarray.Array, meta *ArrayMeta, attrs map[string]any, enc *Encoding) *ndarray.Array {
+	if !meta.DType.IsNumeric() {
+		enc.DType = meta.DType
+		return x // strings, datetimes, float16, complex: no CF packing to undo here
+	}
 	scale, hasScale := number(attrs["scale_factor"])
 	offset, hasOffset := number(attrs["add_offset"])
 	// xarray masks with a v2 fill_value (or _FillValue) but, in v3, only

@@ -25,6 +25,19 @@ func FuzzParseMetadata(f *testing.F) {
 		`{"zarr_format":3,"node_type":"array","shape":[4,4],"data_type":"uint16","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[2,2]}},"chunk_key_encoding":{"name":"default","configuration":{"separator":"/"}},"fill_value":0,"codecs":[{"name":"bytes","configuration":{"endian":"little"}},{"name":"zstd","configuration":{"level":1,"checksum":false}}]}`,
 		`{"zarr_format":3,"node_type":"array","shape":[8],"data_type":"float32","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"fill_value":"0x7fc00000","codecs":[{"name":"sharding_indexed","configuration":{"chunk_shape":[2],"codecs":[{"name":"bytes"}],"index_codecs":[{"name":"bytes"},{"name":"crc32c"}],"index_location":"start"}}]}`,
 	}
+	// the dtypes of issue 13, as zarr-python 2.13 and 3 write them
+	seeds = append(seeds,
+		`{"zarr_format":2,"shape":[4],"chunks":[3],"dtype":"<U3","compressor":null,"fill_value":"","order":"C","filters":null}`,
+		`{"zarr_format":2,"shape":[3],"chunks":[2],"dtype":"|S5","compressor":null,"fill_value":"eno=","order":"C","filters":null}`,
+		`{"zarr_format":2,"shape":[4],"chunks":[3],"dtype":"|O","compressor":null,"fill_value":0,"order":"C","filters":[{"id":"vlen-utf8"}]}`,
+		`{"zarr_format":2,"shape":[3],"chunks":[2],"dtype":"<M8[ns]","compressor":null,"fill_value":-9223372036854775808,"order":"C","filters":null}`,
+		`{"zarr_format":2,"shape":[3],"chunks":[2],"dtype":"<c8","compressor":null,"fill_value":[1.0,"NaN"],"order":"C","filters":null}`,
+		`{"zarr_format":2,"shape":[3],"chunks":[2],"dtype":"<f2","compressor":null,"fill_value":"NaN","order":"C","filters":null}`,
+		`{"zarr_format":3,"node_type":"array","shape":[5],"data_type":"string","chunk_grid":{"name":"regular","configuration":{"chunk_shape":[4]}},"fill_value":"","codecs":[{"name":"vlen-utf8","configuration":{}}]}`,
+		`{"zarr_format":3,"node_type":"array","shape":[3],"data_type":{"name":"numpy.datetime64","configuration":{"unit":"ns","scale_factor":1}},"chunk_grid":{"name":"regular","configuration":{"chunk_shape":[2]}},"fill_value":"NaT","codecs":[{"name":"bytes","configuration":{"endian":"little"}}]}`,
+		`{"zarr_format":3,"node_type":"array","shape":[3],"data_type":{"name":"fixed_length_utf32","configuration":{"length_bytes":16}},"chunk_grid":{"name":"regular","configuration":{"chunk_shape":[2]}},"fill_value":"","codecs":[{"name":"bytes","configuration":{"endian":"little"}}]}`,
+		`{"zarr_format":3,"node_type":"array","shape":[3],"data_type":{"name":"null_terminated_bytes","configuration":{"length_bytes":3}},"chunk_grid":{"name":"regular","configuration":{"chunk_shape":[2]}},"fill_value":"","codecs":[{"name":"bytes"}]}`,
+	)
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}

@@ -26,17 +26,26 @@ func metaErr(key, format string, args ...any) error {
 type FillValue struct {
 	Defined bool
 	Value   float64 // NaN and ±Inf allowed; exact for integers up to 2^53
-	// Bits, when non-zero-length, holds the exact value for 64-bit integer
-	// fill values beyond 2^53 (decimal text).
+	// Text, when non-empty, holds the exact value of a 64-bit integer,
+	// datetime64 or timedelta64 fill value as decimal text (beyond 2^53
+	// float64 is not exact).
 	Text string
+	// Str is the fill value of a String array ("" when undefined).
+	Str string
+	// Imag is the imaginary part of a complex fill value (Value is the
+	// real part).
+	Imag float64
 }
 
 // ArrayMeta is the metadata of one array, in either format.
 type ArrayMeta struct {
-	Format    int         // 2 or 3
-	Shape     []int       // array shape
-	Chunks    []int       // chunk shape (for sharded v3 arrays: the shard shape)
-	DType     block.DType // element type
+	Format int         // 2 or 3
+	Shape  []int       // array shape
+	Chunks []int       // chunk shape (for sharded v3 arrays: the shard shape)
+	DType  block.DType // element type
+	// Strings says how a String array is stored (fixed-width "U" or "S",
+	// v2 object with vlen-utf8, v3 "string"); zero for other dtypes.
+	Strings   StringStorage
 	ByteOrder binary.ByteOrder
 	FillValue FillValue
 	// Order is 'C' or 'F' (v2).
@@ -125,6 +134,9 @@ func (m *ArrayMeta) validate(key string) error {
 	if _, err := blockBytes(key, field, m.Chunks, m.DType); err != nil {
 		return err
 	}
+	if is := int64(m.NumpyType().ItemSize()); m.DType == block.String && is > 0 && chunk.Size(m.Chunks) > block.MaxBlockBytes/is {
+		return metaErr(key, "%s %v of %s stores over %d bytes per chunk", field, m.Chunks, m.NumpyType().Typestr(), int64(block.MaxBlockBytes))
+	}
 	if _, err := chunk.NewRegularGrid(m.Shape, m.Chunks); err != nil {
 		return metaErr(key, "shape %v in %s %v: %v", m.Shape, field, m.Chunks, err)
 	}
@@ -166,6 +178,12 @@ func parseFill(raw json.RawMessage, dt block.DType, key string) (FillValue, erro
 			if err != nil {
 				return FillValue{}, metaErr(key, "fill_value %q", s)
 			}
+			if dt == block.Float16 {
+				if len(s) != 6 {
+					return FillValue{}, metaErr(key, "fill_value %q is not 16 bits", s)
+				}
+				return FillValue{Defined: true, Value: float64(block.Half(bits).Float32())}, nil
+			}
 			if dt == block.Float32 {
 				if len(s) != 10 {
 					return FillValue{}, metaErr(key, "fill_value %q is not 32 bits", s)
@@ -205,6 +223,14 @@ func parseFill(raw json.RawMessage, dt block.DType, key string) (FillValue, erro
 	return fv, nil
 }
 
+// encodeFill is the fill_value JSON of m in format 2 or 3.
+func (m *ArrayMeta) encodeFill(format int) json.RawMessage {
+	if b, ok := encodeFillExtra(m.FillValue, m.DType, m.Strings, format); ok {
+		return b
+	}
+	return encodeFill(m.FillValue, m.DType, format)
+}
+
 func encodeFill(f FillValue, dt block.DType, format int) json.RawMessage {
 	if !f.Defined {
 		if format == 3 {
@@ -238,6 +264,9 @@ func (m *ArrayMeta) fillChunk(shape []int) (*block.Dense, error) {
 	d, err := block.New(m.DType, shape...)
 	if err != nil {
 		return nil, err
+	}
+	if ok, err := m.fillExtra(d); ok {
+		return d, err
 	}
 	if m.FillValue.Defined && (m.FillValue.Value != 0 || m.FillValue.Text != "") {
 		if m.FillValue.Text != "" && m.DType.IsInt() {
@@ -308,13 +337,15 @@ func parseV2Array(key string, zarray, zattrs []byte) (*ArrayMeta, error) {
 	}
 	var dts string
 	if err := json.Unmarshal(z.DType, &dts); err != nil {
-		return nil, metaErr(key, "structured dtype %s is not supported", z.DType)
+		return nil, dtypeErr(key, "structured dtype %s is not supported", z.DType)
 	}
-	dt, order, err := block.ParseTypestr(dts)
-	if err != nil || len(dts) < 2 || !strings.ContainsAny(dts[:1], "<>|") {
-		return nil, metaErr(key, "dtype %q: not a supported numpy type string", dts)
+	nt, err := block.ParseNumpy(dts)
+	if err != nil || len(dts) < 2 || !strings.ContainsAny(dts[:1], "<>|") || nt.Kind == block.StringVLen {
+		return nil, dtypeErr(key, "dtype %q: not a supported numpy type string", dts)
 	}
-	m := &ArrayMeta{Format: 2, Shape: z.Shape, Chunks: z.Chunks, DType: dt, ByteOrder: order, Separator: ".", KeyEncoding: "v2"}
+	dt, order := nt.DType, nt.Order
+	m := &ArrayMeta{Format: 2, Shape: z.Shape, Chunks: z.Chunks, DType: dt, ByteOrder: order, Separator: ".", KeyEncoding: "v2",
+		Strings: StringStorage{Kind: nt.Kind, Width: nt.Width}}
 	if z.DimensionSeparator != "" {
 		m.Separator = z.DimensionSeparator
 	}
@@ -326,7 +357,12 @@ func parseV2Array(key string, zarray, zattrs []byte) (*ArrayMeta, error) {
 	default:
 		return nil, metaErr(key, "order %q", z.Order)
 	}
-	if m.FillValue, err = parseFill(z.FillValue, dt, key); err != nil {
+	if fv, ok, err := parseFillExtra(z.FillValue, dt, m.Strings, 2, key); ok {
+		if err != nil {
+			return nil, err
+		}
+		m.FillValue = fv
+	} else if m.FillValue, err = parseFill(z.FillValue, dt, key); err != nil {
 		return nil, err
 	}
 	if t := bytes.TrimSpace(z.Compressor); len(t) > 0 && string(t) != "null" {
@@ -360,7 +396,7 @@ func (m *ArrayMeta) encodeV2() (zarray, zattrs []byte, err error) {
 	if bo == nil {
 		bo = binary.LittleEndian
 	}
-	dts, _ := json.Marshal(m.DType.TypestrOrder(bo))
+	dts, _ := json.Marshal(m.NumpyType().Typestr())
 	comp := m.Compressor
 	if comp == nil {
 		comp = json.RawMessage("null")
@@ -370,7 +406,7 @@ func (m *ArrayMeta) encodeV2() (zarray, zattrs []byte, err error) {
 		filters = nil // encodes as null, never [] (numcodecs trap)
 	}
 	z := zarrayJSON{ZarrFormat: 2, Shape: nonNil(m.Shape), Chunks: nonNil(m.Chunks), DType: dts, Compressor: comp,
-		FillValue: encodeFill(m.FillValue, m.DType, 2), Order: order, Filters: filters, DimensionSeparator: m.Separator}
+		FillValue: m.encodeFill(2), Order: order, Filters: filters, DimensionSeparator: m.Separator}
 	zarray, err = json.MarshalIndent(z, "", "    ")
 	if err != nil {
 		return nil, nil, err
@@ -404,7 +440,7 @@ type zarrJSON struct {
 	ZarrFormat       int               `json:"zarr_format"`
 	NodeType         string            `json:"node_type"`
 	Shape            []int             `json:"shape,omitempty"`
-	DataType         string            `json:"data_type,omitempty"`
+	DataType         json.RawMessage   `json:"data_type,omitempty"`
 	ChunkGrid        *namedConfig      `json:"chunk_grid,omitempty"`
 	ChunkKeyEncoding *namedConfig      `json:"chunk_key_encoding,omitempty"`
 	FillValue        json.RawMessage   `json:"fill_value,omitempty"`
@@ -419,11 +455,11 @@ func parseV3Array(key string, z *zarrJSON) (*ArrayMeta, error) {
 	if z.ZarrFormat != 3 || z.NodeType != "array" {
 		return nil, metaErr(key, "not a v3 array (zarr_format %d, node_type %q)", z.ZarrFormat, z.NodeType)
 	}
-	dt, err := block.ParseDType(z.DataType)
-	if err != nil || z.DataType != dt.ZarrV3() {
-		return nil, metaErr(key, "data_type %q is not supported", z.DataType)
+	dt, st, err := parseV3DataType(key, z.DataType)
+	if err != nil {
+		return nil, err
 	}
-	m := &ArrayMeta{Format: 3, Shape: z.Shape, DType: dt, ByteOrder: binary.LittleEndian, Order: 'C', Separator: "/", KeyEncoding: "default", Attributes: z.Attributes}
+	m := &ArrayMeta{Format: 3, Shape: z.Shape, DType: dt, Strings: st, ByteOrder: binary.LittleEndian, Order: 'C', Separator: "/", KeyEncoding: "default", Attributes: z.Attributes}
 	if m.Shape == nil {
 		m.Shape = []int{}
 	}
@@ -464,7 +500,12 @@ func parseV3Array(key string, z *zarrJSON) (*ArrayMeta, error) {
 	if len(z.StorageTransf) > 0 {
 		return nil, metaErr(key, "storage transformers are not supported")
 	}
-	if m.FillValue, err = parseFill(z.FillValue, dt, key); err != nil {
+	if fv, ok, err := parseFillExtra(z.FillValue, dt, st, 3, key); ok {
+		if err != nil {
+			return nil, err
+		}
+		m.FillValue = fv
+	} else if m.FillValue, err = parseFill(z.FillValue, dt, key); err != nil {
 		return nil, err
 	}
 	if !m.FillValue.Defined {
@@ -496,9 +537,9 @@ func (m *ArrayMeta) zarrJSON() *zarrJSON {
 	}
 	sep, _ := json.Marshal(map[string]string{"separator": m.Separator})
 	enc.Configuration = sep
-	z := &zarrJSON{ZarrFormat: 3, NodeType: "array", Shape: nonNil(m.Shape), DataType: m.DType.ZarrV3(),
+	z := &zarrJSON{ZarrFormat: 3, NodeType: "array", Shape: nonNil(m.Shape), DataType: m.v3DataType(),
 		ChunkGrid: &namedConfig{Name: "regular", Configuration: cs}, ChunkKeyEncoding: enc,
-		FillValue: encodeFill(m.FillValue, m.DType, 3), Codecs: m.Codecs, Attributes: m.Attributes}
+		FillValue: m.encodeFill(3), Codecs: m.Codecs, Attributes: m.Attributes}
 	if z.Attributes == nil {
 		z.Attributes = map[string]any{}
 	}

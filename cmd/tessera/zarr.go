@@ -263,6 +263,12 @@ func printNodeIn(ctx context.Context, w io.Writer, s zarr.Store, path string, de
 		if depth == 0 || !errors.Is(err, zarr.ErrMetadata) {
 			return err
 		}
+		if errors.Is(err, zarr.ErrDType) {
+			// a dtype tessera cannot read is not a broken store: list it
+			// and go on (xarray stores hold dtypes tessera may lack)
+			fmt.Fprintf(w, "%s%s  array  unsupported dtype: %v\n", indent, name, err)
+			return nil
+		}
 		fmt.Fprintf(w, "%s%s  array  error: %v\n", indent, name, err)
 		*bad++
 		return nil
