@@ -10,6 +10,7 @@ import (
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/zarr"
 )
 
 // t2mExample is a small (time, lat, lon) cube with a descending lat, as a
@@ -223,4 +224,33 @@ func ExampleNewTimeIndex() {
 	mean, err := feb.Mean("time").Data().Float64(context.Background())
 	fmt.Println(feb.Sizes()["time"], mean, err)
 	// Output: 28 44.5 <nil>
+}
+
+func ExampleOpenZarr() {
+	// A store as xarray writes one: a "days since" time in the noleap
+	// calendar and a variable over it.
+	ctx := context.Background()
+	store := zarr.NewMemoryStore()
+	days, _ := block.FromSlice([]int64{0, 31, 59, 90}, 4)
+	temp, _ := block.FromSlice([]float64{270, 271.5, 275, 281}, 4)
+	err := zarr.WriteDataset(ctx, store, "", zarr.Dataset{Vars: map[string]zarr.Variable{
+		"time": {Dims: []string{"time"}, Data: ndarray.FromDense(days, chunk.Spec{}),
+			Attrs: map[string]any{"units": "days since 2001-01-01", "calendar": "noleap"}},
+		"t2m": {Dims: []string{"time"}, Data: ndarray.FromDense(temp, chunk.Spec{}), Attrs: map[string]any{"units": "K"}},
+	}}, 2)
+	if err != nil {
+		panic(err)
+	}
+
+	ds, err := labelled.OpenZarr(ctx, store, "") // xr.open_zarr(store)
+	if err != nil {
+		panic(err)
+	}
+	t2m := ds.Var("t2m")
+	fmt.Println(t2m.Coord("time").Values().Format(2), t2m.Coord("time").Values().DType())
+	march, _ := t2m.Sel(labelled.Label("time", "2001-03")).Data().Float64(ctx) // t2m.sel(time="2001-03")
+	fmt.Println(march)
+	// Output:
+	// 2001-03-01T00:00:00 cftime[noleap]
+	// 275
 }
