@@ -11,6 +11,7 @@ import (
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/reduce"
 	"github.com/tessera-array/tessera/zarr"
@@ -118,6 +119,36 @@ func Example_pack() {
 	// Output:
 	// int16 2000000 bytes instead of 8000000
 	// true <nil>
+}
+
+// Example_labelled: xarray's model — named dims, coordinates, CF time in
+// its calendar — over lazy arrays, opened from a Zarr store.
+func Example_labelled() {
+	ctx := context.Background()
+	store := zarr.NewMemoryStore()
+	days := make([]int64, 365)
+	for i := range days {
+		days[i] = int64(i)
+	}
+	daysBlock, _ := block.FromSlice(days, 365)
+	lat, _ := block.FromSlice([]float64{60, 50, 40, 30}, 4) // descending, as many grids are
+	err := zarr.WriteDataset(ctx, store, "", zarr.Dataset{Vars: map[string]zarr.Variable{
+		"time": {Dims: []string{"time"}, Data: ndarray.FromDense(daysBlock, chunk.Spec{}),
+			Attrs: map[string]any{"units": "days since 2001-01-01", "calendar": "noleap"}},
+		"lat": {Dims: []string{"lat"}, Data: ndarray.FromDense(lat, chunk.Spec{})},
+		"t2m": {Dims: []string{"time", "lat"}, Data: ndarray.Random([]int{365, 4}, chunk.PerAxis(100, 4), 5)},
+	}}, 2)
+	if err != nil {
+		panic(err)
+	}
+
+	ds, err := labelled.OpenZarr(ctx, store, "")                                                    // ds = xr.open_zarr(store)
+	t2m := ds.Var("t2m")                                                                            // t2m = ds.t2m
+	djf := t2m.Sel(labelled.Slice("time", "2001-01", "2001-02"), labelled.Slice("lat", 55.0, 35.0)) // .sel(time=slice(...), lat=slice(55, 35))
+	clim := djf.Mean("time")                                                                        // .mean("time")
+	anom := labelled.Sub(djf, clim)                                                                 // broadcast by name
+	fmt.Println(err, djf.Sizes(), clim.Dims(), anom.Dims())
+	// Output: <nil> map[lat:2 time:59] [lat] [time lat]
 }
 
 // Example_blocks: a computed block is a Go slice in its own type.

@@ -14,9 +14,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
@@ -370,8 +370,8 @@ func coordSummary(ctx context.Context, a *zarr.Array) string {
 	return fmt.Sprintf("%d values  first %s  last %s", n, decodeValue(m, first), decodeValue(m, last))
 }
 
-// elementAt reads element i (C order) of a.
-func elementAt(ctx context.Context, a *zarr.Array, i int64) (float64, error) {
+// elementAt reads element i (C order) of a as a one-element block.
+func elementAt(ctx context.Context, a *zarr.Array, i int64) (*block.Dense, error) {
 	shape := a.Shape()
 	lo, hi := make([]int, len(shape)), make([]int, len(shape))
 	for ax := len(shape) - 1; ax >= 0; ax-- {
@@ -379,24 +379,47 @@ func elementAt(ctx context.Context, a *zarr.Array, i int64) (float64, error) {
 		i /= int64(shape[ax])
 		hi[ax] = lo[ax] + 1
 	}
-	d, err := a.Read(ctx, chunk.Box{Lo: lo, Hi: hi})
-	if err != nil {
-		return 0, err
-	}
-	return d.Float64(0), nil
+	return a.Read(ctx, chunk.Box{Lo: lo, Hi: hi})
 }
 
-// decodeValue formats one stored value of an array as xarray would show
-// it decoded.
-func decodeValue(m *zarr.ArrayMeta, v float64) string {
+// decodeValue formats one stored element of an array (a one-element block)
+// as xarray would show it decoded: strings quoted, datetime64 and CF time
+// units ("days since …", in the "calendar" attribute's calendar, through
+// package cftime) as dates, fill values as NaN/NaT, scale_factor and
+// add_offset applied, other numbers with their units.
+func decodeValue(m *zarr.ArrayMeta, d *block.Dense) string {
+	dt := d.DType()
+	switch {
+	case dt.IsString():
+		return strconv.Quote(block.Values[string](d)[0])
+	case dt.IsDateTime():
+		v := block.Values[int64](d)[0]
+		if v == math.MinInt64 {
+			return "NaT"
+		}
+		tu, _ := dt.Unit()
+		u, err := cftime.ParseUnits(tu.String()+" since 1970-01-01", cftime.ProlepticGregorian)
+		if err != nil {
+			return fmt.Sprintf("%d (%s)", v, dt)
+		}
+		t, err := u.Decode(float64(v))
+		if err != nil {
+			return fmt.Sprintf("%d (%s)", v, dt)
+		}
+		return formatTime(t)
+	case !dt.IsNumeric() || dt.IsComplex():
+		return fmt.Sprint(d.Data())
+	}
+	v := d.Float64(0)
 	fill, _ := zarr.FillForFormat(m, 2)
 	units, _ := m.Attributes["units"].(string)
 	cal, _ := m.Attributes["calendar"].(string)
-	step, epoch, isTime := parseTimeUnits(units)
-	switch cal {
-	case "", "standard", "gregorian", "proleptic_gregorian":
-	default:
-		isTime = false // other calendars: raw values with their units (see report)
+	var tu cftime.Units
+	isTime := false
+	if c, err := cftime.ParseCalendar(cal); err == nil && strings.Contains(strings.ToLower(units), " since ") {
+		if u, err := cftime.ParseUnits(units, c); err == nil {
+			tu, isTime = u, true
+		}
 	}
 	if fill != nil && (v == *fill || (math.IsNaN(v) && math.IsNaN(*fill))) {
 		if isTime {
@@ -411,13 +434,8 @@ func decodeValue(m *zarr.ArrayMeta, v float64) string {
 		v += ao
 	}
 	if isTime {
-		f := v * float64(step)
-		if math.Abs(f) < 1<<62 {
-			t := epoch.Add(time.Duration(f))
-			if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-				return t.Format("2006-01-02")
-			}
-			return t.Format("2006-01-02T15:04:05.999999999")
+		if t, err := tu.Decode(v); err == nil {
+			return formatTime(t)
 		}
 	}
 	s := strconv.FormatFloat(v, 'g', -1, 64)
@@ -427,73 +445,12 @@ func decodeValue(m *zarr.ArrayMeta, v float64) string {
 	return s
 }
 
-// parseTimeUnits parses CF time units "<unit> since <date>[ <time>][ <zone>]"
-// for the units days, hours, minutes, seconds, milliseconds, microseconds
-// and nanoseconds (and their singulars), giving the length of one unit and
-// the epoch in UTC. Anything else reports false.
-func parseTimeUnits(u string) (time.Duration, time.Time, bool) {
-	if len(u) > 200 {
-		return 0, time.Time{}, false
+// formatTime is a date alone at midnight, else the ISO date and time.
+func formatTime(t cftime.Time) string {
+	if h, mi, sec := t.Clock(); h == 0 && mi == 0 && sec == 0 && t.Nanosecond() == 0 {
+		return t.ISO()[:strings.IndexByte(t.ISO(), 'T')]
 	}
-	unit, rest, ok := strings.Cut(strings.TrimSpace(u), " since ")
-	if !ok {
-		return 0, time.Time{}, false
-	}
-	steps := map[string]time.Duration{"day": 24 * time.Hour, "hour": time.Hour, "minute": time.Minute, "second": time.Second,
-		"millisecond": time.Millisecond, "microsecond": time.Microsecond, "nanosecond": time.Nanosecond}
-	step, ok := steps[strings.TrimSuffix(strings.ToLower(strings.TrimSpace(unit)), "s")]
-	if !ok {
-		return 0, time.Time{}, false
-	}
-	f := strings.Fields(rest)
-	if len(f) == 0 || len(f) > 3 {
-		return 0, time.Time{}, false
-	}
-	date := f[0]
-	clock := "00:00:00"
-	zone := "Z"
-	if len(f) >= 2 {
-		clock = f[1]
-	}
-	if len(f) == 3 {
-		zone = f[2]
-	}
-	if i := strings.IndexByte(date, 'T'); i >= 0 && len(f) == 1 {
-		date, clock = date[:i], date[i+1:]
-	}
-	if strings.HasSuffix(clock, "Z") {
-		clock = strings.TrimSuffix(clock, "Z")
-	}
-	if zone == "UTC" || zone == "Z" {
-		zone = "+00:00"
-	} else if len(zone) == 5 && (zone[0] == '+' || zone[0] == '-') && !strings.Contains(zone, ":") {
-		zone = zone[:3] + ":" + zone[3:]
-	} else if len(zone) == 3 && (zone[0] == '+' || zone[0] == '-') {
-		zone += ":00"
-	}
-	parts := strings.Split(date, "-")
-	if len(parts) != 3 {
-		return 0, time.Time{}, false
-	}
-	for i, p := range parts[1:] {
-		if len(p) == 1 {
-			parts[i+1] = "0" + p
-		}
-	}
-	if len(parts[0]) != 4 {
-		return 0, time.Time{}, false
-	}
-	if c := strings.Split(clock, ":"); len(c) == 2 {
-		clock += ":00"
-	}
-	if len(clock) > 1 && clock[1] == ':' {
-		clock = "0" + clock
-	}
-	t, err := time.Parse("2006-01-02T15:04:05.999999999-07:00", strings.Join(parts, "-")+"T"+clock+zone)
-	if err != nil {
-		return 0, time.Time{}, false
-	}
-	return step, t.UTC(), true
+	return t.ISO()
 }
 
 // compressor turns -compressor text into v2 and v3 forms.
