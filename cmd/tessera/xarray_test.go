@@ -78,4 +78,3 @@ func TestInfoListsDimsAndCoords(t *testing.T) {
 	temp, _, _ := strings.Cut(strings.SplitN(out, "temp  array", 2)[1], "time  array")
 	assert.NotContains(t, temp, "coord", "temp is a data variable")
 }
-
