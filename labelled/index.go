@@ -76,6 +76,15 @@ type Int64Index []int64
 // compares unicode strings of the same code points).
 type StringIndex []string
 
+// takeLabels is the labels of x at positions, in a new slice.
+func takeLabels[S ~[]E, E any](x S, positions []int) S {
+	out := make(S, len(positions))
+	for k, p := range positions {
+		out[k] = x[p]
+	}
+	return out
+}
+
 func toFloat(label any) (float64, bool) {
 	switch v := label.(type) {
 	case float64:
@@ -153,13 +162,7 @@ func (x Float64Index) Distance(i int, label any) (float64, error) {
 func (x Float64Index) Key(i int) any { return floatKey(x[i]) }
 
 // Take returns the labels at positions.
-func (x Float64Index) Take(positions []int) Index {
-	out := make(Float64Index, len(positions))
-	for k, p := range positions {
-		out[k] = x[p]
-	}
-	return out
-}
+func (x Float64Index) Take(positions []int) Index { return takeLabels(x, positions) }
 
 // Concat joins numeric indexes; an Int64Index among them makes the result a
 // Float64Index still.
@@ -226,13 +229,7 @@ func (x Int64Index) Distance(i int, label any) (float64, error) {
 func (x Int64Index) Key(i int) any { return x[i] }
 
 // Take returns the labels at positions.
-func (x Int64Index) Take(positions []int) Index {
-	out := make(Int64Index, len(positions))
-	for k, p := range positions {
-		out[k] = x[p]
-	}
-	return out
-}
+func (x Int64Index) Take(positions []int) Index { return takeLabels(x, positions) }
 
 // Concat joins int64 indexes; a Float64Index among them gives a
 // Float64Index.
@@ -293,13 +290,7 @@ func (x StringIndex) Distance(i int, label any) (float64, error) {
 func (x StringIndex) Key(i int) any { return x[i] }
 
 // Take returns the labels at positions.
-func (x StringIndex) Take(positions []int) Index {
-	out := make(StringIndex, len(positions))
-	for k, p := range positions {
-		out[k] = x[p]
-	}
-	return out
-}
+func (x StringIndex) Take(positions []int) Index { return takeLabels(x, positions) }
 
 // Concat joins string indexes.
 func (x StringIndex) Concat(others ...Index) (Index, error) {

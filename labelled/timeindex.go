@@ -137,27 +137,32 @@ func (x TimeIndex) point(label any) (cftime.Time, error) {
 // compares as unordered (ErrNotFound); labels that are not times are
 // ErrLabelType.
 func (x TimeIndex) Compare(i int, label any) (int, error) {
-	l, err := x.point(label)
+	t, l, err := x.pair(i, label)
 	if err != nil {
 		return 0, err
 	}
-	t, ok := x.ts.At(i)
-	if !ok {
-		return 0, fmt.Errorf("%w: NaT at position %d", ErrNotFound, i)
-	}
 	return t.Compare(l), nil
+}
+
+// pair is the time at i and label as a time of the index's calendar.
+func (x TimeIndex) pair(i int, label any) (at, l cftime.Time, err error) {
+	l, err = x.point(label)
+	if err != nil {
+		return at, l, err
+	}
+	at, ok := x.ts.At(i)
+	if !ok {
+		return at, l, fmt.Errorf("%w: NaT at position %d", ErrNotFound, i)
+	}
+	return at, l, nil
 }
 
 // Distance is |time at i − label| in seconds (saturating past ±292 years,
 // as time.Duration does).
 func (x TimeIndex) Distance(i int, label any) (float64, error) {
-	l, err := x.point(label)
+	t, l, err := x.pair(i, label)
 	if err != nil {
 		return 0, err
-	}
-	t, ok := x.ts.At(i)
-	if !ok {
-		return 0, fmt.Errorf("%w: NaT at position %d", ErrNotFound, i)
 	}
 	return math.Abs(t.Sub(l).Seconds()), nil
 }
