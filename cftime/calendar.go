@@ -227,16 +227,23 @@ func gregorianCivil(z int64) (y, m, d int64) {
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
 	y = yoe + era*400
 	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	return fromMarchDay(y, doy)
+}
+
+// fromMarchDay is the civil date of day doy (0-based) of the year that
+// starts on 1 March of year y (the March-based years of both day-count
+// algorithms, which put the leap day last).
+func fromMarchDay(y, doy int64) (year, month, day int64) {
 	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	m = mp + 3
-	if m > 12 {
-		m -= 12
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if month > 12 {
+		month -= 12
 	}
-	if m <= 2 {
+	if month <= 2 {
 		y++
 	}
-	return y, m, d
+	return y, month, day
 }
 
 // julianEpoch is the Julian-calendar day count (from 0000-03-01 Julian)
@@ -262,16 +269,7 @@ func julianCivil(z int64) (y, m, d int64) {
 	}
 	y = yoe + era*4
 	doy := doe - 365*yoe
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	m = mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
+	return fromMarchDay(y, doy)
 }
 
 // gregorianStart is the day count of 1582-10-15, the first Gregorian day
