@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
@@ -83,4 +84,46 @@ func TestSelLongAxis(t *testing.T) {
 	require.Equal(t, int64(3600*50_001), n.Coord("time").Values().Label(0))
 	tie := s.Sel(labelled.Label("time", 3600*50_001+1800).WithMethod(labelled.Nearest))
 	require.Equal(t, int64(3600*50_002), tie.Coord("time").Values().Label(0), "a tie takes the larger label")
+}
+
+// BenchmarkTimeAxis is the cost of a CF time axis of 100,000 daily steps in
+// the noleap calendar: building its TimeIndex (one pass for the
+// resolution), then Sel of a partial date ("2150-02", a month) and of a
+// slice between two dates on the (time, lat, lon) cube, through to the
+// lazy array's task count. The target is under 50 ms for graph
+// build and sel.
+func BenchmarkTimeAxis(b *testing.B) {
+	const n = 100_000
+	counts := make([]int64, n)
+	for i := range counts {
+		counts[i] = int64(i)
+	}
+	ts, err := cftime.NewTimes(cftime.MustDate(cftime.NoLeap, 1900, 1, 1, 0, 0, 0, 0), cftime.Day, counts)
+	require.NoError(b, err)
+	b.Run("index", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = labelled.NewTimeIndex(ts)
+		}
+	})
+	data := ndarray.Zeros(block.Float32, []int{n, 180, 360}, chunk.PerAxis(24, 90, 180))
+	a := labelled.New(data, []string{"time", "lat", "lon"}, labelled.Coords(labelled.IndexCoord("time", labelled.NewTimeIndex(ts))))
+	require.NoError(b, a.Err())
+	for _, c := range []struct {
+		name string
+		sel  labelled.Selector
+	}{
+		{"month", labelled.Label("time", "2150-02")},
+		{"slice", labelled.Slice("time", "2000-12-01", "2001-02")},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s := a.Sel(c.sel)
+				if s.Err() != nil || s.Data().Tasks() <= 0 {
+					b.Fatal(s.Err())
+				}
+			}
+		})
+	}
 }
