@@ -1,0 +1,168 @@
+package labelled_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/labelled"
+	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/zarr"
+)
+
+// writeCube is the dataset the ToZarr tests write: t2m(time, lat, lon)
+// packed as int16 with scale/offset/_FillValue and one NaN, count(time)
+// int64, obs(time, site) on a string site coordinate, a descending lat, a
+// non-dimension coordinate elev(lat, lon), scalar coordinates level (a
+// number) and band (a string), and a daily time in cal starting 2000-12-01.
+func writeCube(t testing.TB, cal cftime.Calendar, nt int) *labelled.Dataset {
+	t.Helper()
+	counts := make([]int64, nt)
+	for i := range counts {
+		counts[i] = int64(i)
+	}
+	ts, err := cftime.NewTimes(cftime.MustDate(cal, 2000, 12, 1, 0, 0, 0, 0), cftime.Day, counts)
+	require.NoError(t, err)
+	lat := labelled.Float64Index{60, 55, 50, 45}
+	lon := labelled.Float64Index{-10, -5, 0, 5, 10}
+	vals := make([]float64, nt*4*5)
+	for i := range vals {
+		vals[i] = 270 + float64(i%97)*0.25
+	}
+	vals[7] = math.NaN()
+	d, err := block.FromSlice(vals, nt, 4, 5)
+	require.NoError(t, err)
+	elev := make([]float64, 20)
+	for i := range elev {
+		elev[i] = float64(i * 10)
+	}
+	elevC, err := labelled.NewCoord("elev", []string{"lat", "lon"}, []int{4, 5}, labelled.Float64Index(elev), map[string]any{"units": "m"})
+	require.NoError(t, err)
+	level, err := labelled.ScalarCoord("level", 850.0)
+	require.NoError(t, err)
+	band, err := labelled.ScalarCoord("band", "red")
+	require.NoError(t, err)
+	timeC := labelled.IndexCoord("time", labelled.NewTimeIndex(ts)).WithAttrs(map[string]any{"standard_name": "time"})
+	t2m := labelled.New(ndarray.FromDense(d, chunk.PerAxis(10, 4, 5)), []string{"time", "lat", "lon"},
+		labelled.Name("t2m"),
+		labelled.Attrs(map[string]any{"units": "K", "long_name": "2 m temperature"}),
+		labelled.Encoding(map[string]any{"dtype": "int16", "scale_factor": 0.01, "add_offset": 280.0, "_FillValue": -32768.0}),
+		labelled.Coords(timeC, labelled.IndexCoord("lat", lat), labelled.IndexCoord("lon", lon), elevC, level, band))
+	cnt := make([]int64, nt)
+	for i := range cnt {
+		cnt[i] = int64(i % 3) // zeros must stay zeros
+	}
+	cd, err := block.FromSlice(cnt, nt)
+	require.NoError(t, err)
+	count := labelled.New(ndarray.FromDense(cd, chunk.Spec{}), []string{"time"}, labelled.Name("count"), labelled.Coords(timeC))
+	obsV := make([]float64, nt*3)
+	for i := range obsV {
+		obsV[i] = float64(i) / 4
+	}
+	od, err := block.FromSlice(obsV, nt, 3)
+	require.NoError(t, err)
+	obs := labelled.New(ndarray.FromDense(od, chunk.Spec{}), []string{"time", "site"}, labelled.Name("obs"),
+		labelled.Coords(timeC, labelled.IndexCoord("site", labelled.StringIndex{"a", "bb", "ccc"})))
+	ds, err := labelled.NewDataset([]*labelled.Array{t2m, count, obs}, map[string]any{"title": "tessera cube", "version": 2.0})
+	require.NoError(t, err)
+	return ds
+}
+
+// assertSameDataset checks that got has want's dims, coordinates (labels,
+// dims, attrs), data variables (values within tol, attrs) and attrs.
+func assertSameDataset(t *testing.T, want, got *labelled.Dataset, tol float64) {
+	t.Helper()
+	ctx := context.Background()
+	assert.Equal(t, want.Sizes(), got.Sizes())
+	assert.Equal(t, orNilMap(want.Attrs()), orNilMap(got.Attrs()))
+	assert.ElementsMatch(t, want.Names(), got.Names())
+	gc := map[string]*labelled.Coord{}
+	for _, c := range got.Coords() {
+		gc[c.Name()] = c
+	}
+	require.Len(t, gc, len(want.Coords()))
+	for _, w := range want.Coords() {
+		g := gc[w.Name()]
+		require.NotNil(t, g, "coordinate %q", w.Name())
+		assert.Equal(t, orNil(w.Dims()), orNil(g.Dims()), "coordinate %q", w.Name())
+		assert.Equal(t, orNilMap(w.Attrs()), orNilMap(g.Attrs()), "coordinate %q", w.Name())
+		require.Equal(t, w.Values().Len(), g.Values().Len(), "coordinate %q", w.Name())
+		for i := range w.Values().Len() {
+			assert.Equal(t, w.Values().Key(i), g.Values().Key(i), "coordinate %q label %d", w.Name(), i)
+		}
+	}
+	for _, n := range want.Names() {
+		wv, gv := want.Var(n), got.Var(n)
+		assert.Equal(t, wv.Dims(), gv.Dims(), n)
+		assert.Equal(t, orNilMap(wv.Attrs()), orNilMap(gv.Attrs()), n)
+		wd, err := wv.Compute(ctx)
+		require.NoError(t, err)
+		gd, err := gv.Compute(ctx)
+		require.NoError(t, err)
+		if wd.DType().IsString() {
+			assert.Equal(t, block.Values[string](wd), block.Values[string](gd), n)
+			continue
+		}
+		wf, gf := wd.Float64s(), gd.Float64s()
+		require.Len(t, gf, len(wf), n)
+		for i := range wf {
+			if math.IsNaN(wf[i]) {
+				assert.True(t, math.IsNaN(gf[i]), "%s[%d] = %v, want NaN", n, i, gf[i])
+				continue
+			}
+			assert.InDelta(t, wf[i], gf[i], tol, "%s[%d]", n, i)
+		}
+	}
+}
+
+// TestToZarrRoundTrip writes datasets with ToZarr in both formats and
+// every calendar kind, and checks that OpenZarr reads back what was
+// written: dims, coordinates (times in their calendar, strings, scalar and
+// non-dimension ones), packed values within half a packing step, attrs,
+// and integer zeros left as zeros.
+func TestToZarrRoundTrip(t *testing.T) {
+	for _, cal := range []cftime.Calendar{cftime.Standard, cftime.NoLeap, cftime.Day360, cftime.Julian, cftime.AllLeap, cftime.ProlepticGregorian} {
+		for _, format := range []int{2, 3} {
+			t.Run(cal.String()+"/v"+string(rune('0'+format)), func(t *testing.T) {
+				ds := writeCube(t, cal, 100)
+				s := zarr.NewMemoryStore()
+				require.NoError(t, ds.ToZarr(t.Context(), s, "cube", labelled.ZarrOptions{Format: format}))
+				back, err := labelled.OpenZarr(t.Context(), s, "cube")
+				require.NoError(t, err)
+				assertSameDataset(t, ds, back, 0.005+1e-9)
+				cnt, err := back.Var("count").Compute(t.Context())
+				require.NoError(t, err)
+				assert.Equal(t, block.Int64, cnt.DType(), "an integer variable without _FillValue stays integer")
+				tix, ok := back.Var("t2m").Coord("time").Values().(labelled.TimeIndex)
+				require.True(t, ok)
+				assert.Equal(t, cal, tix.Times().Calendar())
+				// Written again from what was read, it reads the same.
+				s2 := zarr.NewMemoryStore()
+				require.NoError(t, back.ToZarr(t.Context(), s2, "", labelled.ZarrOptions{Format: format}))
+				again, err := labelled.OpenZarr(t.Context(), s2, "")
+				require.NoError(t, err)
+				assertSameDataset(t, back, again, 1e-12)
+			})
+		}
+	}
+}
+
+func orNil(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func orNilMap(m map[string]any) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
