@@ -296,7 +296,7 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 			slices.Sort(cs)
 			attrs["coordinates"] = strings.Join(cs, " ")
 		}
-		plan.lazy.Vars[name] = zarr.Variable{Dims: slices.Clone(v.dims), Data: v.data, Attrs: attrs, Encoding: zenc}
+		plan.lazy.Vars[name] = zarr.Variable{Dims: append([]string{}, v.dims...), Data: v.data, Attrs: attrs, Encoding: zenc}
 	}
 	var orphans []string
 	for _, c := range ds.coords {
@@ -318,7 +318,7 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 			return nil, fmt.Errorf("labelled.ToZarr: coordinate %q: %w", c.name, err)
 		}
 		if d.DType() == block.String {
-			plan.eager[c.name] = eagerVar{dims: slices.Clone(c.dims), dense: d, attrs: attrs}
+			plan.eager[c.name] = eagerVar{dims: append([]string{}, c.dims...), dense: d, attrs: attrs}
 			continue
 		}
 		delete(enc, "units")
@@ -333,7 +333,7 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 		if zenc.Chunks == nil {
 			zenc.Chunks = wholeChunks(d.Shape())
 		}
-		plan.lazy.Vars[c.name] = zarr.Variable{Dims: slices.Clone(c.dims), Data: ndarray.FromDense(d, chunk.PerAxis(zenc.Chunks...)), Attrs: attrs, Encoding: zenc}
+		plan.lazy.Vars[c.name] = zarr.Variable{Dims: append([]string{}, c.dims...), Data: ndarray.FromDense(d, chunk.PerAxis(zenc.Chunks...)), Attrs: attrs, Encoding: zenc}
 	}
 	if len(orphans) > 0 {
 		if plan.lazy.Attrs == nil {
