@@ -166,3 +166,74 @@ func orNilMap(m map[string]any) map[string]any {
 	}
 	return m
 }
+
+// TestToZarrBadArguments: each bad argument is a clear error wrapping a
+// sentinel and naming what is wrong, and nothing is written.
+func TestToZarrBadArguments(t *testing.T) {
+	ds := writeCube(t, cftime.NoLeap, 10)
+	ctx := t.Context()
+	s := zarr.NewMemoryStore()
+	var nilDS *labelled.Dataset
+	for name, c := range map[string]struct {
+		err  error
+		want string
+		run  func() error
+	}{
+		"nil dataset": {labelled.ErrArgument, "nil dataset", func() error { return nilDS.ToZarr(ctx, s, "", labelled.ZarrOptions{}) }},
+		"nil store":   {labelled.ErrArgument, "nil store", func() error { return ds.ToZarr(ctx, nil, "", labelled.ZarrOptions{}) }},
+		"format":      {labelled.ErrArgument, "format 4", func() error { return ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 4}) }},
+		"unknown encoding name": {labelled.ErrArgument, `"nope"`, func() error {
+			return ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Encoding: map[string]map[string]any{"nope": {"dtype": "int16"}}})
+		}},
+		"bad dtype": {labelled.ErrArgument, `variable "t2m"`, func() error {
+			return ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Encoding: map[string]map[string]any{"t2m": {"dtype": "int17"}}})
+		}},
+		"calendar mismatch": {labelled.ErrCoord, `coordinate "time"`, func() error {
+			return ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Encoding: map[string]map[string]any{"time": {"calendar": "360_day"}}})
+		}},
+		"unknown calendar": {cftime.ErrCalendar, `coordinate "time"`, func() error {
+			return ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Encoding: map[string]map[string]any{"time": {"calendar": "martian"}}})
+		}},
+		"unparsable units": {cftime.ErrUnits, `coordinate "time"`, func() error {
+			return ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Encoding: map[string]map[string]any{"time": {"units": "fortnights since then"}}})
+		}},
+		"append dim": {labelled.ErrDim, `"depth"`, func() error { return ds.AppendZarr(ctx, s, "", "depth", labelled.ZarrOptions{}) }},
+		"region dim": {labelled.ErrDim, `"depth"`, func() error {
+			return ds.ToZarrRegion(ctx, s, "", map[string]int{"depth": 0}, labelled.ZarrOptions{})
+		}},
+		"errored array": {labelled.ErrArgument, "no variable", func() error { return ds.Var("missing").ToZarr(ctx, s, "", labelled.ZarrOptions{}) }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := c.run()
+			require.Error(t, err)
+			assert.ErrorIs(t, err, c.err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	_, err := s.Get(ctx, ".zgroup")
+	assert.Error(t, err, "a refused write leaves nothing behind")
+	_, err = s.Get(ctx, "zarr.json")
+	assert.Error(t, err, "a refused write leaves nothing behind")
+}
+
+// TestToZarrKeepsStoredUnits: a time coordinate opened from a store keeps
+// the store's units and calendar spelling in its encoding when written
+// again, rather than inferred ones.
+func TestToZarrKeepsStoredUnits(t *testing.T) {
+	ctx := t.Context()
+	ds := writeCube(t, cftime.Day360, 10)
+	s := zarr.NewMemoryStore()
+	enc := map[string]map[string]any{"time": {"units": "hours since 2000-01-01", "calendar": "360_day"}}
+	require.NoError(t, ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 2, Encoding: enc}))
+	a, err := zarr.OpenArray(ctx, s, "time")
+	require.NoError(t, err)
+	assert.Equal(t, "hours since 2000-01-01 00:00:00", a.Meta().Attributes["units"])
+	raw, err := a.ReadAll(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(11*30*24), block.Values[int64](raw)[0], "2000-12-01 is 330 days of 24 h after 2000-01-01 in 360_day")
+	back, err := labelled.OpenZarr(ctx, s, "")
+	require.NoError(t, err)
+	tc := back.Var("t2m").Coord("time").WithEncoding(map[string]any{"units": "hours since 2000-01-01", "calendar": "360_day"})
+	assert.Equal(t, "hours since 2000-01-01", tc.Encoding()["units"])
+	assertSameDataset(t, ds, back, 0.005+1e-9)
+}
