@@ -274,7 +274,8 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 	used := map[string]bool{}
 	for _, name := range ds.names {
 		v := ds.vars[name]
-		enc := maps.Clone(v.encoding)
+		enc := map[string]any{}
+		maps.Copy(enc, v.encoding)
 		maps.Copy(enc, opts.Encoding[name])
 		zenc, err := zarrEncoding(enc)
 		if err != nil {

@@ -237,3 +237,24 @@ func TestToZarrKeepsStoredUnits(t *testing.T) {
 	assert.Equal(t, "hours since 2000-01-01", tc.Encoding()["units"])
 	assertSameDataset(t, ds, back, 0.005+1e-9)
 }
+
+// TestToZarrEncodingOption: opts.Encoding applies to a variable that has
+// no encoding of its own (count is stored int32) and overrides keys of
+// one that has (t2m's chunks), leaving its other keys (int16 packing).
+func TestToZarrEncodingOption(t *testing.T) {
+	ctx := t.Context()
+	ds := writeCube(t, cftime.Standard, 30)
+	s := zarr.NewMemoryStore()
+	enc := map[string]map[string]any{"count": {"dtype": "int32"}, "t2m": {"chunks": []int{7, 2, 5}}}
+	require.NoError(t, ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 2, Encoding: enc}))
+	c, err := zarr.OpenArray(ctx, s, "count")
+	require.NoError(t, err)
+	assert.Equal(t, block.Int32, c.DType())
+	a, err := zarr.OpenArray(ctx, s, "t2m")
+	require.NoError(t, err)
+	assert.Equal(t, block.Int16, a.DType())
+	assert.Equal(t, []int{7, 2, 5}, a.Chunks())
+	back, err := labelled.OpenZarr(ctx, s, "")
+	require.NoError(t, err)
+	assertSameDataset(t, ds, back, 0.005+1e-9)
+}
