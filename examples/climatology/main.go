@@ -7,12 +7,12 @@
 //
 // By default it first makes the cube: ten years of daily 2-m temperature
 // on a 2° global grid in the noleap calendar (3650 × 90 × 180 float32,
-// 236 MB), written with labelled's ToZarr as Zarr v2 into a temporary
+// 225 MiB), written with labelled's ToZarr as Zarr v2 into a temporary
 // directory, so xarray can open the same store. -store opens an existing
 // xarray-written cube instead (variable -var on dims time, lat, lon).
 //
 //	go run ./examples/climatology
-//	go run ./examples/climatology -years 30 -keep    # a 700 MB cube, kept
+//	go run ./examples/climatology -years 30 -keep    # a 675 MiB cube, kept
 //	go run ./examples/climatology -store era5.zarr -var t2m
 package main
 
@@ -87,7 +87,7 @@ func main() {
 	}
 }
 
-// step prints one step: the xarray line it replaces and how long it took.
+// stepper prints each step: the xarray line it replaces and how long it took.
 type stepper struct {
 	w     io.Writer
 	start time.Time
@@ -125,7 +125,7 @@ func run(ctx context.Context, w io.Writer, c config) (*result, error) {
 			return nil, err
 		}
 		sz := cube.Sizes()
-		st.done(`ds.to_zarr(path)`, fmt.Sprintf("made a %d×%d×%d float32 daily cube (%s calendar), %d MB", sz["time"], sz["lat"], sz["lon"], c.Calendar, int64(sz["time"])*int64(sz["lat"])*int64(sz["lon"])*4>>20))
+		st.done(`ds.to_zarr(path)`, fmt.Sprintf("made a %d×%d×%d float32 daily cube (%s calendar), %d MiB", sz["time"], sz["lat"], sz["lon"], c.Calendar, int64(sz["time"])*int64(sz["lat"])*int64(sz["lon"])*4>>20))
 	}
 
 	st.begin()

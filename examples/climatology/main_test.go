@@ -2,7 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,4 +95,46 @@ func TestRunSmall(t *testing.T) {
 	}
 	assert.False(t, math.IsNaN(ga.Float64s()[0]))
 	assert.True(t, strings.Contains(out.String(), "anom"))
+}
+
+// TestXarrayAgrees runs the xarray lines the story prints
+// (testdata/xarray_story.py) on the cube the story made, and compares the
+// box, the climatology and the anomaly with what the story wrote.
+func TestXarrayAgrees(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import xarray, zarr, cftime").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI without xarray/zarr/cftime for %s: %v", py, err)
+		}
+		t.Skipf("no xarray/zarr/cftime for %s: %v", py, err)
+	}
+	c := config{Var: "t2m", Dir: t.TempDir(), Years: 3, Res: 5, Calendar: cftime.Day360, Winter: 2001,
+		North: 62, South: 28, West: -12, East: 33}
+	res, err := run(t.Context(), io.Discard, c)
+	require.NoError(t, err)
+	cmd := exec.Command(py, filepath.Join("testdata", "xarray_story.py"), res.Cube, "62", "28", "-12", "33", "2001")
+	b, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		require.NoError(t, err, string(ee.Stderr))
+	}
+	require.NoError(t, err)
+	var x struct {
+		Sizes      map[string]int
+		Lat, Lon   []float64
+		Clim, Anom []float64
+	}
+	require.NoError(t, json.Unmarshal(b, &x))
+	assert.Equal(t, map[string]int{"time": 3 * 90, "lat": len(x.Lat), "lon": len(x.Lon)}, x.Sizes)
+	got := res.Dataset
+	assert.Equal(t, x.Lat, []float64(got.Var("clim").Index("lat").(labelled.Float64Index)))
+	assert.Equal(t, x.Lon, []float64(got.Var("clim").Index("lon").(labelled.Float64Index)))
+	gc, err := got.Var("clim").Compute(t.Context())
+	require.NoError(t, err)
+	ga, err := got.Var("anom").Compute(t.Context())
+	require.NoError(t, err)
+	require.Len(t, gc.Float64s(), len(x.Clim))
+	for i := range x.Clim {
+		assert.InDelta(t, x.Clim[i], gc.Float64s()[i], 1e-3, "clim[%d]", i)
+		assert.InDelta(t, x.Anom[i], ga.Float64s()[i], 1e-3, "anom[%d]", i)
+	}
 }
