@@ -71,3 +71,37 @@ func ExampleArray_ToZarr() {
 	// Output:
 	// [__xarray_dataarray_variable__] [red nir]
 }
+
+// ds.to_zarr(store, append_dim="time"): the appended days are encoded in
+// the store's own units, so the grown axis reads as one.
+func ExampleDataset_AppendZarr() {
+	ctx := context.Background()
+	day := func(start int64, n int) *labelled.Dataset {
+		counts := make([]int64, n)
+		vals := make([]float64, n)
+		for i := range counts {
+			counts[i] = start + int64(i)
+			vals[i] = float64(start) + float64(i)
+		}
+		ts, _ := cftime.NewTimes(cftime.MustDate(cftime.Day360, 2001, 1, 1, 0, 0, 0, 0), cftime.Day, counts)
+		d, _ := block.FromSlice(vals, n)
+		a := labelled.New(ndarray.FromDense(d, chunk.Spec{}), []string{"time"}, labelled.Name("v"),
+			labelled.Coords(labelled.IndexCoord("time", labelled.NewTimeIndex(ts))))
+		ds, _ := labelled.NewDataset([]*labelled.Array{a}, nil)
+		return ds
+	}
+	s := zarr.NewMemoryStore()
+	if err := day(0, 29).ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 2}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := day(29, 3).AppendZarr(ctx, s, "", "time", labelled.ZarrOptions{}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	back, _ := labelled.OpenZarr(ctx, s, "")
+	ix := back.Var("v").Index("time")
+	fmt.Println(ix.Len(), ix.Format(28), ix.Format(29), ix.Format(31))
+	// Output:
+	// 32 2001-01-29T00:00:00 2001-01-30T00:00:00 2001-02-02T00:00:00
+}

@@ -258,3 +258,30 @@ func TestToZarrEncodingOption(t *testing.T) {
 	require.NoError(t, err)
 	assertSameDataset(t, ds, back, 0.005+1e-9)
 }
+
+// TestAppendZarrStringCoord appends stations (a string dimension
+// coordinate, written from memory) in both formats; OpenZarr reads every
+// station and value.
+func TestAppendZarrStringCoord(t *testing.T) {
+	mk := func(names []string, start float64) *labelled.Dataset {
+		vals := make([]float64, len(names))
+		for i := range vals {
+			vals[i] = start + float64(i)
+		}
+		d, err := block.FromSlice(vals, len(names))
+		require.NoError(t, err)
+		a := labelled.New(ndarray.FromDense(d, chunk.Spec{}), []string{"station"}, labelled.Name("pr"),
+			labelled.Coords(labelled.IndexCoord("station", labelled.StringIndex(names))))
+		ds, err := labelled.NewDataset([]*labelled.Array{a}, nil)
+		require.NoError(t, err)
+		return ds
+	}
+	for _, format := range []int{2, 3} {
+		s := zarr.NewMemoryStore()
+		require.NoError(t, mk([]string{"Bergen", "Oslo"}, 0).ToZarr(t.Context(), s, "g", labelled.ZarrOptions{Format: format}))
+		require.NoError(t, mk([]string{"Tromsø", "Ås", "Bodø"}, 2).AppendZarr(t.Context(), s, "g", "station", labelled.ZarrOptions{}))
+		back, err := labelled.OpenZarr(t.Context(), s, "g")
+		require.NoError(t, err)
+		assertSameDataset(t, mk([]string{"Bergen", "Oslo", "Tromsø", "Ås", "Bodø"}, 0), back, 0)
+	}
+}
