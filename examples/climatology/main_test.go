@@ -138,3 +138,45 @@ func TestXarrayAgrees(t *testing.T) {
 		assert.InDelta(t, x.Anom[i], ga.Float64s()[i], 1e-3, "anom[%d]", i)
 	}
 }
+
+// TestOpensXarrayCube runs the story on a cube xarray wrote
+// (testdata/make_cube.py: datetime64 times in the standard calendar, a
+// leap year) through -store, and checks the result against the same
+// xarray lines.
+func TestOpensXarrayCube(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import xarray, zarr, pandas").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI without xarray/zarr/pandas for %s: %v", py, err)
+		}
+		t.Skipf("no xarray/zarr/pandas for %s: %v", py, err)
+	}
+	cube := filepath.Join(t.TempDir(), "xr.zarr")
+	out, err := exec.Command(py, filepath.Join("testdata", "make_cube.py"), cube).CombinedOutput()
+	require.NoError(t, err, string(out))
+	c := config{Store: cube, Var: "t2m", Dir: t.TempDir(), Winter: 2000, North: 60, South: 20, West: -30, East: 30}
+	var buf bytes.Buffer
+	res, err := run(t.Context(), &buf, c)
+	require.NoError(t, err)
+	assert.NotContains(t, buf.String(), "ds.to_zarr(path)", "an existing cube is opened, not made")
+	b, err := exec.Command(py, filepath.Join("testdata", "xarray_story.py"), cube, "60", "20", "-30", "30", "2000").Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		require.NoError(t, err, string(ee.Stderr))
+	}
+	require.NoError(t, err)
+	var x struct {
+		Sizes      map[string]int
+		Clim, Anom []float64
+	}
+	require.NoError(t, json.Unmarshal(b, &x))
+	assert.Equal(t, 31+29+31+31+28+31, x.Sizes["time"], "DJF days of 2000 (a leap year) and 2001")
+	gc, err := res.Dataset.Var("clim").Compute(t.Context())
+	require.NoError(t, err)
+	ga, err := res.Dataset.Var("anom").Compute(t.Context())
+	require.NoError(t, err)
+	require.Len(t, gc.Float64s(), len(x.Clim))
+	for i := range x.Clim {
+		assert.InDelta(t, x.Clim[i], gc.Float64s()[i], 1e-3, "clim[%d]", i)
+		assert.InDelta(t, x.Anom[i], ga.Float64s()[i], 1e-3, "anom[%d]", i)
+	}
+}
