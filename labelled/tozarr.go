@@ -57,7 +57,9 @@ type ZarrOptions struct {
 //     coordinate OpenZarr decoded — and else in units inferred as
 //     xarray's infer_datetime_units infers them, in the times' own
 //     calendar; int64 when every time is a whole number of units and
-//     none is missing, else float64 with NaN for NaT.
+//     none is missing, else float64 with NaN for NaT — or the encoding's
+//     "dtype", where an integer dtype for times that are not whole units
+//     is ErrCoord rather than a truncation.
 //
 // Data variables and numeric coordinates are computed in one graph run
 // (ndarray.StoreMany), so a source they share is read once; string
@@ -324,12 +326,13 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 		}
 		delete(enc, "units")
 		delete(enc, "calendar")
-		if _, isTime := c.values.(TimeIndex); isTime {
-			delete(enc, "dtype") // the encoded offsets' own dtype
-		}
 		zenc, err := zarrEncoding(enc)
 		if err != nil {
 			return nil, fmt.Errorf("labelled.ToZarr: coordinate %q: %w", c.name, err)
+		}
+		if _, isTime := c.values.(TimeIndex); isTime && zenc.DType != 0 && zenc.DType.IsInt() && d.DType().IsFloat() {
+			return nil, fmt.Errorf("%w: coordinate %q: times that are not whole %s (or are missing) cannot be stored as %s",
+				ErrCoord, c.name, attrs["units"], zenc.DType)
 		}
 		if zenc.Chunks == nil {
 			zenc.Chunks = wholeChunks(d.Shape())

@@ -285,3 +285,25 @@ func TestAppendZarrStringCoord(t *testing.T) {
 		assertSameDataset(t, mk([]string{"Bergen", "Oslo", "Tromsø", "Ås", "Bodø"}, 0), back, 0)
 	}
 }
+
+// TestToZarrTimeDType: a time coordinate's encoding dtype is honoured
+// (int32 offsets), and an integer dtype for times that are not whole
+// units is ErrCoord naming the coordinate, not a silent truncation.
+func TestToZarrTimeDType(t *testing.T) {
+	ctx := t.Context()
+	ds := writeCube(t, cftime.NoLeap, 20)
+	s := zarr.NewMemoryStore()
+	require.NoError(t, ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 2, Encoding: map[string]map[string]any{"time": {"dtype": "int32"}}}))
+	a, err := zarr.OpenArray(ctx, s, "time")
+	require.NoError(t, err)
+	assert.Equal(t, block.Int32, a.DType())
+	back, err := labelled.OpenZarr(ctx, s, "")
+	require.NoError(t, err)
+	assertSameDataset(t, ds, back, 0.005+1e-9)
+
+	err = ds.ToZarr(ctx, zarr.NewMemoryStore(), "", labelled.ZarrOptions{Encoding: map[string]map[string]any{
+		"time": {"dtype": "int64", "units": "days since 2000-11-30 12:00:00"}}})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, labelled.ErrCoord)
+	assert.Contains(t, err.Error(), `coordinate "time"`)
+}
