@@ -23,6 +23,9 @@ type Coord struct {
 	shape  []int
 	values Index
 	attrs  map[string]any
+	// encoding is how the coordinate is stored (xarray's encoding: CF time
+	// "units" and "calendar", "dtype", "chunks"), apart from attrs.
+	encoding map[string]any
 
 	monoOnce sync.Once
 	mono     int
@@ -104,7 +107,19 @@ func (c *Coord) IsIndex() bool { return len(c.dims) == 1 && c.dims[0] == c.name 
 
 // WithAttrs returns a copy of c with attrs (copied) replacing its own.
 func (c *Coord) WithAttrs(attrs map[string]any) *Coord {
-	return &Coord{name: c.name, dims: c.dims, shape: c.shape, values: c.values, attrs: maps.Clone(attrs)}
+	return &Coord{name: c.name, dims: c.dims, shape: c.shape, values: c.values, attrs: maps.Clone(attrs), encoding: c.encoding}
+}
+
+// Encoding is a copy of the coordinate's encoding: how it is stored, in
+// xarray's encoding keys ("units" and "calendar" of a CF time coordinate,
+// "dtype", "chunks"), kept apart from its attrs. Dataset.ToZarr writes a
+// time coordinate in the units and calendar found here.
+func (c *Coord) Encoding() map[string]any { return maps.Clone(c.encoding) }
+
+// WithEncoding returns a copy of c with enc (copied) replacing its
+// encoding.
+func (c *Coord) WithEncoding(enc map[string]any) *Coord {
+	return &Coord{name: c.name, dims: c.dims, shape: c.shape, values: c.values, attrs: c.attrs, encoding: maps.Clone(enc)}
 }
 
 // monotonic is +1, -1 or 0 (see monotonic), computed once.
@@ -114,7 +129,7 @@ func (c *Coord) monotonic() int {
 }
 
 func (c *Coord) renamed(name string, dims []string) *Coord {
-	return &Coord{name: name, dims: dims, shape: c.shape, values: c.values, attrs: c.attrs}
+	return &Coord{name: name, dims: dims, shape: c.shape, values: c.values, attrs: c.attrs, encoding: c.encoding}
 }
 
 func (c *Coord) dimAxis(dim string) int { return slices.Index(c.dims, dim) }
@@ -176,7 +191,7 @@ func (c *Coord) isel(sel map[string]pick) *Coord {
 		positions = append(positions, off)
 	}
 	name := c.name
-	return &Coord{name: name, dims: dims, shape: shape, values: c.values.Take(positions), attrs: c.attrs}
+	return &Coord{name: name, dims: dims, shape: shape, values: c.values.Take(positions), attrs: c.attrs, encoding: c.encoding}
 }
 
 // equal reports whether two coordinates have the same dims, shape and
