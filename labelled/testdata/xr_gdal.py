@@ -1,0 +1,94 @@
+"""Print, as JSON, what xarray computes on a NetCDF file or a GeoTIFF: the
+reference labelled's OpenNetCDF/OpenRaster tests compare against.
+
+    /usr/bin/python3 xr_gdal.py netcdf FILE.nc
+    /usr/bin/python3 xr_gdal.py raster OUTDIR   # writes OUTDIR/r.tif first
+
+For every variable and coordinate: dims and decoded values (NaN as null,
+times as ISO strings in their calendar, strings as text); then the result
+of each case (sel by labels, slices, nearest; reductions over a named dim)
+listed below for the file.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import xarray as xr
+
+
+def vals(a):
+    a = np.asarray(a)
+    if a.dtype.kind == "M":
+        return [str(np.datetime_as_string(x, unit="s")) for x in a.ravel()]
+    if a.dtype.kind == "O" and a.size and hasattr(a.ravel()[0], "calendar"):
+        return [x.strftime("%Y-%m-%dT%H:%M:%S") for x in a.ravel()]
+    if a.dtype.kind in "OSU":
+        return [x.decode() if isinstance(x, bytes) else str(x) for x in a.ravel()]
+    return [None if x != x else x for x in a.astype("f8").ravel().tolist()]
+
+
+def rec(da):
+    return {"dims": list(da.dims), "shape": list(da.shape), "values": vals(da.values)}
+
+
+NETCDF_CASES = {
+    "pr4.nc": [
+        ("pr", lambda d: d.pr.sel(lat=55.0)),
+        ("pr", lambda d: d.pr.sel(lat=slice(58, 42), lon=slice(-6, 1))),
+        ("pr", lambda d: d.pr.sel(lon=-4.0, method="nearest")),
+        ("pr", lambda d: d.pr.sel(time="2001-02")),
+        ("pr", lambda d: d.pr.mean("time")),
+        ("tmin", lambda d: d.tmin.max("lat")),
+    ],
+    "classic.nc": [
+        ("tas", lambda d: d.tas.sel(time=slice("1990-01-01T01", "1990-01-01T02"))),
+        ("tas", lambda d: d.tas.sum("lat")),
+        ("tas", lambda d: d.tas.sel(lat=[30.0, 10.0])),
+    ],
+    "strings.nc": [
+        ("t2m", lambda d: d.t2m.mean("station")),
+    ],
+}
+
+RASTER_CASES = [
+    ("band_data", lambda d: d.sel(x=500015.0, method="nearest")),
+    ("band_data", lambda d: d.sel(y=slice(5200000.0, 5199900.0))),
+    ("band_data", lambda d: d.sel(band=[3, 1])),
+    ("band_data", lambda d: d.mean("band")),
+]
+
+
+def main():
+    kind, path = sys.argv[1], sys.argv[2]
+    out = {"xarray": xr.__version__, "vars": {}, "cases": []}
+    if kind == "netcdf":
+        ds = xr.open_dataset(path)
+        for name in list(ds.variables):
+            v = ds[name]
+            out["vars"][name] = dict(rec(v), coord=name in ds.coords)
+        for var, f in NETCDF_CASES[os.path.basename(path)]:
+            out["cases"].append(rec(f(ds)))
+    else:
+        import rasterio
+        from rasterio.transform import from_origin
+        tif = os.path.join(path, "r.tif")
+        data = (np.arange(3 * 20 * 12, dtype="i2").reshape(3, 20, 12) % 97) - 5
+        data[:, 0, 0] = -9999
+        with rasterio.open(tif, "w", driver="GTiff", width=12, height=20, count=3, dtype="int16",
+                           crs="EPSG:32631", transform=from_origin(499980.0, 5200020.0, 10.0, 10.0),
+                           nodata=-9999, tiled=True, blockxsize=16, blockysize=16) as f:
+            f.write(data)
+        da = xr.open_rasterio(tif)
+        nd = da.attrs["nodatavals"][0]
+        masked = da.where(da != nd)  # rioxarray's open_rasterio(masked=True)
+        out["nodata"] = nd
+        out["vars"]["band_data"] = rec(masked)
+        for c in ("band", "y", "x"):
+            out["vars"][c] = rec(da[c])
+        for var, f in RASTER_CASES:
+            out["cases"].append(rec(f(masked)))
+    print(json.dumps(out))
+
+
+main()
