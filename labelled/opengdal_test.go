@@ -35,6 +35,12 @@ type xrRef struct {
 // the peer is missing.
 func runXarray(t *testing.T, args ...string) xrRef {
 	t.Helper()
+	return runXarrayScript(t, "xr_gdal.py", args...)
+}
+
+// runXarrayScript runs a script of testdata and decodes its JSON.
+func runXarrayScript(t *testing.T, script string, args ...string) xrRef {
+	t.Helper()
 	py := "/usr/bin/python3"
 	if _, err := os.Stat(py); err != nil {
 		t.Skip("no /usr/bin/python3: cannot run xarray as the reference")
@@ -42,7 +48,7 @@ func runXarray(t *testing.T, args ...string) xrRef {
 	if err := exec.Command(py, "-c", "import xarray, netCDF4, cftime").Run(); err != nil {
 		t.Skip("python3 lacks xarray, netCDF4 or cftime: cannot run the reference")
 	}
-	cmd := exec.Command(py, append([]string{filepath.Join("testdata", "xr_gdal.py")}, args...)...)
+	cmd := exec.Command(py, append([]string{filepath.Join("testdata", script)}, args...)...)
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok {
 		require.NoError(t, err, string(ee.Stderr))

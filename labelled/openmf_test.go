@@ -1,0 +1,89 @@
+package labelled_test
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tessera-array/tessera/cftime"
+	"github.com/tessera-array/tessera/labelled"
+)
+
+// mfFiles writes testdata/xr_mf.py's files into a temporary directory and
+// returns it with xarray's open_mfdataset reference.
+func mfFiles(t *testing.T) (string, xrRef) {
+	t.Helper()
+	dir := t.TempDir()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import xarray, netCDF4, cftime, dask").Run(); err != nil {
+		t.Skip("python3 lacks xarray, netCDF4, cftime or dask: cannot run open_mfdataset as the reference")
+	}
+	return dir, runXarrayScript(t, "xr_mf.py", dir)
+}
+
+// TestOpenMFMatchesXarray combines three files by their 360_day time
+// coordinate (given in an order that is not the time order) and compares
+// vars, coords, a time slice across files, a mean over time and a nearest
+// time with xr.open_mfdataset(combine="by_coords").
+func TestOpenMFMatchesXarray(t *testing.T) {
+	dir, ref := mfFiles(t)
+	ctx := context.Background()
+	ds, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "[abc].nc")}, "time", labelled.MFOptions{})
+	require.NoError(t, err)
+	checkVars(t, ds, ref)
+	tas := ds.Var("tas")
+	got := []*labelled.Array{
+		tas.Sel(labelled.Slice("time", "2000-01-03", "2000-01-10")),
+		tas.Mean("time"),
+		tas.Sel(labelled.Label("time", cftime.MustDate(cftime.Day360, 2000, 1, 6, 20, 0, 0, 0)).WithMethod(labelled.Nearest)),
+	}
+	require.Len(t, got, len(ref.Cases))
+	for i, want := range ref.Cases {
+		assertValues(t, want, got[i], "mf case "+string(rune('0'+i)))
+	}
+
+	// Nested keeps the order given: c, a, b is the time order.
+	nested, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "c.nc"), filepath.Join(dir, "a.nc"), filepath.Join(dir, "b.nc")},
+		"time", labelled.MFOptions{Combine: labelled.Nested})
+	require.NoError(t, err)
+	checkVars(t, nested, ref)
+}
+
+func TestOpenMFErrors(t *testing.T) {
+	dir, _ := mfFiles(t)
+	ctx := context.Background()
+	_, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "a.nc"), filepath.Join(dir, "bad.nc")}, "time", labelled.MFOptions{})
+	var ae *labelled.AlignError
+	require.ErrorAs(t, err, &ae, "lat differs")
+	assert.Equal(t, "lat", ae.Dim)
+	assert.ErrorIs(t, err, labelled.ErrAlign)
+
+	_, err = labelled.OpenMF(ctx, []string{filepath.Join(dir, "a.nc"), filepath.Join(dir, "a.nc")}, "time", labelled.MFOptions{})
+	assert.ErrorIs(t, err, labelled.ErrAlign, "overlapping times")
+	assert.ErrorContains(t, err, "overlap")
+
+	_, err = labelled.OpenMF(ctx, []string{filepath.Join(dir, "*.zz")}, "time", labelled.MFOptions{})
+	assert.ErrorIs(t, err, labelled.ErrArgument)
+	_, err = labelled.OpenMF(ctx, nil, "time", labelled.MFOptions{})
+	assert.ErrorIs(t, err, labelled.ErrArgument)
+	_, err = labelled.OpenMF(ctx, []string{filepath.Join(dir, "a.nc")}, "", labelled.MFOptions{})
+	assert.ErrorIs(t, err, labelled.ErrArgument)
+	_, err = labelled.OpenMF(ctx, []string{filepath.Join(dir, "a.nc")}, "member", labelled.MFOptions{})
+	assert.ErrorIs(t, err, labelled.ErrDim, "by coords along a new dim")
+}
+
+func TestOpenMFNewDim(t *testing.T) {
+	dir, _ := mfFiles(t)
+	ctx := context.Background()
+	ds, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "a.nc"), filepath.Join(dir, "a.nc")}, "member",
+		labelled.MFOptions{Combine: labelled.Nested, Labels: labelled.StringIndex{"r1", "r2"}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, ds.Sizes()["member"])
+	r2 := ds.Var("tas").Sel(labelled.Label("member", "r2"))
+	require.NoError(t, r2.Err())
+	assert.Equal(t, []string{"time", "lat", "lon"}, r2.Dims())
+}
