@@ -1,0 +1,85 @@
+package labelled
+
+import (
+	"context"
+	binenc "encoding/binary"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/ndarray"
+)
+
+// FuzzCFDecode checks cfDecode's lazy CF unpacking of int16 data against
+// the CF rule applied element by element: fill or missing value → NaN,
+// else stored·scale + offset. Seeds are pr4.nc's packed tmin (scale 0.1,
+// offset 273.15, _FillValue -32767; raster/testdata/make_netcdf.py).
+func FuzzCFDecode(f *testing.F) {
+	f.Add([]byte{0x9c, 0xff, 0x01, 0x80, 0x90, 0x01}, int16(-32767), int16(-100), 0.1, 273.15, true, true, true)
+	f.Add([]byte{0, 0, 1, 0}, int16(0), int16(1), 1.0, 0.0, false, true, false)
+	f.Fuzz(func(t *testing.T, raw []byte, fill, missing int16, scale, offset float64, hasScale, hasFill, hasMissing bool) {
+		if len(raw) > 256 {
+			raw = raw[:256] // sizes bounded first
+		}
+		n := len(raw) / 2
+		vals := make([]int16, n)
+		for k := range vals {
+			vals[k] = int16(binenc.LittleEndian.Uint16(raw[2*k:]))
+		}
+		d, err := block.FromSlice(vals, n)
+		require.NoError(t, err)
+		attrs := map[string]any{"units": "K"}
+		if hasScale {
+			attrs["scale_factor"], attrs["add_offset"] = scale, offset
+		}
+		if hasFill {
+			attrs["_FillValue"] = fill
+		}
+		if hasMissing {
+			attrs["missing_value"] = []int16{missing}
+		}
+		out, rest, enc, err := cfDecode(ndarray.FromDense(d, chunk.Uniform(7)), block.Int16, attrs, true, true)
+		require.NoError(t, err)
+		assert.Equal(t, "int16", enc["dtype"])
+		assert.NotContains(t, rest, "_FillValue")
+		assert.NotContains(t, rest, "scale_factor")
+		assert.Equal(t, "K", rest["units"])
+		got, err := out.Compute(context.Background())
+		require.NoError(t, err)
+		gv := got.Float64s()
+		require.Len(t, gv, n)
+		for k, v := range vals {
+			want := float64(v)
+			if hasScale {
+				want = want*scale + offset
+			}
+			if (hasFill && v == fill) || (hasMissing && v == missing) {
+				want = math.NaN()
+			}
+			if math.IsNaN(want) {
+				assert.True(t, math.IsNaN(gv[k]), "element %d: %v", k, gv[k])
+			} else {
+				assert.Equal(t, want, gv[k], "element %d", k)
+			}
+		}
+	})
+}
+
+func TestCFDecodeBadAttrs(t *testing.T) {
+	d, err := block.FromSlice([]int16{1, 2}, 2)
+	require.NoError(t, err)
+	x := ndarray.FromDense(d, chunk.Spec{})
+	for _, attrs := range []map[string]any{
+		{"_FillValue": "none"},
+		{"missing_value": []any{"a"}},
+		{"scale_factor": []float64{1, 2}},
+		{"add_offset": "x"},
+	} {
+		_, _, _, err := cfDecode(x, block.Int16, attrs, true, true)
+		assert.ErrorIs(t, err, ErrCoord, "%v", attrs)
+	}
+}
