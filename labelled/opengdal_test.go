@@ -186,10 +186,28 @@ func TestOpenNetCDFEncoding(t *testing.T) {
 	assert.True(t, isTime, "time decoded")
 	assert.NotContains(t, time.Attrs(), "units")
 
+	assert.Equal(t, []int{12, 5, 2}, ds.Var("pr").Encoding()["chunksizes"], "NetCDF-4 storage chunks")
+	assert.Equal(t, "kg m-2 s-1", ds.Var("pr").Attrs()["units"])
+
 	raw, err := labelled.OpenNetCDF(context.Background(), filepath.Join("..", "raster", "testdata", "pr4.nc"), labelled.NetCDFOptions{Raw: true})
 	require.NoError(t, err)
 	assert.Equal(t, "int16", raw.Var("tmin").DType().String())
 	assert.Contains(t, raw.Var("tmin").Attrs(), "scale_factor")
+}
+
+// TestOpenNetCDFGroup opens a sub-group, as open_dataset(group="grp"):
+// its variable keeps the dims it shares with the root group (values made
+// by raster/testdata/make_netcdf.py: arange(6) in a 2×3 array).
+func TestOpenNetCDFGroup(t *testing.T) {
+	ds, err := labelled.OpenNetCDF(context.Background(), filepath.Join("..", "raster", "testdata", "groups.nc"), labelled.NetCDFOptions{Group: "/obs"})
+	require.NoError(t, err)
+	temp := ds.Var("temp")
+	require.NotNil(t, temp)
+	assert.Equal(t, []string{"t", "x"}, temp.Dims())
+	assert.Equal(t, "sub-group", ds.Attrs()["source"])
+	d, err := temp.Compute(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 1, 2, 3, 4, 5}, d.Float64s())
 }
 
 func TestOpenNetCDFErrors(t *testing.T) {

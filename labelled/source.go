@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/ndarray"
@@ -272,10 +271,4 @@ func convertFloats[T int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | 
 		out[k] = float64(e)
 	}
 	return out
-}
-
-// isTimeUnits reports a CF time units attribute ("days since ...").
-func isTimeUnits(attrs map[string]any) bool {
-	u, ok := attrs["units"].(string)
-	return ok && strings.Contains(strings.ToLower(u), " since ")
 }
