@@ -29,6 +29,7 @@ type xrRef struct {
 	Vars   map[string]xrRec `json:"vars"`
 	Cases  []xrRec          `json:"cases"`
 	NoData float64          `json:"nodata"`
+	Scaled xrRec            `json:"scaled"`
 }
 
 // runXarray runs testdata/xr_gdal.py with Debian's Python, skipping when
@@ -254,6 +255,13 @@ func TestOpenRasterMatchesXarray(t *testing.T) {
 	for i, want := range ref.Cases {
 		assertValues(t, want, got[i], "raster case "+string(rune('0'+i)))
 	}
+
+	assert.Equal(t, 0.5, bd.Attrs()["scale_factor"], "Masked leaves the scale an attribute")
+
+	scaled, err := labelled.OpenRaster(ctx, filepath.Join(dir, "r.tif"), labelled.RasterOptions{MaskAndScale: true})
+	require.NoError(t, err)
+	assertValues(t, ref.Scaled, scaled.Var(raster.DataVar), "mask_and_scale")
+	assert.Equal(t, 0.5, scaled.Var(raster.DataVar).Encoding()["scale_factor"])
 
 	raw, err := labelled.OpenRaster(ctx, filepath.Join(dir, "r.tif"), labelled.RasterOptions{})
 	require.NoError(t, err)

@@ -4,6 +4,10 @@ reference labelled's OpenNetCDF/OpenRaster tests compare against.
     /usr/bin/python3 xr_gdal.py netcdf FILE.nc
     /usr/bin/python3 xr_gdal.py raster OUTDIR   # writes OUTDIR/r.tif first
 
+The GeoTIFF is int16 (3 bands, 20×12, UTM 31N, nodata -9999, scale 0.5,
+offset -3); its reference is open_rasterio masked as rioxarray's
+masked=True and, as "scaled", masked and scaled as mask_and_scale=True.
+
 For every variable and coordinate: dims and decoded values (NaN as null,
 times as ISO strings in their calendar, strings as text); then the result
 of each case (sel by labels, slices, nearest; reductions over a named dim)
@@ -79,10 +83,14 @@ def main():
                            crs="EPSG:32631", transform=from_origin(499980.0, 5200020.0, 10.0, 10.0),
                            nodata=-9999, tiled=True, blockxsize=16, blockysize=16) as f:
             f.write(data)
+            f.scales = (0.5, 0.5, 0.5)
+            f.offsets = (-3.0, -3.0, -3.0)
         da = xr.open_rasterio(tif)
         nd = da.attrs["nodatavals"][0]
         masked = da.where(da != nd)  # rioxarray's open_rasterio(masked=True)
         out["nodata"] = nd
+        # open_rasterio(mask_and_scale=True): masked, then stored*scale + offset.
+        out["scaled"] = rec(masked * da.attrs["scales"][0] + da.attrs["offsets"][0])
         out["vars"]["band_data"] = rec(masked)
         for c in ("band", "y", "x"):
             out["vars"][c] = rec(da[c])
