@@ -7,8 +7,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -31,9 +33,15 @@ type MFOptions struct {
 	// Combine orders the files; the zero value is ByCoords.
 	Combine Combine
 	// Labels, with Nested, label the files along dim when dim is a new
-	// dimension (one label per file, such as a date parsed from each file
-	// name); nil leaves the new dim without an index.
+	// dimension (one label per file); nil leaves the new dim without an
+	// index.
 	Labels Index
+	// PathLabel, when dim is a new dimension, labels each file from its
+	// path (such as a date parsed from the file name, DateFromName): the
+	// labels (all strings, all int64, all float64 or all cftime.Time)
+	// become dim's index, and with ByCoords the files are ordered by them.
+	// It excludes Labels.
+	PathLabel func(path string) (any, error)
 	// Minimal takes the data variables that lack dim from the first file
 	// (data_vars="minimal"); by default they are repeated along dim in
 	// every file and concatenated, as xarray's data_vars="all".
@@ -100,13 +108,40 @@ func OpenMF(ctx context.Context, paths []string, dim string, o MFOptions) (*Data
 			return nil, dimErr("OpenMF: %s has dim %q but %s does not (or the other way round)", files[k], dim, files[0])
 		}
 	}
-	if newDim && o.Combine == ByCoords {
-		return nil, dimErr("OpenMF: combine by coords along %q, which %s does not have (use Nested)", dim, files[0])
+	if o.Labels != nil && o.PathLabel != nil {
+		return nil, argErr("OpenMF: both Labels and PathLabel")
 	}
-	if o.Labels != nil && (!newDim || o.Combine != Nested) {
-		return nil, argErr("OpenMF: Labels apply to a new dim with Nested only")
+	if o.PathLabel != nil {
+		if !newDim {
+			return nil, argErr("OpenMF: PathLabel applies to a new dim, and the files have %q", dim)
+		}
+		ix, err := pathLabels(files, o.PathLabel)
+		if err != nil {
+			return nil, err
+		}
+		o.Labels = ix
+		if o.Combine == ByCoords {
+			order := sortedPositions(ix)
+			o.Labels = ix.Take(order)
+			dss2, files2 := make([]*Dataset, len(dss)), make([]string, len(dss))
+			for k, i := range order {
+				dss2[k], files2[k] = dss[i], files[i]
+			}
+			dss, files = dss2, files2
+			for k := 1; k < o.Labels.Len(); k++ {
+				if c, err := o.Labels.Compare(k-1, o.Labels.Label(k)); err != nil || c == 0 {
+					return nil, &AlignError{Dim: dim, Detail: fmt.Sprintf("combine by coords: %s and %s have the same label %s", files[k-1], files[k], o.Labels.Format(k)), Err: ErrAlign}
+				}
+			}
+		}
 	}
-	if o.Combine == ByCoords {
+	if newDim && o.Combine == ByCoords && o.PathLabel == nil {
+		return nil, dimErr("OpenMF: combine by coords along %q, which %s does not have (use Nested or PathLabel)", dim, files[0])
+	}
+	if o.Labels != nil && !newDim {
+		return nil, argErr("OpenMF: Labels apply to a new dim only")
+	}
+	if o.Combine == ByCoords && !newDim {
 		if dss, files, err = sortByCoords(dss, files, dim); err != nil {
 			return nil, err
 		}
@@ -254,4 +289,92 @@ func alongDim(a *Array, ds *Dataset, dim string) *Array {
 		return out
 	}
 	return out.Transpose(append([]string{dim}, a.Dims()...)...).WithName(a.Name()).WithAttrs(a.Attrs())
+}
+
+// pathLabels is the Index of the labels label gives the files.
+func pathLabels(files []string, label func(string) (any, error)) (Index, error) {
+	vals := make([]any, len(files))
+	for k, p := range files {
+		v, err := label(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: OpenMF: label of %s: %w", ErrCoord, p, err)
+		}
+		vals[k] = v
+	}
+	switch vals[0].(type) {
+	case string:
+		return labelsAs[string](vals, files, func(v []string) Index { return StringIndex(v) })
+	case int64:
+		return labelsAs[int64](vals, files, func(v []int64) Index { return Int64Index(v) })
+	case float64:
+		return labelsAs[float64](vals, files, func(v []float64) Index { return Float64Index(v) })
+	case cftime.Time:
+		var ix Index
+		var terr error
+		_, err := labelsAs[cftime.Time](vals, files, func(v []cftime.Time) Index {
+			ts, err := cftime.TimesOf(v)
+			if err != nil {
+				terr = err
+				return nil
+			}
+			ix = NewTimeIndex(ts)
+			return ix
+		})
+		if err != nil {
+			return nil, err
+		}
+		if terr != nil {
+			return nil, fmt.Errorf("%w: OpenMF: file labels: %w", ErrCoord, terr)
+		}
+		return ix, nil
+	}
+	return nil, fmt.Errorf("%w: OpenMF: label %v (%T) of %s: want string, int64, float64 or cftime.Time", ErrCoord, vals[0], vals[0], files[0])
+}
+
+func labelsAs[T any](vals []any, files []string, mk func([]T) Index) (Index, error) {
+	out := make([]T, len(vals))
+	for k, v := range vals {
+		t, ok := v.(T)
+		if !ok {
+			return nil, fmt.Errorf("%w: OpenMF: label %v (%T) of %s is not of the first file's type %T", ErrCoord, v, v, files[k], vals[0])
+		}
+		out[k] = t
+	}
+	return mk(out), nil
+}
+
+// sortedPositions are ix's positions in increasing label order (stable).
+func sortedPositions(ix Index) []int {
+	order := make([]int, ix.Len())
+	for k := range order {
+		order[k] = k
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		c, _ := ix.Compare(order[a], ix.Label(order[b]))
+		return c < 0
+	})
+	return order
+}
+
+// DateFromName is a PathLabel for OpenMF: the date written in a file's
+// base name in the Go time layout (such as "20060102" for
+// "tas_20200131.nc" or "2006-01" for "pr_2020-02.nc"), found as the first
+// run of the layout's length that parses, as a cftime.Time in the
+// standard calendar. A name without such a date is an error naming it.
+func DateFromName(layout string) func(path string) (any, error) {
+	return func(path string) (any, error) {
+		if layout == "" {
+			return nil, argErr("DateFromName: empty layout")
+		}
+		base := filepath.Base(path)
+		n := len(layout)
+		for i := 0; i+n <= len(base); i++ {
+			t, err := time.Parse(layout, base[i:i+n])
+			if err != nil {
+				continue
+			}
+			return cftime.FromTime(t, cftime.Standard)
+		}
+		return nil, argErr("DateFromName: no %q date in the name %q", layout, base)
+	}
 }

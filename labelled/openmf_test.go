@@ -41,10 +41,20 @@ func TestOpenMFMatchesXarray(t *testing.T) {
 		tas.Mean("time"),
 		tas.Sel(labelled.Label("time", cftime.MustDate(cftime.Day360, 2000, 1, 6, 20, 0, 0, 0)).WithMethod(labelled.Nearest)),
 	}
+	// Runs dated by their file names, ordered by date along a new dim.
+	runs, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "m_*.nc")}, "run", labelled.MFOptions{PathLabel: labelled.DateFromName("20060102")})
+	require.NoError(t, err)
+	ix := runs.Var("tas").Index("run")
+	require.NotNil(t, ix)
+	assert.Equal(t, []string{"2020-01-01T00:00:00", "2020-02-01T00:00:00", "2020-03-01T00:00:00"}, []string{ix.Format(0), ix.Format(1), ix.Format(2)})
+	got = append(got, runs.Var("tas").Mean("time"))
 	require.Len(t, got, len(ref.Cases))
 	for i, want := range ref.Cases {
 		assertValues(t, want, got[i], "mf case "+string(rune('0'+i)))
 	}
+	_, err = labelled.OpenMF(ctx, []string{filepath.Join(dir, "a.nc")}, "run", labelled.MFOptions{PathLabel: labelled.DateFromName("20060102")})
+	assert.ErrorIs(t, err, labelled.ErrCoord, "no date in the name")
+	assert.ErrorContains(t, err, "a.nc")
 
 	// Nested keeps the order given: c, a, b is the time order.
 	nested, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "c.nc"), filepath.Join(dir, "a.nc"), filepath.Join(dir, "b.nc")},

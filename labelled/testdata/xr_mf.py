@@ -1,6 +1,6 @@
 """Write three NetCDF files that split one dataset along time (named so
 that their lexical order is not their time order) and one whose lat
-differs, and print, as JSON, what xr.open_mfdataset(combine="by_coords")
+differs, and three runs dated in their file names, and print, as JSON, what xr.open_mfdataset(combine="by_coords")
 computes on the three: the reference of labelled's OpenMF tests.
 
     /usr/bin/python3 xr_mf.py OUTDIR
@@ -31,6 +31,14 @@ for name, s in names.items():
 bad = full.isel(time=slice(0, 2)).assign_coords(lat=[51.0, 40.0, 30.0], time=("time", time[:2] + 100, full.time.attrs))
 bad.to_netcdf(os.path.join(out, "bad.nc"), encoding=enc)
 
+# Three runs dated by their file names (lexical order is not date order).
+runs = {}
+for name, month in (("m_x_20200301.nc", 3), ("m_a_20200101.nc", 1), ("m_z_20200201.nc", 2)):
+    p = os.path.join(out, name)
+    (full.isel(time=slice(0, 4)) + 100.0 * month).to_netcdf(p, encoding=enc)
+    runs[month] = p
+mf_runs = xr.open_mfdataset([runs[m] for m in sorted(runs)], combine="nested", concat_dim="run")
+
 ds = xr.open_mfdataset(os.path.join(out, "[abc].nc"), combine="by_coords")
 
 
@@ -48,5 +56,6 @@ def rec(da):
 res = {"xarray": xr.__version__, "vars": {n: dict(rec(ds[n]), coord=n in ds.coords) for n in ds.variables},
        "cases": [rec(ds.tas.sel(time=slice("2000-01-03", "2000-01-10"))),
                  rec(ds.tas.mean("time")),
-                 rec(ds.tas.sel(time=cftime.Datetime360Day(2000, 1, 6, 20), method="nearest"))]}
+                 rec(ds.tas.sel(time=cftime.Datetime360Day(2000, 1, 6, 20), method="nearest")),
+                 rec(mf_runs.tas.mean("time"))]}
 print(json.dumps(res))
