@@ -359,8 +359,8 @@ func sortedPositions(ix Index) []int {
 // DateFromName is a PathLabel for OpenMF: the date written in a file's
 // base name in the Go time layout (such as "20060102" for
 // "tas_20200131.nc" or "2006-01" for "pr_2020-02.nc"), found as the first
-// run of the layout's length that parses, as a cftime.Time in the
-// standard calendar. A name without such a date is an error naming it.
+// run of the layout's length that parses to a date of the standard
+// calendar, as a cftime.Time with those fields. A name without such a date is an error naming it.
 func DateFromName(layout string) func(path string) (any, error) {
 	return func(path string) (any, error) {
 		if layout == "" {
@@ -373,7 +373,13 @@ func DateFromName(layout string) func(path string) (any, error) {
 			if err != nil {
 				continue
 			}
-			return cftime.FromTime(t, cftime.Standard)
+			// The fields as written, not the instant: before 1582 the
+			// standard calendar is Julian.
+			d, err := cftime.Date(cftime.Standard, t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond())
+			if err != nil {
+				continue // year 0, or a day of the 1582 gap
+			}
+			return d, nil
 		}
 		return nil, argErr("DateFromName: no %q date in the name %q", layout, base)
 	}

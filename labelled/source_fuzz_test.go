@@ -3,13 +3,16 @@ package labelled
 import (
 	"context"
 	binenc "encoding/binary"
+	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -82,4 +85,27 @@ func TestCFDecodeBadAttrs(t *testing.T) {
 		_, _, _, err := cfDecode(x, block.Int16, attrs, true, true)
 		assert.ErrorIs(t, err, ErrCoord, "%v", attrs)
 	}
+}
+
+// FuzzDateFromName checks that a date DateFromName finds is written in
+// the name: formatting it back with the layout gives a run of the name.
+// Seeds are the file names of testdata/xr_mf.py.
+func FuzzDateFromName(f *testing.F) {
+	for _, s := range []string{"m_x_20200301.nc", "m_a_20200101.nc", "a.nc", "/tmp/x/tas_19991231_v2.nc", "20201399.nc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if len(name) > 512 {
+			name = name[:512] // sizes bounded first
+		}
+		v, err := DateFromName("20060102")(name)
+		if err != nil {
+			assert.ErrorIs(t, err, ErrArgument)
+			return
+		}
+		tm, ok := v.(cftime.Time)
+		require.True(t, ok, "%T", v)
+		s := fmt.Sprintf("%04d%02d%02d", tm.Year(), tm.Month(), tm.Day())
+		assert.Contains(t, filepath.Base(name), s)
+	})
 }
