@@ -268,3 +268,22 @@ func TestOpenRasterMatchesXarray(t *testing.T) {
 	assert.Equal(t, "int16", raw.Var(raster.DataVar).DType().String())
 	assert.Contains(t, raw.Var(raster.DataVar).Attrs(), "_FillValue")
 }
+
+// TestOpenNetCDFCalendars decodes a time axis in every CF calendar (one
+// NETCDF4_CLASSIC file each, written by testdata/xr_gdal.py) and compares
+// the dates with what xarray decodes through cftime, and a partial-date
+// slice across February with xarray's.
+func TestOpenNetCDFCalendars(t *testing.T) {
+	dir := t.TempDir()
+	ref := runXarray(t, "calendars", dir)
+	cals := []string{"standard", "gregorian", "proleptic_gregorian", "julian", "noleap", "365_day", "all_leap", "366_day", "360_day"}
+	require.Len(t, ref.Cases, len(cals))
+	for i, cal := range cals {
+		ds, err := labelled.OpenNetCDF(context.Background(), filepath.Join(dir, "cal_"+cal+".nc"), labelled.NetCDFOptions{})
+		require.NoError(t, err, cal)
+		c := coordNamed(ds, "time")
+		require.NotNil(t, c, cal)
+		assert.Equal(t, ref.Vars[cal].Values, labelsOf(c.Values()), "calendar %s", cal)
+		assertValues(t, ref.Cases[i], ds.Var("v").Sel(labelled.Slice("time", "1600-02-27", "1600-03-02")), cal+" slice")
+	}
+}

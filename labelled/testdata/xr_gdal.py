@@ -3,6 +3,7 @@ reference labelled's OpenNetCDF/OpenRaster tests compare against.
 
     /usr/bin/python3 xr_gdal.py netcdf FILE.nc
     /usr/bin/python3 xr_gdal.py raster OUTDIR   # writes OUTDIR/r.tif first
+    /usr/bin/python3 xr_gdal.py calendars OUTDIR  # OUTDIR/cal_<calendar>.nc
 
 The GeoTIFF is int16 (3 bands, 20×12, UTM 31N, nodata -9999, scale 0.5,
 offset -3); its reference is open_rasterio masked as rioxarray's
@@ -63,9 +64,32 @@ RASTER_CASES = [
 ]
 
 
+CALENDARS = ["standard", "gregorian", "proleptic_gregorian", "julian", "noleap", "365_day",
+             "all_leap", "366_day", "360_day"]
+
+
+def calendars(outdir):
+    """One NETCDF4_CLASSIC file per CF calendar, its time axis crossing a
+    28/29/30/31 February and the 1582 reform, and what xarray decodes."""
+    res = {"xarray": xr.__version__, "vars": {}, "cases": []}
+    t = np.array([-150000.25, 0.0, 30.5, 58.0, 59.0, 60.0, 365.25, 1500.0])
+    for cal in CALENDARS:
+        p = os.path.join(outdir, "cal_%s.nc" % cal)
+        ds = xr.Dataset({"v": (("time",), np.arange(t.size, dtype="f8"))},
+                        coords={"time": ("time", t, {"units": "days since 1600-01-01 06:00", "calendar": cal})})
+        ds.to_netcdf(p, format="NETCDF4_CLASSIC", encoding={"time": {"_FillValue": None}})
+        d = xr.open_dataset(p, use_cftime=True)
+        res["vars"][cal] = rec(d.time)
+        res["cases"].append(rec(d.v.sel(time=slice("1600-02-27", "1600-03-02"))))
+    return res
+
+
 def main():
     kind, path = sys.argv[1], sys.argv[2]
     out = {"xarray": xr.__version__, "vars": {}, "cases": []}
+    if kind == "calendars":
+        print(json.dumps(calendars(path)))
+        return
     if kind == "netcdf":
         ds = xr.open_dataset(path)
         for name in list(ds.variables):
