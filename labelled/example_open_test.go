@@ -80,7 +80,7 @@ func ExampleOpenRaster() {
 	}
 	fmt.Printf("band 1 mean without nodata: %.1f\n", first.Float64s()[0])
 	// Output:
-	// [band y x] [2 3 4] float64
+	// [band y x] [2 3 4] float32
 	// x: 500005.0 y: 5.199995e+06
 	// band 1 mean without nodata: 6.0
 }

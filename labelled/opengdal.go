@@ -38,8 +38,9 @@ type NetCDFOptions struct {
 //     read by raster's multidim read tasks, chunked per o.Chunks.
 //   - CF packing is decoded lazily: values equal to _FillValue or
 //     missing_value become NaN, scale_factor and add_offset give
-//     stored·scale + offset (float64; float data only masked keeps its
-//     dtype). Those attributes move from attrs to the encoding, with the
+//     stored·scale + offset, in xarray's decoded dtype (masked 1- and
+//     2-byte integers and scaled float32 give float32, wider or offset
+//     integers float64; float data keeps its dtype when only masked). Those attributes move from attrs to the encoding, with the
 //     stored "dtype" and, for NetCDF-4, the storage "chunksizes".
 //   - A 1-D variable named for its dimension is that dimension's
 //     coordinate; the variables a data variable names in its CF
@@ -77,9 +78,10 @@ type RasterOptions struct {
 	// its MaskNoData, ApplyScale and DType must be unset: use Masked and
 	// MaskAndScale).
 	Read raster.ReadOptions
-	// Masked turns the nodata value into NaN (float64 for integer data),
-	// moving _FillValue to the encoding, as rioxarray's
-	// open_rasterio(masked=True).
+	// Masked turns the nodata value into NaN, moving _FillValue to the
+	// encoding, as rioxarray's open_rasterio(masked=True), in its dtype
+	// (xarray's maybe_promote: float32 for 1- and 2-byte integers,
+	// float64 for wider ones, floats kept).
 	Masked bool
 	// MaskAndScale masks as Masked does and also applies scale_factor and
 	// add_offset, as open_rasterio(mask_and_scale=True); bands with

@@ -20,6 +20,7 @@ import (
 type xrRec struct {
 	Dims   []string `json:"dims"`
 	Shape  []int    `json:"shape"`
+	DType  string   `json:"dtype"`
 	Values []any    `json:"values"`
 	Coord  bool     `json:"coord"`
 }
@@ -112,6 +113,7 @@ func checkVars(t *testing.T, ds *labelled.Dataset, ref xrRef) {
 		}
 		assert.False(t, want.Coord, "%q is a coordinate in xarray", name)
 		assertValues(t, want, ds.Var(name), name)
+		assert.Equal(t, want.DType, ds.Var(name).DType().String(), "%q: decoded dtype", name)
 	}
 }
 
@@ -261,6 +263,7 @@ func TestOpenRasterMatchesXarray(t *testing.T) {
 	scaled, err := labelled.OpenRaster(ctx, filepath.Join(dir, "r.tif"), labelled.RasterOptions{MaskAndScale: true})
 	require.NoError(t, err)
 	assertValues(t, ref.Scaled, scaled.Var(raster.DataVar), "mask_and_scale")
+	assert.Equal(t, ref.Scaled.DType, scaled.Var(raster.DataVar).DType().String(), "mask_and_scale dtype")
 	assert.Equal(t, 0.5, scaled.Var(raster.DataVar).Encoding()["scale_factor"])
 
 	raw, err := labelled.OpenRaster(ctx, filepath.Join(dir, "r.tif"), labelled.RasterOptions{})

@@ -127,9 +127,8 @@ func loadCoord(ctx context.Context, v *sourceVar) (*Coord, error) {
 // cfDecode undoes CF packing of raw, a lazy array of stored dtype dt with
 // raw attributes attrs, as xarray's mask_and_scale does: values equal to
 // _FillValue or missing_value (a number or a list of numbers) become NaN,
-// then scale_factor and add_offset give stored·scale + offset. Decoded
-// values are float64, except float data that is only masked, which keeps
-// its dtype. The attributes used move from the returned attrs to the
+// then scale_factor and add_offset give stored·scale + offset. The
+// decoded dtype is xarray's (decodedDType). The attributes used move from the returned attrs to the
 // returned encoding (with "dtype", the stored dtype). Non-numeric data is
 // returned as is. A fill attribute that is not numeric is an ErrCoord
 // naming it.
@@ -187,22 +186,52 @@ func cfDecode(raw *ndarray.Array, dt block.DType, attrs map[string]any, mask, sc
 			delete(attrs, "add_offset")
 		}
 	}
-	out := raw
 	packed := hasScale || hasOffset
-	if packed || (len(fills) > 0 && !dt.IsFloat()) {
-		out = raw.AsType(block.Float64, block.OverflowWrap)
+	dec := decodedDType(dt, len(fills) > 0, packed, hasOffset)
+	out := raw
+	if dec != dt {
+		out = raw.AsType(dec, block.OverflowWrap)
 	}
 	if packed {
 		out = ndarray.Add(ndarray.Mul(out, sf), off)
+		if out.DType() != dec {
+			out = out.AsType(dec, block.OverflowWrap)
+		}
 	}
 	for _, f := range fills {
 		nan := any(math.NaN())
-		if out.DType() == block.Float32 {
+		if dec == block.Float32 {
 			nan = float32(math.NaN())
 		}
 		out = ndarray.Where(ndarray.Equal(raw, f), nan, out)
 	}
 	return out, attrs, enc, nil
+}
+
+// decodedDType is the dtype xarray decodes stored dtype dt to: masking
+// promotes integers to float32 (1- and 2-byte) or float64 (wider), as
+// xarray's maybe_promote; scaling then keeps float32 and gives float32
+// for 1- and 2-byte integers without an offset, float64 otherwise, as
+// its _choose_float_dtype.
+func decodedDType(dt block.DType, masked, packed, hasOffset bool) block.DType {
+	cur := dt
+	if masked && cur.IsInt() {
+		cur = block.Float64
+		if dt.Size() <= 2 {
+			cur = block.Float32
+		}
+	}
+	if packed {
+		switch {
+		case cur.IsFloat() && cur.Size() <= 4:
+			cur = block.Float32
+		case cur.IsInt() && cur.Size() <= 2 && !hasOffset:
+			cur = block.Float32
+		default:
+			cur = block.Float64
+		}
+	}
+	return cur
 }
 
 // attrFloats is a numeric attribute value (a Go number or a slice of

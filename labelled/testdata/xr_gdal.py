@@ -34,7 +34,7 @@ def vals(a):
 
 
 def rec(da):
-    return {"dims": list(da.dims), "shape": list(da.shape), "values": vals(da.values)}
+    return {"dims": list(da.dims), "shape": list(da.shape), "dtype": str(da.dtype), "values": vals(da.values)}
 
 
 NETCDF_CASES = {
@@ -111,10 +111,12 @@ def main():
             f.offsets = (-3.0, -3.0, -3.0)
         da = xr.open_rasterio(tif)
         nd = da.attrs["nodatavals"][0]
-        masked = da.where(da != nd)  # rioxarray's open_rasterio(masked=True)
+        # rioxarray's open_rasterio(masked=True): its RasterioArrayWrapper
+        # promotes the dtype with xarray's maybe_promote (int16 -> float32).
+        masked = da.where(da != nd).astype(xr.core.dtypes.maybe_promote(da.dtype)[0])
         out["nodata"] = nd
         # open_rasterio(mask_and_scale=True): masked, then stored*scale + offset.
-        out["scaled"] = rec(masked * da.attrs["scales"][0] + da.attrs["offsets"][0])
+        out["scaled"] = rec(masked * masked.dtype.type(da.attrs["scales"][0]) + masked.dtype.type(da.attrs["offsets"][0]))
         out["vars"]["band_data"] = rec(masked)
         for c in ("band", "y", "x"):
             out["vars"][c] = rec(da[c])

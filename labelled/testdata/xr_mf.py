@@ -50,7 +50,7 @@ def vals(a):
 
 
 def rec(da):
-    return {"dims": list(da.dims), "shape": list(da.shape), "values": vals(da.values)}
+    return {"dims": list(da.dims), "shape": list(da.shape), "dtype": str(da.dtype), "values": vals(da.values)}
 
 
 res = {"xarray": xr.__version__, "vars": {n: dict(rec(ds[n]), coord=n in ds.coords) for n in ds.variables},
