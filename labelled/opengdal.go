@@ -40,8 +40,9 @@ type NetCDFOptions struct {
 //     missing_value become NaN, scale_factor and add_offset give
 //     stored·scale + offset, in xarray's decoded dtype (masked 1- and
 //     2-byte integers and scaled float32 give float32, wider or offset
-//     integers float64; float data keeps its dtype when only masked). Those attributes move from attrs to the encoding, with the
-//     stored "dtype" and, for NetCDF-4, the storage "chunksizes".
+//     integers float64; float data keeps its dtype when only masked).
+//     Those attributes move from attrs to the encoding, with the stored
+//     "dtype" and, for NetCDF-4, the storage "chunksizes".
 //   - A 1-D variable named for its dimension is that dimension's
 //     coordinate; the variables a data variable names in its CF
 //     "coordinates" attribute are non-dimension coordinates. Coordinates
