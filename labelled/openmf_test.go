@@ -2,6 +2,7 @@ package labelled_test
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -9,8 +10,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/cftime"
+	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
+	"github.com/tessera-array/tessera/ndarray"
+	"github.com/tessera-array/tessera/raster"
 )
 
 // mfFiles writes testdata/xr_mf.py's files into a temporary directory and
@@ -96,4 +101,41 @@ func TestOpenMFNewDim(t *testing.T) {
 	r2 := ds.Var("tas").Sel(labelled.Label("member", "r2"))
 	require.NoError(t, r2.Err())
 	assert.Equal(t, []string{"time", "lat", "lon"}, r2.Dims())
+}
+
+// TestOpenMFRasters stacks GeoTIFFs (written with GDAL through
+// raster.Write, dated in their names) into a time series of rasters along
+// a new time dim, ordered by date: the open_mfdataset of rioxarray users.
+func TestOpenMFRasters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	geo := raster.Georef{CRS: "EPSG:4326", GeoTransform: [6]float64{10, 0.5, 0, 50, 0, -0.5}, HasGeoTransform: true}
+	for _, month := range []int{3, 1, 2} {
+		vals := make([]float32, 2*3)
+		for i := range vals {
+			vals[i] = float32(100*month + i)
+		}
+		d, err := block.FromSlice(vals, 1, 2, 3)
+		require.NoError(t, err)
+		path := filepath.Join(dir, fmt.Sprintf("ndvi_2021%02d15.tif", month))
+		_, err = raster.Write(ctx, ndarray.FromDense(d, chunk.Spec{}), path, raster.WriteOptions{Georef: geo})
+		require.NoError(t, err)
+	}
+	ds, err := labelled.OpenMF(ctx, []string{filepath.Join(dir, "ndvi_*.tif")}, "time", labelled.MFOptions{
+		PathLabel: labelled.DateFromName("20060102"),
+		Open: func(ctx context.Context, p string) (*labelled.Dataset, error) {
+			return labelled.OpenRaster(ctx, p, labelled.RasterOptions{Masked: true})
+		},
+	})
+	require.NoError(t, err)
+	bd := ds.Var(raster.DataVar)
+	assert.Equal(t, []string{"time", "band", "y", "x"}, bd.Dims())
+	assert.Equal(t, []int{3, 1, 2, 3}, bd.Shape())
+	feb, err := bd.Sel(labelled.Label("time", "2021-02-15"), labelled.Label("y", 49.75), labelled.Label("x", 10.25)).Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{200}, feb.Float64s(), "February's top-left pixel")
+	m, err := bd.Mean("time").Sel(labelled.Label("band", int64(1))).Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{200, 201, 202, 203, 204, 205}, m.Float64s())
+	assert.NotNil(t, coordNamed(ds, raster.GridMappingVar), "spatial_ref kept")
 }
