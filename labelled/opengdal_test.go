@@ -213,9 +213,24 @@ func TestOpenNetCDFGroup(t *testing.T) {
 	assert.Equal(t, []float64{0, 1, 2, 3, 4, 5}, d.Float64s())
 }
 
+// TestOpenNetCDFChunks: chunks by dim name, as xarray's chunks= dict.
+func TestOpenNetCDFChunks(t *testing.T) {
+	ds, err := labelled.OpenNetCDF(context.Background(), filepath.Join("..", "raster", "testdata", "pr4.nc"),
+		labelled.NetCDFOptions{Chunks: map[string]int{"time": 12, "lat": -1, "lon": 2}})
+	require.NoError(t, err)
+	assert.Equal(t, [][]int{{12, 12, 12}, {5}, {2, 2}}, ds.Var("pr").Data().Chunks())
+	_, err = labelled.OpenNetCDF(context.Background(), filepath.Join("..", "raster", "testdata", "pr4.nc"),
+		labelled.NetCDFOptions{Chunks: map[string]int{"time": -2}})
+	assert.ErrorIs(t, err, raster.ErrOptions)
+}
+
 func TestOpenNetCDFErrors(t *testing.T) {
 	ctx := context.Background()
-	_, err := labelled.OpenNetCDF(ctx, "", labelled.NetCDFOptions{})
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := labelled.OpenNetCDF(cancelled, filepath.Join("..", "raster", "testdata", "pr4.nc"), labelled.NetCDFOptions{})
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = labelled.OpenNetCDF(ctx, "", labelled.NetCDFOptions{})
 	assert.ErrorIs(t, err, labelled.ErrArgument)
 	_, err = labelled.OpenNetCDF(ctx, filepath.Join(t.TempDir(), "missing.nc"), labelled.NetCDFOptions{})
 	assert.ErrorIs(t, err, raster.ErrOpen)
