@@ -85,11 +85,20 @@ func assemble(ctx context.Context, op string, vars []sourceVar, attrs map[string
 		}
 	}
 	if len(arrays) == 0 {
-		// A file of coordinates only: each coordinate is a variable.
+		// A file of coordinates only: each coordinate is a variable (but
+		// strings, which only coordinates hold).
+		var held []string
 		for _, name := range slices.Sorted(maps.Keys(isCoord)) {
+			if byName[name].data == nil {
+				held = append(held, name)
+				continue
+			}
 			if err := add(byName[name]); err != nil {
 				return nil, err
 			}
+		}
+		if len(arrays) == 0 && len(held) > 0 {
+			return nil, fmt.Errorf("%s: %w: the file holds only string variables %q, which a Dataset holds as coordinates of data variables", op, ErrCoord, held)
 		}
 	}
 	ds, err := NewDataset(arrays, attrs)
