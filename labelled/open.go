@@ -38,59 +38,17 @@ func OpenZarr(ctx context.Context, s zarr.Store, path string) (*Dataset, error) 
 	if err != nil {
 		return nil, err
 	}
-	isCoord := map[string]bool{}
-	for name, v := range zds.Vars {
-		if len(v.Dims) == 1 && v.Dims[0] == name {
-			isCoord[name] = true
-		}
-	}
-	for _, v := range zds.Vars {
-		if c, ok := v.Attrs["coordinates"].(string); ok {
-			for _, n := range strings.Fields(c) {
-				if _, exists := zds.Vars[n]; exists {
-					isCoord[n] = true
-				}
-			}
-		}
-	}
-	coords := map[string]*Coord{}
-	for _, name := range slices.Sorted(maps.Keys(isCoord)) {
-		c, err := readCoord(ctx, name, zds.Vars[name])
-		if err != nil {
-			return nil, fmt.Errorf("labelled.OpenZarr: coordinate %q: %w", name, err)
-		}
-		coords[name] = c
-	}
-	var arrays []*Array
+	vars := make([]sourceVar, 0, len(zds.Vars))
 	for _, name := range slices.Sorted(maps.Keys(zds.Vars)) {
-		if isCoord[name] {
-			continue
-		}
 		v := zds.Vars[name]
-		attrs := maps.Clone(v.Attrs)
-		delete(attrs, "coordinates")
-		vr, err := NewVariable(v.Dims, v.Data, attrs, encodingMap(v.Encoding))
-		if err != nil {
-			return nil, fmt.Errorf("labelled.OpenZarr: variable %q: %w", name, err)
+		var cs []string
+		if c, ok := v.Attrs["coordinates"].(string); ok {
+			cs = strings.Fields(c)
 		}
-		arrays = append(arrays, FromVariable(name, vr, coordsOn(v.Dims, coords)...))
+		vars = append(vars, sourceVar{name: name, dims: v.Dims, data: v.Data, attrs: v.Attrs,
+			encoding: encodingMap(v.Encoding), coordinates: cs})
 	}
-	if len(arrays) == 0 {
-		// A store of coordinates only: each coordinate is a variable.
-		for _, name := range slices.Sorted(maps.Keys(isCoord)) {
-			v := zds.Vars[name]
-			vr, err := NewVariable(v.Dims, v.Data, maps.Clone(v.Attrs), encodingMap(v.Encoding))
-			if err != nil {
-				return nil, fmt.Errorf("labelled.OpenZarr: variable %q: %w", name, err)
-			}
-			arrays = append(arrays, FromVariable(name, vr, coordsOn(v.Dims, coords)...))
-		}
-	}
-	ds, err := NewDataset(arrays, zds.Attrs)
-	if err != nil {
-		return nil, fmt.Errorf("labelled.OpenZarr: %w", err)
-	}
-	return ds, nil
+	return assemble(ctx, "labelled.OpenZarr", vars, zds.Attrs)
 }
 
 // coordsOn are the coordinates whose dims all lie in dims, sorted by name.
@@ -126,24 +84,6 @@ func encodingMap(e zarr.Encoding) map[string]any {
 		m["chunks"] = slices.Clone(e.Chunks)
 	}
 	return m
-}
-
-// readCoord computes a coordinate variable and makes its Index.
-func readCoord(ctx context.Context, name string, v zarr.Variable) (*Coord, error) {
-	d, err := v.Data.Compute(ctx)
-	if err != nil {
-		return nil, err
-	}
-	attrs := maps.Clone(v.Attrs)
-	ix, err := IndexOf(d, attrs)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := ix.(TimeIndex); ok {
-		delete(attrs, "units")
-		delete(attrs, "calendar")
-	}
-	return NewCoord(name, v.Dims, d.Shape(), ix, attrs)
 }
 
 // IndexOf makes the Index of a coordinate's values (flattened, C order),
