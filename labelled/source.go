@@ -126,11 +126,24 @@ func loadCoord(ctx context.Context, v *sourceVar) (*Coord, error) {
 	if err != nil {
 		return nil, err
 	}
+	enc := map[string]any{}
 	if _, ok := ix.(TimeIndex); ok {
-		delete(attrs, "units")
-		delete(attrs, "calendar")
+		// How the times were stored: ToZarr writes them back in these.
+		for _, k := range []string{"units", "calendar"} {
+			if x, ok := attrs[k]; ok {
+				enc[k] = x
+				delete(attrs, k)
+			}
+		}
 	}
-	return NewCoord(v.name, v.dims, d.Shape(), ix, attrs)
+	c, err := NewCoord(v.name, v.dims, d.Shape(), ix, attrs)
+	if err != nil {
+		return nil, err
+	}
+	if len(enc) > 0 {
+		c = c.WithEncoding(enc)
+	}
+	return c, nil
 }
 
 // cfDecode undoes CF packing of raw, a lazy array of stored dtype dt with

@@ -307,3 +307,34 @@ func TestToZarrTimeDType(t *testing.T) {
 	assert.ErrorIs(t, err, labelled.ErrCoord)
 	assert.Contains(t, err.Error(), `coordinate "time"`)
 }
+
+// A time coordinate opened from a store keeps its units and calendar as
+// its encoding, so writing the dataset back stores the same numbers.
+func TestOpenedTimesKeepTheirUnits(t *testing.T) {
+	ctx := t.Context()
+	src := zarr.NewMemoryStore()
+	hours, err := block.FromSlice([]int64{0, 6, 12, 18}, 4)
+	require.NoError(t, err)
+	vals, err := block.FromSlice([]float64{1, 2, 3, 4}, 4)
+	require.NoError(t, err)
+	require.NoError(t, zarr.WriteDataset(ctx, src, "", zarr.Dataset{Vars: map[string]zarr.Variable{
+		"time": {Dims: []string{"time"}, Data: ndarray.FromDense(hours, chunk.Spec{}),
+			Attrs: map[string]any{"units": "hours since 2001-01-01 00:00:00", "calendar": "360_day"}},
+		"v": {Dims: []string{"time"}, Data: ndarray.FromDense(vals, chunk.Spec{})},
+	}}, 2))
+	ds, err := labelled.OpenZarr(ctx, src, "")
+	require.NoError(t, err)
+	c := ds.Var("v").Coord("time")
+	assert.Equal(t, "hours since 2001-01-01 00:00:00", c.Encoding()["units"])
+	assert.NotContains(t, c.Attrs(), "units", "units are encoding, not attrs")
+
+	dst := zarr.NewMemoryStore()
+	require.NoError(t, ds.ToZarr(ctx, dst, "", labelled.ZarrOptions{Format: 2}))
+	back, err := zarr.OpenDataset(ctx, dst, "", false)
+	require.NoError(t, err)
+	assert.Equal(t, "hours since 2001-01-01 00:00:00", back.Vars["time"].Attrs["units"])
+	assert.Equal(t, "360_day", back.Vars["time"].Attrs["calendar"])
+	d, err := back.Vars["time"].Data.Compute(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 6, 12, 18}, d.Float64s())
+}
