@@ -8,7 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
+	"github.com/tessera-array/tessera/ndarray"
 )
 
 func TestDatasetSelAndRepr(t *testing.T) {
@@ -138,4 +141,35 @@ func TestDatasetCoordWithoutVariable(t *testing.T) {
 	assert.Equal(t, []float64{2, 3}, v.Float64s())
 	_, err = m.Isel(labelled.At("band", 2))
 	assert.Error(t, err)
+}
+
+// Dataset reductions refuse dims the dataset lacks; Map may drop variables.
+func TestDatasetReduceAndMapErrors(t *testing.T) {
+	d, err := block.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	require.NoError(t, err)
+	a := labelled.New(ndarray.FromDense(d, chunk.Spec{}), []string{"y", "x"}, labelled.Name("a"))
+	b := labelled.New(ndarray.FromDense(d, chunk.Spec{}).Mul(2), []string{"y", "x"}, labelled.Name("b"))
+	ds, err := labelled.NewDataset([]*labelled.Array{a, b}, map[string]any{"title": "t"})
+	require.NoError(t, err)
+
+	_, err = ds.Reduce(labelled.Mean, []string{"time"})
+	assert.ErrorIs(t, err, labelled.ErrDim)
+
+	only, err := ds.Map(func(name string, v *labelled.Array) *labelled.Array {
+		if name == "a" {
+			return nil
+		}
+		return labelled.Add(v, 1.0)
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"b"}, only.Names())
+	assert.Equal(t, map[string]any{"title": "t"}, only.Attrs())
+	m, err := only.Mean("x")
+	require.NoError(t, err)
+	v, err := m.Var("b").Compute(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []float64{5, 11}, v.Float64s()) // mean of 2*[1 2 3]+1, of 2*[4 5 6]+1
+
+	_, err = ds.Map(func(string, *labelled.Array) *labelled.Array { return labelled.Errored(labelled.ErrCoord) })
+	assert.ErrorIs(t, err, labelled.ErrCoord)
 }

@@ -218,6 +218,19 @@ func nilIfEmptyInts(s []int) []int {
 	return s
 }
 
+// dsReduce is xr.Dataset({"t2m": t2m, "f": field}).<r>(dims)[name].
+func dsReduce(t2m, field *labelled.Array, r labelled.Reduction, name string, dims ...string) *labelled.Array {
+	ds, err := labelled.NewDataset([]*labelled.Array{t2m, field.WithName("f")}, nil)
+	if err != nil {
+		return labelled.Errored(err)
+	}
+	out, err := ds.Reduce(r, dims)
+	if err != nil {
+		return labelled.Errored(err)
+	}
+	return out.Var(name)
+}
+
 // goCases are the same operations as make_fixtures.py, written in tessera.
 func goCases(in map[string]*labelled.Array) map[string]func() *labelled.Array {
 	t2m, b, st := in["t2m"], in["b"], in["stations"]
@@ -244,8 +257,12 @@ func goCases(in map[string]*labelled.Array) map[string]func() *labelled.Array {
 		"time_slice_desc": func() *labelled.Array {
 			return desc.Sel(labelled.Slice("time", sec("2020-02-10"), sec("2020-01-25")))
 		},
-		"noleap_month": func() *labelled.Array { return noleap.Sel(labelled.Label("time", "2002-02")) },
-		"noleap_slice": func() *labelled.Array { return noleap.Sel(labelled.Slice("time", "2001-12-25", "2002-01")) },
+		"ds_mean_time_t2m": func() *labelled.Array { return dsReduce(t2m, field, labelled.Mean, "t2m", "time") },
+		"ds_mean_time_f":   func() *labelled.Array { return dsReduce(t2m, field, labelled.Mean, "f", "time") },
+		"ds_mean_all_f":    func() *labelled.Array { return dsReduce(t2m, field, labelled.Mean, "f") },
+		"ds_max_lat_t2m":   func() *labelled.Array { return dsReduce(t2m, field, labelled.Max, "t2m", "lat") },
+		"noleap_month":     func() *labelled.Array { return noleap.Sel(labelled.Label("time", "2002-02")) },
+		"noleap_slice":     func() *labelled.Array { return noleap.Sel(labelled.Slice("time", "2001-12-25", "2002-01")) },
 		"noleap_nearest": func() *labelled.Array {
 			return noleap.Sel(labelled.Label("time", cftime.MustDate(cftime.NoLeap, 2002, 3, 1, 13, 0, 0, 0)).WithMethod(labelled.Nearest))
 		},
