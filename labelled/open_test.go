@@ -11,8 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/cftime"
+	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
+	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -164,4 +167,29 @@ func TestOpenZarrAgainstXarray(t *testing.T) {
 		})
 	}
 	assert.Len(t, got, len(want.Cases))
+}
+
+// A coordinate whose CF time attributes cannot be read fails the open with
+// an error naming the coordinate and what is wrong, as xarray's does.
+func TestOpenZarrBadTimeAttributes(t *testing.T) {
+	for _, tc := range []struct {
+		units, calendar string
+		want            error
+	}{
+		{"days since 2001-01-01", "martian", cftime.ErrCalendar},
+		{"fortnights since 2001-01-01", "noleap", cftime.ErrUnits},
+		{"days since 2001-13-45", "standard", cftime.ErrUnits},
+	} {
+		s := zarr.NewMemoryStore()
+		days, err := block.FromSlice([]int64{0, 1, 2}, 3)
+		require.NoError(t, err)
+		require.NoError(t, zarr.WriteDataset(t.Context(), s, "", zarr.Dataset{Vars: map[string]zarr.Variable{
+			"time": {Dims: []string{"time"}, Data: ndarray.FromDense(days, chunk.Spec{}),
+				Attrs: map[string]any{"units": tc.units, "calendar": tc.calendar}},
+		}}, 2))
+		_, err = labelled.OpenZarr(t.Context(), s, "")
+		require.Error(t, err, tc.units)
+		assert.ErrorIs(t, err, tc.want, tc.units)
+		assert.Contains(t, err.Error(), `"time"`, "the error names the coordinate")
+	}
 }
