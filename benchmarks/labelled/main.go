@@ -305,13 +305,17 @@ func summary(ms []measurement) (lo, med, rss float64) {
 	return s[0], med, rss
 }
 
+// runChild runs one side's child and decodes its measurement. Peak RSS is
+// what the child reads from its own /proc/self/status (VmHWM) after the
+// workload: the kernel's rusage figure for a child is not used, because
+// Linux carries the high-water mark of the image a process exec'd from
+// into it, and Go starts children with vfork, so that figure is at least
+// this parent's own peak (the cube writer's ~1.1 GB).
 func runChild(pin bool, cores int, name string, args ...string) (measurement, error) {
 	var m measurement
-	rss, err := child.Run(&m, pin, cores, name, args...)
-	if err != nil {
+	if _, err := child.Run(&m, pin, cores, name, args...); err != nil {
 		return measurement{}, err
 	}
-	m.MaxRSS = max(m.MaxRSS, rss)
 	return m, nil
 }
 
