@@ -115,3 +115,10 @@ func TestSummary(t *testing.T) {
 }
 
 func nan() float64 { return math.NaN() }
+
+// TestMedianRun checks that the split printed for long-sel is the median
+// run's.
+func TestMedianRun(t *testing.T) {
+	m := medianRun([]measurement{{Seconds: 3, OpenSeconds: 3}, {Seconds: 1, OpenSeconds: 1}, {Seconds: 2, OpenSeconds: 2}})
+	assert.Equal(t, 2.0, m.OpenSeconds)
+}
