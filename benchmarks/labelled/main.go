@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -333,17 +332,7 @@ func runChild(pin bool, cores int, name string, args ...string) (measurement, er
 // findScript locates xarray_bench.py beside this source and checks that
 // Debian's python has xarray, dask and zarr.
 func findScript() string {
-	if err := exec.Command("/usr/bin/python3", "-c", "import xarray, dask, zarr").Run(); err != nil {
-		return ""
-	}
-	for _, dir := range []string{".", "benchmarks/labelled", "../benchmarks/labelled", "labelled"} {
-		p := filepath.Join(dir, "xarray_bench.py")
-		if _, err := os.Stat(p); err == nil {
-			abs, _ := filepath.Abs(p)
-			return abs
-		}
-	}
-	return ""
+	return child.FindScript("benchmarks/labelled", "xarray_bench.py", "xarray", "dask", "zarr")
 }
 
 // maxAbsDiff compares two little-endian float64 files of equal length;

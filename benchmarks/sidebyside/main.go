@@ -28,8 +28,6 @@ import (
 	"fmt"
 	"github.com/tessera-array/tessera/benchmarks/internal/child"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -207,17 +205,7 @@ func fatal(err error) {
 // findScript locates dask_workloads.py beside this source file and checks
 // that Debian's python has dask.
 func findScript() string {
-	if err := exec.Command("/usr/bin/python3", "-c", "import dask.array").Run(); err != nil {
-		return ""
-	}
-	for _, dir := range []string{".", "benchmarks/sidebyside", "../benchmarks/sidebyside", "sidebyside"} {
-		p := filepath.Join(dir, "dask_workloads.py")
-		if _, err := os.Stat(p); err == nil {
-			abs, _ := filepath.Abs(p)
-			return abs
-		}
-	}
-	return ""
+	return child.FindScript("benchmarks/sidebyside", "dask_workloads.py", "dask.array")
 }
 
 // runChild runs a command and decodes its measurement; the kernel's peak

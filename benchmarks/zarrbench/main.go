@@ -96,15 +96,11 @@ func fatal(err error) {
 }
 
 func findScript() string {
-	for _, d := range []string{".", "benchmarks/zarrbench", "zarrbench"} {
-		p := filepath.Join(d, "zarr_python.py")
-		if _, err := os.Stat(p); err == nil {
-			abs, _ := filepath.Abs(p)
-			return abs
-		}
+	p := child.FindScript("benchmarks/zarrbench", "zarr_python.py")
+	if p == "" {
+		fatal(fmt.Errorf("zarr_python.py not found; run from the repository root"))
 	}
-	fatal(fmt.Errorf("zarr_python.py not found; run from the repository root"))
-	return ""
+	return p
 }
 
 func runChild(threads int, name string, args ...string) (result, error) {

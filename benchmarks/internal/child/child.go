@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -72,4 +73,28 @@ func SelfMaxRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// FindScript locates the peer script file of the benchmark program in dir
+// (a path under the repository root, "benchmarks/labelled"), whether the
+// program runs from the root, from its own directory or from benchmarks/,
+// and returns its absolute path. It returns "" when the file is not found
+// or when /usr/bin/python3 cannot import every module of imports (then the
+// peer side is skipped).
+func FindScript(dir, file string, imports ...string) string {
+	if len(imports) > 0 {
+		if err := exec.Command("/usr/bin/python3", "-c", "import "+strings.Join(imports, ", ")).Run(); err != nil {
+			return ""
+		}
+	}
+	base := filepath.Base(dir)
+	for _, d := range []string{".", dir, filepath.Join("..", dir), base} {
+		p := filepath.Join(d, file)
+		if _, err := os.Stat(p); err == nil {
+			if abs, err := filepath.Abs(p); err == nil {
+				return abs
+			}
+		}
+	}
+	return ""
 }
