@@ -257,19 +257,7 @@ func (a *Array) fill(d *block.Dense) error {
 	if err != nil {
 		return err
 	}
-	if !d.HasBytes() {
-		return d.FillFrom(f)
-	}
-	pat := f.Bytes()
-	b := d.Bytes()
-	if len(b) == 0 {
-		return nil
-	}
-	copy(b, pat)
-	for n := len(pat); n < len(b); n *= 2 {
-		copy(b[n:], b[:n])
-	}
-	return nil
+	return d.FillFrom(f) // every dtype: strings by element, the others by doubling the byte pattern
 }
 
 // getRaw reads a stored value, into a pooled buffer when the store can;
