@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"unsafe"
 
@@ -152,7 +151,7 @@ func withArray(path, driver, name string, f func(*gcall, C.GDALMDArrayH) error) 
 	defer unlock()
 	g := beginGDAL()
 	defer g.end()
-	h, key, err := mdPool.get(g, path)
+	h, key, err := getMD(g, path)
 	if err != nil {
 		return err
 	}
@@ -166,7 +165,7 @@ func withArray(path, driver, name string, f func(*gcall, C.GDALMDArrayH) error) 
 	C.free(unsafe.Pointer(cn))
 	C.GDALGroupRelease(root)
 	if a == nil {
-		mdPool.put(key, h)
+		mdPool.give(key, h)
 		return fmt.Errorf("%w: variable %s in %s: %s", ErrNoVariable, name, path, g.orMsg("not found"))
 	}
 	err = f(g, a)
@@ -174,7 +173,7 @@ func withArray(path, driver, name string, f func(*gcall, C.GDALMDArrayH) error) 
 	if errors.Is(err, ErrRead) {
 		C.GDALClose(h) // a handle that failed may be in a bad state
 	} else {
-		mdPool.put(key, h)
+		mdPool.give(key, h)
 	}
 	return err
 }
@@ -206,54 +205,17 @@ func lockDriver(driver string) func() {
 	return func() {}
 }
 
-// mdHandles pools multidimensional dataset handles per file, like the
-// raster handle pool: one goroutine owns a handle between get and put.
-type mdHandles struct {
-	mu   sync.Mutex
-	idle map[string][]C.GDALDatasetH
-}
+// mdPool pools multidimensional dataset handles per file, like the raster
+// handle pool.
+var mdPool = newIdlePool(mdClose)
 
-var mdPool = &mdHandles{idle: map[string][]C.GDALDatasetH{}}
-
-func (p *mdHandles) get(g *gcall, path string) (C.GDALDatasetH, string, error) {
+// getMD returns a multidimensional handle for path owned by the caller
+// until mdPool.give(key, h).
+func getMD(g *gcall, path string) (C.GDALDatasetH, string, error) {
 	key := poolKey(path)
-	p.mu.Lock()
-	if hs := p.idle[key]; len(hs) > 0 {
-		h := hs[len(hs)-1]
-		p.idle[key] = hs[:len(hs)-1]
-		p.mu.Unlock()
+	if h, ok := mdPool.take(key); ok {
 		return h, key, nil
 	}
-	p.mu.Unlock()
 	h, err := g.mdOpen(path)
 	return h, key, err
-}
-
-func (p *mdHandles) put(key string, h C.GDALDatasetH) {
-	p.mu.Lock()
-	if len(p.idle[key]) < pool.max {
-		p.idle[key] = append(p.idle[key], h)
-		p.mu.Unlock()
-		return
-	}
-	p.mu.Unlock()
-	C.GDALClose(h)
-}
-
-// closeIdleMultidim closes every idle multidimensional handle.
-func closeIdleMultidim() {
-	mdPool.mu.Lock()
-	all := mdPool.idle
-	mdPool.idle = map[string][]C.GDALDatasetH{}
-	mdPool.mu.Unlock()
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, h := range all[k] {
-			mdClose(h)
-		}
-	}
 }

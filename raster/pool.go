@@ -1,8 +1,10 @@
 package raster
 
 import (
+	"maps"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,19 +13,66 @@ import (
 	"github.com/airbusgeo/godal"
 )
 
-// handlePool keeps idle GDAL dataset handles per path for reuse. A handle is
-// taken by exactly one goroutine at a time (get removes it from the pool,
-// put returns it), which is what GDAL 3.6 needs: one dataset handle is not
-// safe for concurrent use, one handle per goroutine is. Handles of a local
-// file are keyed by its size and modification time too, so a file replaced
-// on disk (Write renames over it) is never read through a stale handle.
-type handlePool struct {
-	mu   sync.Mutex
-	idle map[string][]*godal.Dataset
-	max  int
+// idlePool keeps idle GDAL dataset handles per key (a path with its size
+// and modification time, see poolKey) for reuse. A handle is taken by
+// exactly one goroutine at a time (take removes it from the pool, give
+// returns it), which is what GDAL 3.6 needs: one dataset handle is not
+// safe for concurrent use, one handle per goroutine is. Keying local files
+// by size and modification time too means a file replaced on disk (Write
+// renames over it) is never read through a stale handle. It serves the
+// raster handles (godal) and the multidimensional ones (raw cgo) alike.
+type idlePool[H any] struct {
+	mu    sync.Mutex
+	idle  map[string][]H
+	max   int
+	close func(H)
 }
 
-var pool = &handlePool{idle: map[string][]*godal.Dataset{}, max: 2 * runtime.GOMAXPROCS(0)}
+func newIdlePool[H any](close func(H)) *idlePool[H] {
+	return &idlePool[H]{idle: map[string][]H{}, max: 2 * runtime.GOMAXPROCS(0), close: close}
+}
+
+// take removes and returns an idle handle of key, if there is one.
+func (p *idlePool[H]) take(key string) (H, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	hs := p.idle[key]
+	if len(hs) == 0 {
+		var zero H
+		return zero, false
+	}
+	h := hs[len(hs)-1]
+	p.idle[key] = hs[:len(hs)-1]
+	return h, true
+}
+
+// give returns a handle; beyond the idle bound it is closed.
+func (p *idlePool[H]) give(key string, h H) {
+	p.mu.Lock()
+	if len(p.idle[key]) < p.max {
+		p.idle[key] = append(p.idle[key], h)
+		p.mu.Unlock()
+		return
+	}
+	p.mu.Unlock()
+	p.close(h)
+}
+
+// closeIdle closes every idle handle, in key order. Handles taken at the
+// time are returned later and kept.
+func (p *idlePool[H]) closeIdle() {
+	p.mu.Lock()
+	all := p.idle
+	p.idle = map[string][]H{}
+	p.mu.Unlock()
+	for _, k := range slices.Sorted(maps.Keys(all)) {
+		for _, h := range all[k] {
+			p.close(h)
+		}
+	}
+}
+
+var pool = newIdlePool(func(ds *godal.Dataset) { ds.Close(quiet()) })
 
 func poolKey(path string) string {
 	if strings.HasPrefix(path, "/vsi") || strings.Contains(path, ":") && !strings.HasPrefix(path, "/") {
@@ -36,32 +85,16 @@ func poolKey(path string) string {
 	return path + "\x00" + fi.ModTime().Format(time.RFC3339Nano) + "\x00" + strconv.FormatInt(fi.Size(), 10)
 }
 
-// get returns a handle for path owned by the caller until put.
-func (p *handlePool) get(path string) (*godal.Dataset, string, error) {
+// getRaster returns a raster handle for path owned by the caller until
+// pool.give(key, ds).
+func getRaster(path string) (*godal.Dataset, string, error) {
 	key := poolKey(path)
-	p.mu.Lock()
-	if hs := p.idle[key]; len(hs) > 0 {
-		h := hs[len(hs)-1]
-		p.idle[key] = hs[:len(hs)-1]
-		p.mu.Unlock()
-		return h, key, nil
+	if ds, ok := pool.take(key); ok {
+		return ds, key, nil
 	}
-	p.mu.Unlock()
 	register()
 	ds, err := godal.Open(path, godal.RasterOnly(), quiet())
 	return ds, key, err
-}
-
-// put returns a handle; beyond the idle bound it is closed.
-func (p *handlePool) put(key string, ds *godal.Dataset) {
-	p.mu.Lock()
-	if len(p.idle[key]) < p.max {
-		p.idle[key] = append(p.idle[key], ds)
-		p.mu.Unlock()
-		return
-	}
-	p.mu.Unlock()
-	ds.Close(quiet())
 }
 
 // CloseIdle closes every idle dataset handle the package keeps for reuse.
@@ -71,15 +104,6 @@ func (p *handlePool) put(key string, ds *godal.Dataset) {
 // handles keep its sources open), or when the process has finished with
 // rasters.
 func CloseIdle() {
-	p := pool
-	p.mu.Lock()
-	all := p.idle
-	p.idle = map[string][]*godal.Dataset{}
-	p.mu.Unlock()
-	for _, hs := range all {
-		for _, ds := range hs {
-			ds.Close(quiet())
-		}
-	}
-	closeIdleMultidim()
+	pool.closeIdle()
+	mdPool.closeIdle()
 }

@@ -93,18 +93,18 @@ func (o *ReadOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, err
 	if err != nil {
 		return nil, err
 	}
-	ds, key, err := pool.get(o.Path)
+	ds, key, err := getRaster(o.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrOpen, o.Path, err)
 	}
 	st := ds.Structure()
 	if o.X < 0 || o.Y < 0 || o.X+o.W > st.SizeX || o.Y+o.H > st.SizeY {
-		pool.put(key, ds)
+		pool.give(key, ds)
 		return nil, fmt.Errorf("%w: %s window %+v of a %dx%d raster", ErrWindow, o.Path, Window{o.X, o.Y, o.W, o.H}, st.SizeX, st.SizeY)
 	}
 	for _, b := range o.Bands {
 		if b < 1 || b > st.NBands {
-			pool.put(key, ds)
+			pool.give(key, ds)
 			return nil, fmt.Errorf("%w: %s band %d of %d", ErrBand, o.Path, b, st.NBands)
 		}
 	}
@@ -118,7 +118,7 @@ func (o *ReadOp) Run(ctx context.Context, _ []cluster.Value) (cluster.Value, err
 		ds.Close(quiet())
 		return nil, fmt.Errorf("%w: %s window %+v: %v", ErrRead, o.Path, Window{o.X, o.Y, o.W, o.H}, err)
 	}
-	pool.put(key, ds)
+	pool.give(key, ds)
 	if o.SignedByte {
 		if buf, err = block.FromBytes(block.Int8, buf.Bytes(), buf.Shape()...); err != nil {
 			return nil, err

@@ -87,13 +87,13 @@ func (i *Info) ReadInto(ctx context.Context, dst *block.Dense, o ReadOptions, wo
 			var key string
 			defer func() {
 				if ds != nil {
-					pool.put(key, ds)
+					pool.give(key, ds)
 				}
 			}()
 			for box := range work {
 				if ds == nil {
 					var err error
-					if ds, key, err = pool.get(i.Path); err != nil {
+					if ds, key, err = getRaster(i.Path); err != nil {
 						ds = nil
 						fail(fmt.Errorf("%w %s: %v", ErrOpen, i.Path, err))
 						cancel()
