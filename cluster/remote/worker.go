@@ -248,14 +248,15 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 	timeout, heartbeat := keepaliveTimes(welcome.H.Timeout, o.Heartbeat)
 	heard := watchScheduler(ctx, cancel, timeout)
 	w.send = make(chan *frame, 1024)
-	sendErr := make(chan error, 1)
 	go func() {
 		for {
 			select {
 			case f := <-w.send:
 				if err := stream.SendMsg(f); err != nil {
-					sendErr <- err
-					cancel(err)
+					// The first cause wins: a send that fails because ctx
+					// already ended (the stream shares it) is a
+					// consequence, not the reason, and does not replace it.
+					cancel(fmt.Errorf("remote: worker stream: %w", err))
 					return
 				}
 			case <-ctx.Done():
@@ -300,11 +301,6 @@ func Serve(ctx context.Context, o WorkerOptions) error {
 		f := new(frame)
 		if err := stream.RecvMsg(f); err != nil {
 			if ctx.Err() != nil {
-				select {
-				case e := <-sendErr:
-					return fmt.Errorf("remote: worker stream: %w", e)
-				default:
-				}
 				return context.Cause(ctx)
 			}
 			return fmt.Errorf("remote: scheduler stream: %w", err)
