@@ -260,4 +260,3 @@ func coarsenTimes(ts cftime.Times, f, n int, b window.Boundary) (Index, error) {
 	}
 	return NewTimeIndex(times), nil
 }
-
