@@ -74,59 +74,67 @@ func (k *kernel) count(x, y []float64, h0 int) {
 }
 
 // sum keeps the sum of the finite values, their count and the counts of
-// +Inf and -Inf; every w steps the finite sum is recomputed from the
-// window, so its rounding error is that of at most w additions and w
-// removals, whatever the lane's length.
+// +Inf and -Inf; every 2w steps the finite sum is recomputed from the
+// window, so its rounding error is that of at most 2w additions and
+// removals, whatever the lane's length. (v-v == 0 tells a finite v from
+// NaN and the infinities in one comparison.)
 func (k *kernel) sum(x, y []float64, h0 int) {
 	var s float64
 	lo, hi, n, pinf, ninf, steps := 0, 0, 0, 0, 0, 0
-	add := func(v float64, sign int) {
-		switch {
-		case !valid(v):
-			return
-		case math.IsInf(v, 1):
-			pinf += sign
-		case math.IsInf(v, -1):
-			ninf += sign
-		default:
-			s += float64(sign) * v
-		}
-		n += sign
-	}
+	before, after, m, w2 := k.p.Before, k.p.After, len(x), 2*k.w
+	mean := k.p.Reduction == Mean
 	for j := range y {
-		l, h := k.bounds(j, h0, len(x))
+		p := j + h0
+		l, h := max(0, p-before), min(m, p+after+1)
 		for ; hi < h; hi++ {
-			add(x[hi], 1)
+			v := x[hi]
+			if v-v == 0 {
+				s += v
+				n++
+			} else if v == v {
+				if v > 0 {
+					pinf++
+				} else {
+					ninf++
+				}
+				n++
+			}
 			steps++
 		}
 		for ; lo < l; lo++ {
-			add(x[lo], -1)
+			v := x[lo]
+			if v-v == 0 {
+				s -= v
+				n--
+			} else if v == v {
+				if v > 0 {
+					pinf--
+				} else {
+					ninf--
+				}
+				n--
+			}
 			steps++
 		}
-		if steps >= 2*k.w {
+		if steps >= w2 {
 			s, steps = 0, 0
 			for _, v := range x[lo:hi] {
-				if valid(v) && !math.IsInf(v, 0) {
+				if v-v == 0 {
 					s += v
 				}
 			}
 		}
 		switch {
-		case n < k.minp:
+		case n < k.minp || (pinf > 0 && ninf > 0):
 			y[j] = k.nan
-			continue
-		case pinf > 0 && ninf > 0:
-			y[j] = k.nan
-			continue
 		case pinf > 0:
 			y[j] = math.Inf(1)
 		case ninf > 0:
 			y[j] = math.Inf(-1)
+		case mean:
+			y[j] = s / float64(n)
 		default:
 			y[j] = s
-			if k.p.Reduction == Mean {
-				y[j] = s / float64(n)
-			}
 		}
 	}
 }

@@ -244,9 +244,25 @@ func rollingBlock(ctx context.Context, in []*block.Dense, p RollParams, info nda
 	if p.Reduction == Custom {
 		fn, _ = lookupFunc(p.Func)
 	}
+	if inner(shape, p.Axis) >= laneTile && (p.Reduction == Sum || p.Reduction == Mean || p.Reduction == Count) {
+		if err := rowsSum(ctx, src, out, p.Axis, h[0], p); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	k := newKernel(p, fn)
 	if err := forLanes(ctx, src, out, p.Axis, h[0], k.run); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// inner is the number of elements of one position of axis (the product of
+// the later axes' lengths).
+func inner(shape []int, axis int) int {
+	n := 1
+	for _, s := range shape[axis+1:] {
+		n *= s
+	}
+	return n
 }

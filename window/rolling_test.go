@@ -81,7 +81,9 @@ func naive(w []float64, red window.Reduction, ddof, minp int) float64 {
 
 // TestRollingAgainstDirect compares every reduction with the direct
 // computation of each window on a 3-d array with NaN, along each axis,
-// with lanes wider than one gather tile and chunks smaller than the window.
+// with lanes wider than one gather tile (and, along axes 0 and 1, rows long
+// enough for the row kernel), chunks smaller than the window, and
+// infinities.
 func TestRollingAgainstDirect(t *testing.T) {
 	ctx := context.Background()
 	shape := []int{23, 9, 71}
@@ -93,6 +95,7 @@ func TestRollingAgainstDirect(t *testing.T) {
 			vals[i] = math.NaN()
 		}
 	}
+	vals[500], vals[9*71*3+12], vals[9*71*3+13] = math.Inf(1), math.Inf(-1), math.Inf(1)
 	d, err := block.FromSlice(vals, shape...)
 	require.NoError(t, err)
 	strides := chunk.Strides(shape)

@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"time"
@@ -117,13 +118,26 @@ func main() {
 	runs := flag.Int("runs", 1, "runs per side")
 	childStore := flag.String("child", "", "internal: run the tessera side on this store and print JSON")
 	cfgJSON := flag.String("config", "", "internal: config for -child")
+	cpuprofile := flag.String("cpuprofile", "", "with -child: write a CPU profile to this file")
 	flag.Parse()
 	if *childStore != "" {
 		var cfg config
 		if err := json.Unmarshal([]byte(*cfgJSON), &cfg); err != nil {
 			fatal(fmt.Errorf("-config: %w", err))
 		}
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fatal(err)
+			}
+		}
 		m, err := runTessera(context.Background(), *childStore, cfg, *cores)
+		if *cpuprofile != "" {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			fatal(err)
 		}
