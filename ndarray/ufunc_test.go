@@ -434,3 +434,94 @@ func TestMalformedUfuncTaskIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// TestUfuncChainFusesAndTravels checks that a QA decode chain of the new
+// ops is one "ndarray.fused" task per block over the input blocks (no
+// intermediate block exists), and that each task, encoded to its wire form
+// and decoded as a remote worker does, computes the same block.
+func TestUfuncChainFusesAndTravels(t *testing.T) {
+	raw := block.Must(block.Uint16, 40, 3000)
+	for i, v := 0, block.Values[uint16](raw); i < len(v); i++ {
+		v[i] = uint16(uint32(i) * 2654435761 >> 16)
+	}
+	qa := FromDense(raw, chunk.PerAxis(20, 1500))
+	refl := Full(block.Float32, 0.25, []int{40, 3000}, chunk.Spec{})
+	bad := qa.RightShift(3).And(1).Equal(1).And(qa.RightShift(8).And(3).GreaterEqual(2)).Or(qa.LeftShift(11).Not().Xor(0xF0).Mod(3).Equal(0))
+	out := refl.Where(bad.Not(), math.NaN()).Fmax(Hypot(qa, 2).Arctan().Sign())
+	require.NoError(t, out.Err())
+	b := NewBuilder()
+	keys, err := b.Keys(out)
+	require.NoError(t, err)
+	require.Len(t, keys, 4)
+	g := b.Graph()
+	values := map[cluster.Key]cluster.Value{}
+	fused := 0
+	for _, k := range g.Keys() {
+		tk, ok := g.Task(k)
+		require.True(t, ok)
+		if tk.Op.Kind() != "ndarray.fused" {
+			require.Empty(t, tk.Inputs, "%s: only input leaves besides the fused tasks", tk.Op.Kind())
+			v, err := tk.Op.Run(ctx, nil)
+			require.NoError(t, err)
+			values[k] = v
+		}
+	}
+	for _, k := range keys {
+		tk, ok := g.Task(k)
+		require.True(t, ok)
+		require.Equal(t, "ndarray.fused", tk.Op.Kind())
+		fused++
+		in := make([]cluster.Value, len(tk.Inputs))
+		for i, ik := range tk.Inputs {
+			in[i] = values[ik]
+			require.NotNil(t, in[i], "fused task reads a non-leaf %s", ik)
+		}
+		local, err := tk.Op.Run(ctx, in)
+		require.NoError(t, err)
+		wire, err := cluster.EncodeTask(tk)
+		require.NoError(t, err)
+		for _, op := range []string{`"rshift"`, `"bitand"`, `"lshift"`, `"invert"`, `"bitxor"`, `"mod"`, `"fmax"`, `"hypot"`, `"sign"`} {
+			assert.Contains(t, string(wire), op)
+		}
+		back, err := cluster.DecodeTask(wire)
+		require.NoError(t, err)
+		remote, err := back.Op.Run(ctx, in)
+		require.NoError(t, err)
+		assert.Equal(t, local.(*block.Dense).Bytes(), remote.(*block.Dense).Bytes())
+	}
+	assert.Equal(t, 4, fused)
+	assert.Equal(t, 8, g.Len(), "4 input blocks and 4 fused tasks")
+}
+
+// TestNonFiniteParamsTravel checks that instructions holding NaN and
+// infinities (Where with a NaN, Clip to ±Inf, NanToNumWith) encode to the
+// wire and decode to the same program, and that malformed params are a
+// decode error.
+func TestNonFiniteParamsTravel(t *testing.T) {
+	x := Arange(-3, 3, 0.5, chunk.Uniform(5)).Div(0)
+	a := Clip(x, math.Inf(-1), 1).Where(x.Greater(-1), math.NaN()).Add(NanToNumWith(x, math.NaN(), math.Inf(1), -7))
+	want, err := a.Compute(ctx, WithExecutor(sharedEx))
+	require.NoError(t, err)
+	b := NewBuilder()
+	keys, err := b.Keys(a)
+	require.NoError(t, err)
+	got := block.Must(block.Float64, 12)
+	for i, k := range keys {
+		tk, ok := b.Graph().Task(k)
+		require.True(t, ok)
+		wire, err := cluster.EncodeTask(tk)
+		require.NoError(t, err)
+		assert.Contains(t, string(wire), `"NaN"`)
+		back, err := cluster.DecodeTask(wire)
+		require.NoError(t, err)
+		v, err := back.Op.Run(ctx, nil)
+		require.NoError(t, err)
+		copy(block.Values[float64](got)[i*5:], block.Values[float64](v.(*block.Dense)))
+	}
+	assert.Equal(t, want.Bytes(), got.Bytes())
+	for _, f := range []string{`["nope"]`, `[true]`, `{"a":1}`, `["NaN",]`} {
+		task := `{"key":"k","kind":"ndarray.fused","params":{"Kernel":{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":` + f + `}]}}}`
+		_, err := cluster.DecodeTask([]byte(task))
+		assert.Error(t, err, f)
+	}
+}
