@@ -345,7 +345,7 @@ func Rad2Deg(x *Array) *Array { return unaryUfunc("Rad2Deg", "rad2deg", x, nil) 
 // float dtype and -Inf by the most negative, numpy's nan_to_num defaults;
 // integer and bool arrays are returned unchanged, as numpy returns them.
 func NanToNum(x *Array) *Array {
-	if x == nil || x.err != nil || !x.dtype.IsFloat() {
+	if x.Err() != nil || !x.dtype.IsFloat() {
 		return unaryUfunc("NanToNum", opNanToNum, x, nil)
 	}
 	big := math.MaxFloat64
