@@ -1,7 +1,9 @@
 package ndarray
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -106,5 +108,28 @@ func BenchmarkFused(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkQADecode evaluates a Landsat QA_PIXEL decode, a fused chain of
+// shifts, bitwise ands, comparisons and a Where over a 2048x2048 uint16
+// band in 512x512 blocks. SetBytes is the QA bytes read.
+func BenchmarkQADecode(b *testing.B) {
+	const n = 2048
+	raw := block.Must(block.Uint16, n, n)
+	for i, v := 0, block.Values[uint16](raw); i < len(v); i++ {
+		v[i] = uint16(uint32(i) * 2654435761 >> 16)
+	}
+	qaD := FromDense(raw, chunk.PerAxis(512, 512))
+	ctxB := context.Background()
+	refl := Full(block.Float32, 0.25, []int{n, n}, chunk.PerAxis(512, 512))
+	cloud := qaD.RightShift(3).And(1).Equal(1).And(qaD.RightShift(8).And(3).GreaterEqual(2))
+	bad := cloud.Or(qaD.RightShift(4).And(1).Equal(1)).Or(qaD.RightShift(1).And(1).Equal(1))
+	masked := refl.Where(bad.Not(), math.NaN())
+	b.SetBytes(n * n * 2)
+	for b.Loop() {
+		if _, err := masked.Compute(ctxB); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

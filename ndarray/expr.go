@@ -118,8 +118,8 @@ func toOperand(x any) (operand, error) {
 		if v == nil {
 			return operand{}, fmt.Errorf("%w: nil *Array", ErrOperand)
 		}
-		if v.err != nil {
-			return operand{}, v.err
+		if err := v.Err(); err != nil { // errored, or a zero Array
+			return operand{}, err
 		}
 		return operand{arr: v}, nil
 	case float64:
@@ -606,11 +606,11 @@ func LogicalNot(x *Array) *Array { return unary("not", x) }
 // (non-zero is true, NaN is true), and the result has the promoted dtype
 // of x and y ([Add]'s rules; Go scalars are weak).
 func Where(cond *Array, x, y any) *Array {
-	if cond == nil || cond.err != nil {
-		if cond == nil {
-			return Errored(fmt.Errorf("%w: nil condition", ErrOperand))
-		}
-		return cond
+	if cond == nil {
+		return Errored(fmt.Errorf("%w: nil condition", ErrOperand))
+	}
+	if err := cond.Err(); err != nil {
+		return Errored(err)
 	}
 	ox, err := toOperand(x)
 	if err != nil {
@@ -645,8 +645,8 @@ func Where(cond *Array, x, y any) *Array {
 // Clip limits x to [lo, hi] (either may be ±Inf for no limit); the dtype of
 // x is kept. NaN stays NaN.
 func Clip(x *Array, lo, hi float64) *Array {
-	if x == nil || x.err != nil {
-		return unary("clip", x)
+	if err := x.Err(); err != nil {
+		return Errored(err)
 	}
 	if lo > hi {
 		return Errored(fmt.Errorf("ndarray.Clip: lo %v > hi %v", lo, hi))

@@ -25,7 +25,7 @@ type instr struct {
 	Op         string         `json:"op"`
 	DType      block.DType    `json:"dtype"`
 	Args       []int          `json:"args,omitempty"`
-	F          []float64      `json:"f,omitempty"`
+	F          wireFloats     `json:"f,omitempty"`
 	Seed       uint64         `json:"seed,omitempty"`
 	Pol        block.Overflow `json:"pol,omitempty"`
 	In         int            `json:"in,omitempty"`

@@ -82,7 +82,7 @@ func checkOp(ins *instr, prog []instr) error {
 		if arg(0) != block.Bool || arg(1) != block.Bool || ins.DType != block.Bool {
 			return fmt.Errorf("%s needs bool operands", ins.Op)
 		}
-	case "isnan", "isfinite":
+	case "isnan", "isfinite", opIsInf:
 		if ins.DType != block.Bool {
 			return fmt.Errorf("%s gives bool", ins.Op)
 		}
@@ -108,11 +108,8 @@ func checkOp(ins *instr, prog []instr) error {
 		if ins.DType == block.Bool && ins.Op != opAdd && ins.Op != opMul && ins.Op != opMax && ins.Op != opMin {
 			return fmt.Errorf("%w: %s on bool", ErrOpDType, ins.Op)
 		}
-		if !ins.DType.IsFloat() {
-			switch ins.Op {
-			case "sqrt", "exp", "log", "log10", "log1p", "expm1", "sin", "cos", "tan", opDiv:
-				return fmt.Errorf("%w: %s on %s", ErrOpDType, ins.Op, ins.DType)
-			}
+		if err := checkUfunc(ins); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -169,6 +166,9 @@ func applyOp(ins *instr, ek, aek elemKernels, buf any, args []any) error {
 		return nil
 	case "isnan", "isfinite":
 		aek.classify(ins.Op == "isnan", buf.([]bool), args[0])
+		return nil
+	case opIsInf:
+		isInf(buf.([]bool), args[0])
 		return nil
 	case "where":
 		ek.where(buf, args[0].([]bool), args[1], args[2])
@@ -449,7 +449,7 @@ func floatOp[T block.Float](ins *instr, o []T, args []any) error {
 				}
 			}
 		default:
-			return fmt.Errorf("ndarray: unknown binary op %q", ins.Op)
+			return floatUfunc2(ins.Op, o, a, b)
 		}
 		return nil
 	}
@@ -499,7 +499,7 @@ func floatOp[T block.Float](ins *instr, o []T, args []any) error {
 		}
 		return nil
 	default:
-		return fmt.Errorf("ndarray: unknown unary op %q", ins.Op)
+		return floatUfunc1(ins, o, a)
 	}
 	for j := range o {
 		o[j] = T(f(float64(a[j])))
@@ -542,7 +542,7 @@ func intOp[T block.Integer](ins *instr, o []T, args []any) error {
 				o[j] = min(a[j], b[j])
 			}
 		default:
-			return fmt.Errorf("%w: %s on integers", ErrOpDType, ins.Op)
+			return intUfunc2(ins.Op, o, a, b)
 		}
 		return nil
 	}
@@ -573,7 +573,7 @@ func intOp[T block.Integer](ins *instr, o []T, args []any) error {
 			o[j] = x
 		}
 	default:
-		return fmt.Errorf("%w: %s on integers", ErrOpDType, ins.Op)
+		return intUfunc1(ins.Op, o, a)
 	}
 	return nil
 }

@@ -353,6 +353,10 @@ func TestMalformedFusedTaskIsAnError(t *testing.T) {
 		"generator params":      `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64"}]}`,
 		"compare on bool":       `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"bool","f":[1]},{"op":"lt","dtype":"bool","args":[0,0]}]}`,
 		"leaf rank above block": `{"Lo":[0],"Hi":[4],"Prog":[{"op":"random","dtype":"float64","shape":[2,4]}]}`,
+		"bitand on float":       `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float64","f":[1]},{"op":"bitand","dtype":"float64","args":[0,0]}]}`,
+		"rshift of one arg":     `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"int8","f":[1]},{"op":"rshift","dtype":"int8","args":[0]}]}`,
+		"hypot on int16":        `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"int16","f":[1]},{"op":"hypot","dtype":"int16","args":[0,0]}]}`,
+		"nan_to_num one param":  `{"Lo":[0],"Hi":[4],"Prog":[{"op":"full","dtype":"float32","f":[1]},{"op":"nan_to_num","dtype":"float32","f":[0],"args":[0]}]}`,
 	}
 	for name, kern := range cases {
 		t.Run(name, func(t *testing.T) {
