@@ -2,11 +2,11 @@ package stats
 
 import (
 	"context"
-	"slices"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
@@ -412,9 +412,9 @@ func boxOffsets(shape, lo, hi []int, sel []bool, want bool) []int {
 
 // resultWriter writes results into the (q, kept...) C-order layout.
 type resultWriter[T number] struct {
-	f  []float64
-	t  []T
-	K  int
+	f []float64
+	t []T
+	K int
 }
 
 func newResultWriter[T number](out *block.Dense, K int) resultWriter[T] {

@@ -84,6 +84,11 @@ for dt in ["float64", "float32"]:
     x = np.array([1.0, np.inf, -np.inf, 3.0, np.inf], dtype=dt)
     add(f"{dt}-inf", x, "quantile", QS)
 
+# the per-pixel median of a (time, y, x) stack; the Go test chunks time
+# in 8 blocks, which dask's median refuses
+add("float32-stack-median", data((64, 6, 5), "float32"), "median", axis=0)
+add("float64-stack-nanmedian", data((64, 6, 5), "float64", nans=0.2), "nanmedian", axis=0)
+
 with open("quantile_golden.json", "w") as f:
     json.dump(dict(numpy=np.__version__, cases=cases), f)
 print(len(cases), "cases")
