@@ -547,29 +547,45 @@ func nanOf[T number]() T {
 }
 
 // selectBlock reduces every slice of data (a block of shape whose reduced
-// axes are whole) into out.
+// axes are whole) into out. Slices are gathered a tile of output elements
+// at a time, reduced offset outermost, so that consecutive output elements
+// (a row of pixels of a time stack) read consecutive memory.
 func selectBlock[T number](ctx context.Context, data []T, shape []int, reduced []bool, p *qParams, out *block.Dense) {
 	roff := offsets(shape, reduced, true)
 	koff := offsets(shape, reduced, false)
 	w := newResultWriter[T](out, len(koff))
 	s := newSlicer[T](p)
-	buf := make([]T, 0, len(roff))
+	R := len(roff)
+	B := max(1, min(len(koff), (64<<10)/max(R, 1)))
+	tile := make([]T, B*R)
 	var z T
 	float := isFloatT(z)
-	for e, base := range koff {
-		if e&1023 == 0 && ctx.Err() != nil {
+	for e0 := 0; e0 < len(koff); e0 += B {
+		if ctx.Err() != nil {
 			return
 		}
-		buf = buf[:0]
-		nans := 0
-		for _, r := range roff {
-			v := data[base+r]
-			if float && v != v {
-				nans++
-				continue
+		ks := koff[e0:min(e0+B, len(koff))]
+		for j, r := range roff {
+			for b, base := range ks {
+				tile[b*R+j] = data[base+r]
 			}
-			buf = append(buf, v)
 		}
-		s.finish(buf, nans, e, &w)
+		for b := range ks {
+			buf := tile[b*R : (b+1)*R]
+			nans := 0
+			if float {
+				k := 0
+				for _, v := range buf {
+					if v != v {
+						nans++
+						continue
+					}
+					buf[k] = v
+					k++
+				}
+				buf = buf[:k]
+			}
+			s.finish(buf, nans, e0+b, &w)
+		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -58,13 +59,26 @@ func main() {
 	childData := flag.String("child", "", "internal: run the tessera side on this file and print JSON")
 	out := flag.String("out", "", "internal: result file for -child")
 	cfgJSON := flag.String("config", "", "internal: config for -child")
+	cpuprofile := flag.String("cpuprofile", "", "with -child: write a CPU profile to this file")
 	flag.Parse()
 	if *childData != "" {
 		var cfg config
 		if err := json.Unmarshal([]byte(*cfgJSON), &cfg); err != nil {
 			fatal(fmt.Errorf("-config: %w", err))
 		}
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fatal(err)
+			}
+		}
 		m, err := runTessera(context.Background(), *childData, *out, cfg, *cores)
+		if *cpuprofile != "" {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			fatal(err)
 		}
