@@ -33,7 +33,7 @@ type goldenCase struct {
 
 func loadGolden(t *testing.T, name string) []goldenCase {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
+	b, err := readTestdata(name)
 	require.NoError(t, err)
 	var g struct {
 		Cases []goldenCase `json:"cases"`
@@ -196,6 +196,8 @@ func TestQuantileGolden(t *testing.T) {
 		})
 	}
 }
+
+func readTestdata(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) }
 
 func shapeOrEmpty(s []int) []int {
 	if s == nil {

@@ -243,4 +243,3 @@ func sortLines[T number](data []T, shape []int, p sortParams, out *block.Dense) 
 		}
 	})
 }
-

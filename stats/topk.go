@@ -26,6 +26,10 @@ type topkParams struct {
 	// local index); later levels read a values partial and, for Arg, a
 	// positions partial.
 	Level int
+	// Level 0: the input's chunk size along the axis when regular, else
+	// the start of each of its blocks (BlockInfo.Box is the output's).
+	Chunk  int   `json:",omitempty"`
+	Starts []int `json:",omitempty"`
 }
 
 // TopK returns the |k| largest elements along axis in descending order
@@ -96,7 +100,18 @@ func level0(a *ndarray.Array, ax, k, kk int, arg bool) *ndarray.Array {
 	if arg {
 		dt = block.Int64
 	}
-	return ndarray.MapBlocks("stats.topk", []*ndarray.Array{a}, dt, outChunks(a, ax, kk), topkParams{Axis: ax, K: k, Arg: arg})
+	p := topkParams{Axis: ax, K: k, Arg: arg}
+	if arg {
+		axis := a.Grid().Axis(ax)
+		if c, ok := axis.Regular(); ok {
+			p.Chunk = c
+		} else {
+			for i := range axis.NumChunks() {
+				p.Starts = append(p.Starts, axis.Start(i))
+			}
+		}
+	}
+	return ndarray.MapBlocks("stats.topk", []*ndarray.Array{a}, dt, outChunks(a, ax, kk), p)
 }
 
 func topkBlock(ctx context.Context, in []*block.Dense, p topkParams, info ndarray.BlockInfo) (*block.Dense, error) {
@@ -127,8 +142,16 @@ func topkBlock(ctx context.Context, in []*block.Dense, p topkParams, info ndarra
 		return nil, err
 	}
 	off := int64(0)
-	if p.Level == 0 {
-		off = int64(info.Box.Lo[p.Axis])
+	if p.Level == 0 && p.Arg {
+		b := info.Index[p.Axis]
+		switch {
+		case p.Chunk > 0:
+			off = int64(b) * int64(p.Chunk)
+		case b < len(p.Starts):
+			off = int64(p.Starts[b])
+		default:
+			return nil, fmt.Errorf("stats.topk: %w: block %d of %d along the axis", ErrK, b, len(p.Starts))
+		}
 	}
 	switch x := d.Data().(type) {
 	case []int8:
