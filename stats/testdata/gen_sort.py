@@ -45,6 +45,10 @@ for dt in ["float64", "float32", "int16", "uint8", "int64"]:
         add(f"{dt}-sort-ax{ax}", x, "sort", ax)
         add(f"{dt}-argsort-ax{ax}", x, "argsort", ax)
     add(f"{dt}-sort-big", big, "sort", 0)
+    ties = rng.integers(0, 10, size=2500).astype(dt)  # stability shows past the insertion-sort sizes
+    if dt.startswith("float"):
+        ties[rng.random(2500) < 0.05] = np.nan
+    add(f"{dt}-argsort-ties", ties, "argsort", 0)
     add(f"{dt}-argsort-big", big, "argsort", 0)
     for k in (5, -5, 1, -1):
         add(f"{dt}-topk{k}", big, "topk", 0, k, chunks=97)
