@@ -229,3 +229,67 @@ func orderStats[T number](x []T, idx []int64, vals []T) {
 		start = int(k) + 1
 	}
 }
+
+// keyOf is the order-preserving unsigned key of v in the low bits of its
+// width: float bits with the sign flipped (all bits for negatives), signed
+// integers with the sign bit flipped, unsigned as they are.
+func keyOf[T number](v T) uint64 {
+	switch x := any(v).(type) {
+	case float64:
+		b := math.Float64bits(x)
+		if b>>63 == 1 {
+			return ^b
+		}
+		return b | 1<<63
+	case float32:
+		b := math.Float32bits(x)
+		if b>>31 == 1 {
+			return uint64(^b)
+		}
+		return uint64(b | 1<<31)
+	case int8:
+		return uint64(uint8(x) ^ 0x80)
+	case int16:
+		return uint64(uint16(x) ^ 0x8000)
+	case int32:
+		return uint64(uint32(x) ^ 0x80000000)
+	case int64:
+		return uint64(x) ^ 1<<63
+	case uint8:
+		return uint64(x)
+	case uint16:
+		return uint64(x)
+	case uint32:
+		return uint64(x)
+	case uint64:
+		return x
+	}
+	return 0
+}
+
+// valueOf inverts keyOf.
+func valueOf[T number](k uint64) T {
+	var z T
+	switch any(z).(type) {
+	case float64:
+		if k>>63 == 1 {
+			return any(math.Float64frombits(k &^ (1 << 63))).(T)
+		}
+		return any(math.Float64frombits(^k)).(T)
+	case float32:
+		b := uint32(k)
+		if b>>31 == 1 {
+			return any(math.Float32frombits(b &^ (1 << 31))).(T)
+		}
+		return any(math.Float32frombits(^b)).(T)
+	case int8:
+		return any(int8(uint8(k) ^ 0x80)).(T)
+	case int16:
+		return any(int16(uint16(k) ^ 0x8000)).(T)
+	case int32:
+		return any(int32(uint32(k) ^ 0x80000000)).(T)
+	case int64:
+		return any(int64(k ^ 1<<63)).(T)
+	}
+	return T(k)
+}

@@ -29,7 +29,10 @@ func TestMedianAcrossTimeChunks(t *testing.T) {
 		require.NoError(t, err)
 		a := ndarray.FromDense(denseOf(t, dt, c.Shape, c.Data), chunk.PerAxis(8, 3, 5))
 		require.Equal(t, 8, a.Grid().Axis(0).NumChunks())
-		for _, extra := range [][]QuantileOption{nil, {func(q *quantileConfig) { q.radix = true }}} {
+		radix := func(q *quantileConfig) { q.radix = true }
+		// the last: one output element per pass's state block, each a
+		// part of an input block's kept region
+		for _, extra := range [][]QuantileOption{nil, {radix}, {radix, QuantileMemory(64 << 10)}} {
 			got, err := c.build(a, extra...).Compute(ctx)
 			require.NoError(t, err)
 			for i, raw := range c.Out {
