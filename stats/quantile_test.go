@@ -177,3 +177,17 @@ func TestKeyOrder(t *testing.T) {
 	assert.Less(t, keyOf(float32(-5)), keyOf(float32(-4)))
 	assert.Equal(t, float32(-4.5), valueOf[float32](keyOf(float32(-4.5))))
 }
+
+// TestQuantileRankZero: the quantile of a 0-d array is its value (numpy).
+func TestQuantileRankZero(t *testing.T) {
+	x, err := block.FromSlice([]int16{7})
+	require.NoError(t, err)
+	a := ndarray.FromDense(x, chunk.Spec{})
+	require.Equal(t, 0, a.Rank())
+	m, err := Median(a).Compute(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []float64{7}, m.Data())
+	q, err := Quantiles(a, []float64{0, 1}, WithQuantileMethod(Higher)).Compute(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []int16{7, 7}, q.Data())
+}
