@@ -19,6 +19,10 @@ import (
 type nums []float64
 
 func (n *nums) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = nil
+		return nil
+	}
 	var p []*float64
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
