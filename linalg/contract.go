@@ -249,3 +249,17 @@ func (c *contraction) BlockTask(b *ndarray.Builder, out *ndarray.Array, idx []in
 
 // Inputs implements ndarray.LayerInputs.
 func (c *contraction) Inputs() []*ndarray.Array { return []*ndarray.Array{c.a, c.b} }
+
+// Tasks implements ndarray.LayerTasks: one gemm task per FanIn
+// contracted blocks and the add tasks of the tree, per output block.
+func (c *contraction) Tasks(a *ndarray.Array) int64 {
+	per := int64(0)
+	for _, n := range nodes(prod(c.kgrid)) {
+		per += int64(n)
+	}
+	blocks := int64(1)
+	for _, n := range a.Grid().NumBlocks() {
+		blocks *= int64(n)
+	}
+	return blocks * per
+}

@@ -161,3 +161,12 @@ func ExampleMatmul() {
 	fmt.Println(d.Shape(), d.DType(), d.Float64s())
 	// Output: [2 2] float64 [3 3 12 12]
 }
+
+func TestMatmulTaskCount(t *testing.T) {
+	a := ndarray.Zeros(block.Float64, []int{40, 90}, chunk.Uniform(10))
+	b := ndarray.Zeros(block.Float64, []int{90, 20}, chunk.Uniform(10))
+	p := linalg.Matmul(a, b)
+	// 4×2 output blocks, 9 contracted blocks: 3 gemm + 1 add each, on top
+	// of the 36 + 18 operand blocks
+	assert.Equal(t, int64(8*4+36+18), p.Tasks())
+}
