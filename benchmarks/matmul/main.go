@@ -153,4 +153,3 @@ func relDiff(a, b measurement) float64 {
 	r := func(x, y float64) float64 { return math.Abs(x-y) / math.Max(math.Abs(y), 1) }
 	return max(r(a.Sum, b.Sum), r(a.SumSq, b.SumSq))
 }
-
