@@ -192,3 +192,16 @@ func ExampleSVD() {
 	fmt.Printf("%.4f %v\n", d.Float64(0), d.Float64(1) < 1e-12)
 	// Output: 1.1832 true
 }
+
+func ExampleTSQR() {
+	// A 6×2 matrix in three row blocks: Q has its row chunks, R is 2×2.
+	d, _ := block.FromSlice([]float64{3, 0, 0, 1, 0, 0, 4, 0, 0, 0, 0, 0}, 6, 2)
+	q, r := linalg.TSQR(ndarray.FromDense(d, chunk.PerAxis(2, -1)))
+	rd, err := r.Compute(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(q.Chunks(), math.Abs(rd.At(0, 0)), math.Abs(rd.At(1, 1)), rd.At(1, 0))
+	// Output: [[2 2 2] [2]] 5 1 0
+}
