@@ -227,10 +227,18 @@ func (c *contraction) BlockTask(b *ndarray.Builder, out *ndarray.Array, idx []in
 			if err != nil {
 				return cluster.Task{}, err
 			}
-			// scratch: the packed copies of one pair
+			// scratch: the packed copies of one pair, for operands whose
+			// axes are not already in gemm's order
 			sa := c.a.Grid().MaxChunkShape()
 			sb := c.b.Grid().MaxChunkShape()
-			scratch := (chunk.Size(sa) + chunk.Size(sb)) * int64(c.dt.Size())
+			nb := len(c.lay.ABatch)
+			scratch := int64(0)
+			if !inOrder(c.a.Shape(), c.lay.ABatch, c.lay.AFree, c.lay.AContr, out.Shape()[:nb]) {
+				scratch += chunk.Size(sa) * int64(c.dt.Size())
+			}
+			if !inOrder(c.b.Shape(), c.lay.BBatch, c.lay.BContr, c.lay.BFree, out.Shape()[:nb]) {
+				scratch += chunk.Size(sb) * int64(c.dt.Size())
+			}
 			return cluster.Task{Op: &gemmOp{Layout: c.lay, DType: c.dt, Shape: slices.Clone(shape)}, Inputs: keys, Bytes: bytes, Scratch: scratch}, nil
 		}
 		c0, c1 := i*FanIn, min((i+1)*FanIn, levels[level-1])

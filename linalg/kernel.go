@@ -166,8 +166,18 @@ func gemmAcc[T block.Float](l *layout, a []T, ashape []int, b []T, bshape []int,
 	aStr := append(append([]int{}, mStr...), kaStr...)
 	bExt2 := append(append([]int{}, kaExt...), nExt...)
 	bStr := append(append([]int{}, kbStr...), nStr...)
-	pa := make([]T, 0, M*K)
-	pb := make([]T, 0, K*N)
+	// An operand whose axes already lie in that order (batch, free,
+	// contracted for A; batch, contracted, free for B) with no broadcast
+	// batch axis is used in place: the common 2-D case copies nothing.
+	directA := inOrder(ashape, l.ABatch, l.AFree, l.AContr, out[:nb])
+	directB := inOrder(bshape, l.BBatch, l.BContr, l.BFree, out[:nb])
+	var pa, pb []T
+	if !directA {
+		pa = make([]T, 0, M*K)
+	}
+	if !directB {
+		pb = make([]T, 0, K*N)
+	}
 	idx := make([]int, nb)
 	for bi := range prod(bExt) {
 		offA, offB := 0, 0
@@ -175,14 +185,21 @@ func gemmAcc[T block.Float](l *layout, a []T, ashape []int, b []T, bshape []int,
 			offA += idx[j] * aBStr[j]
 			offB += idx[j] * bBStr[j]
 		}
-		pa = gather(pa[:0], a, offA, aExt, aStr)
-		pb = gather(pb[:0], b, offB, bExt2, bStr)
+		ma, mb := a[offA:offA+M*K], b[offB:offB+K*N]
+		if !directA {
+			pa = gather(pa[:0], a, offA, aExt, aStr)
+			ma = pa
+		}
+		if !directB {
+			pb = gather(pb[:0], b, offB, bExt2, bStr)
+			mb = pb
+		}
 		cc := c[bi*M*N : (bi+1)*M*N]
 		switch any(c).(type) {
 		case []float64:
-			blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, M, N, K, 1, any(pa).([]float64), K, any(pb).([]float64), N, 1, any(cc).([]float64), N)
+			blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, M, N, K, 1, any(ma).([]float64), K, any(mb).([]float64), N, 1, any(cc).([]float64), N)
 		case []float32:
-			blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, M, N, K, 1, any(pa).([]float32), K, any(pb).([]float32), N, 1, any(cc).([]float32), N)
+			blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, M, N, K, 1, any(ma).([]float32), K, any(mb).([]float32), N, 1, any(cc).([]float32), N)
 		}
 		for j := nb - 1; j >= 0; j-- {
 			idx[j]++
@@ -192,4 +209,33 @@ func gemmAcc[T block.Float](l *layout, a []T, ashape []int, b []T, bshape []int,
 			idx[j] = 0
 		}
 	}
+}
+
+// inOrder reports whether the operand's batch axes, then the other two
+// lists, name its axes 0, 1, … in order, each batch axis with the
+// output's extent (no broadcasting): then each batch position's matrix is
+// one contiguous run of its data, in the order gemm reads.
+func inOrder(shape, batch, first, second, outBatch []int) bool {
+	next := 0
+	for j, ax := range batch {
+		if ax < 0 {
+			if outBatch[j] != 1 {
+				return false
+			}
+			continue
+		}
+		if ax != next || shape[ax] != outBatch[j] {
+			return false
+		}
+		next++
+	}
+	for _, l := range [][]int{first, second} {
+		for _, ax := range l {
+			if ax != next {
+				return false
+			}
+			next++
+		}
+	}
+	return next == len(shape)
 }

@@ -1,5 +1,6 @@
 // Command matmul benchmarks linalg.Matmul against dask.array's a @ b
-// (Debian's /usr/bin/python3, numpy on OpenBLAS), each side in a process
+// (Debian's /usr/bin/python3, numpy on the system BLAS: the reference
+// netlib libblas3 on this machine, OpenBLAS where installed), each side in a process
 // of its own pinned to the same cores, with as many workers as cores and
 // one BLAS thread per dask worker, and prints times, peak RSS and ratios.
 //
@@ -49,13 +50,14 @@ func main() {
 	cores := flag.Int("cores", min(2, runtime.NumCPU()), "cores for each side")
 	pin := flag.Bool("pin", true, "bind both sides to the same CPUs with taskset when available")
 	runs := flag.Int("runs", 1, "runs per side")
+	budget := flag.Int64("budget", 1<<30, "tessera's executor memory budget in bytes (0: none); the Go memory limit follows it")
 	isChild := flag.Bool("child", false, "internal: run the tessera side and print JSON")
 	flag.Parse()
 	if *quick {
 		*n, *c = 1200, 300
 	}
 	if *isChild {
-		m, err := runTessera(context.Background(), *n, *c, *cores)
+		m, err := runTessera(context.Background(), *n, *c, *cores, *budget)
 		if err != nil {
 			fatal(err)
 		}
@@ -66,7 +68,7 @@ func main() {
 	if *runs < 1 || *cores < 1 || *n < 1 || *c < 1 {
 		fatal(errors.New("-runs, -cores, -n and -chunk must be at least 1"))
 	}
-	if err := run(*n, *c, *cores, *runs, *pin); err != nil {
+	if err := run(*n, *c, *cores, *runs, *pin, *budget); err != nil {
 		fatal(err)
 	}
 }
@@ -91,12 +93,16 @@ func operands(n, c int) (a, b *ndarray.Array) {
 	return a.Rechunk(chunk.Uniform(c)), b.Rechunk(chunk.Uniform(c))
 }
 
-// runTessera computes the checksums of a @ b with cores workers.
-func runTessera(ctx context.Context, n, c, cores int) (measurement, error) {
+// runTessera computes the checksums of a @ b with cores workers within
+// the memory budget (0: none).
+func runTessera(ctx context.Context, n, c, cores int, budget int64) (measurement, error) {
 	t0 := time.Now()
 	a, b := operands(n, c)
 	p := linalg.Matmul(a, b)
-	ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores})
+	if budget > 0 {
+		cluster.SetGoMemoryLimit(budget)
+	}
+	ex := cluster.NewLocal(cluster.LocalOptions{Workers: cores, MemoryBudget: budget})
 	res, err := ndarray.Compute(ctx, []*ndarray.Array{reduce.Sum(p), reduce.Sum(ndarray.Mul(p, p))}, ndarray.WithExecutor(ex))
 	if err != nil {
 		return measurement{}, err
@@ -104,13 +110,13 @@ func runTessera(ctx context.Context, n, c, cores int) (measurement, error) {
 	return measurement{Seconds: time.Since(t0).Seconds(), Sum: res[0].Float64(0), SumSq: res[1].Float64(0)}, nil
 }
 
-func run(n, c, cores, runs int, pin bool) error {
+func run(n, c, cores, runs int, pin bool, budget int64) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	script := child.FindScript("benchmarks/matmul", "dask_matmul.py", "dask.array")
-	args := []string{"-child", "-n", strconv.Itoa(n), "-chunk", strconv.Itoa(c), "-cores", strconv.Itoa(cores)}
+	args := []string{"-child", "-n", strconv.Itoa(n), "-chunk", strconv.Itoa(c), "-cores", strconv.Itoa(cores), "-budget", strconv.FormatInt(budget, 10)}
 	var ts, ds []measurement
 	for range runs {
 		var m measurement
@@ -128,13 +134,13 @@ func run(n, c, cores, runs int, pin bool) error {
 	}
 	tm := best(ts)
 	fmt.Printf("a @ b, a and b %d×%d float64 in %d×%d chunks, %d cores per side (pinned %v), best of %d\n", n, n, c, c, cores, pin, runs)
-	fmt.Printf("tessera (gonum pure-Go dgemm): %.2f s, peak RSS %.0f MB, sum %.6g\n", tm.Seconds, tm.MaxRSS, tm.Sum)
+	fmt.Printf("tessera (gonum pure-Go dgemm, budget %d MiB): %.2f s, peak RSS %.0f MB, sum %.6g\n", budget>>20, tm.Seconds, tm.MaxRSS, tm.Sum)
 	if script == "" {
 		fmt.Println("(dask side skipped: /usr/bin/python3 with dask.array not found; run ./scripts/setup.sh)")
 		return nil
 	}
 	dm := best(ds)
-	fmt.Printf("dask (numpy + OpenBLAS):       %.2f s, peak RSS %.0f MB, sum %.6g\n", dm.Seconds, dm.MaxRSS, dm.Sum)
+	fmt.Printf("dask (numpy + Debian BLAS):    %.2f s, peak RSS %.0f MB, sum %.6g\n", dm.Seconds, dm.MaxRSS, dm.Sum)
 	fmt.Printf("time ratio dask/tessera %.2fx (target >= 1x), RSS ratio tessera/dask %.2f (target <= 0.5)\n", dm.Seconds/tm.Seconds, tm.MaxRSS/dm.MaxRSS)
 	if d := relDiff(tm, dm); d > 1e-9 {
 		return fmt.Errorf("checksums differ: tessera %v %v, dask %v %v (relative %.3g)", tm.Sum, tm.SumSq, dm.Sum, dm.SumSq, d)

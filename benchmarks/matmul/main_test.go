@@ -34,14 +34,14 @@ func naive(n int) (sum, sumsq float64) {
 // that the peer's script gives the same checksums. Nothing is timed.
 func TestQuick(t *testing.T) {
 	ctx := context.Background()
-	m, err := runTessera(ctx, 130, 40, 2)
+	m, err := runTessera(ctx, 130, 40, 2, 0)
 	require.NoError(t, err)
 	s, s2 := naive(130)
 	assert.InEpsilon(t, s, m.Sum, 1e-9)
 	assert.InEpsilon(t, s2, m.SumSq, 1e-9)
 
 	n, c := 1200, 300
-	m, err = runTessera(ctx, n, c, 2)
+	m, err = runTessera(ctx, n, c, 2, 256<<20)
 	require.NoError(t, err)
 	script := child.FindScript("benchmarks/matmul", "dask_matmul.py", "dask.array")
 	if script == "" {
