@@ -38,6 +38,7 @@ type blocked struct {
 	s    []float64 // pending sums, one per partial entry
 	n    []float64 // pending counts (mean family only)
 	rows []int32   // rows added per partial row since its last merge
+	full []int32   // of those, rows that covered every column
 }
 
 // newBlocked returns the blocked accumulator of p, whose partial rows have
@@ -50,16 +51,32 @@ func newBlocked(p *partial, w int, k kind, dt block.DType) *blocked {
 	}
 	if w > 0 {
 		bk.rows = make([]int32, n/w)
+		bk.full = make([]int32, n/w)
 	}
 	return bk
 }
 
 // blockedAdd adds seg, the columns col0... of the partial row starting at
-// entry base, into the pending sums.
+// entry base, into the pending sums. A row that covers every column is
+// counted once for all its entries (full), so the pending counts n only
+// take corrections: -1 for each NaN skipped in a full row, +1 for each
+// value of a partial row.
 func blockedAdd[T block.Number](bk *blocked, base, col0 int, seg []T) {
 	o := base + col0
 	s := bk.s[o : o+len(seg) : o+len(seg)]
+	r := base / bk.w
+	whole := len(seg) == bk.w
 	switch {
+	case bk.skip && bk.n != nil && whole:
+		n := bk.n[o : o+len(seg) : o+len(seg)]
+		for j, x := range seg {
+			v := float64(x)
+			if v == v {
+				s[j] += v
+			} else {
+				n[j]--
+			}
+		}
 	case bk.skip && bk.n != nil:
 		n := bk.n[o : o+len(seg) : o+len(seg)]
 		for j, x := range seg {
@@ -80,14 +97,16 @@ func blockedAdd[T block.Number](bk *blocked, base, col0 int, seg []T) {
 		for j, x := range seg {
 			s[j] += float64(x)
 		}
-		if bk.n != nil {
+		if bk.n != nil && !whole {
 			n := bk.n[o : o+len(seg) : o+len(seg)]
 			for j := range n {
 				n[j]++
 			}
 		}
 	}
-	r := base / bk.w
+	if whole {
+		bk.full[r]++
+	}
 	bk.rows[r]++
 	if bk.rows[r] >= blockRows {
 		bk.flushRow(r)
@@ -96,7 +115,6 @@ func blockedAdd[T block.Number](bk *blocked, base, col0 int, seg []T) {
 
 // flushRow merges the pending sums of partial row r into the partial.
 func (bk *blocked) flushRow(r int) {
-	bk.rows[r] = 0
 	lo, hi := r*bk.w, (r+1)*bk.w
 	S, C, s := bk.p.S[lo:hi], bk.p.C[lo:hi], bk.s[lo:hi]
 	for j, v := range s {
@@ -104,12 +122,13 @@ func (bk *blocked) flushRow(r int) {
 		s[j] = 0
 	}
 	if bk.n != nil {
-		N, n := bk.p.N[lo:hi], bk.n[lo:hi]
+		N, n, f := bk.p.N[lo:hi], bk.n[lo:hi], float64(bk.full[r])
 		for j, v := range n {
-			N[j] += v
+			N[j] += f + v
 			n[j] = 0
 		}
 	}
+	bk.rows[r], bk.full[r] = 0, 0
 }
 
 // flushAll merges every pending sum; a nil bk does nothing.
