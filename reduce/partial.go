@@ -588,12 +588,13 @@ func accumElems[T block.Number](p *partial, k kind, o int, seg []T) {
 			return
 		}
 		S, C := p.S[o:o+len(seg)], p.C[o:o+len(seg)]
+		skip := k.skipNaN()
 		for j, x := range seg {
 			f := float64(x)
-			if f != f && k.skipNaN() {
+			if f != f && skip {
 				continue
 			}
-			neumaier(&S[j], &C[j], f)
+			S[j], C[j] = twoSum(S[j], C[j], f) // Neumaier's exact error term, branch-free
 		}
 	case "prod":
 		for j, x := range seg {
@@ -608,14 +609,16 @@ func accumElems[T block.Number](p *partial, k kind, o int, seg []T) {
 			p.S[o+j] *= f
 		}
 	case "mean":
+		skip := k.skipNaN() || k == kNanCount
+		count := k == kCount || k == kNanCount
 		for j, x := range seg {
 			f := float64(x)
-			if f != f && (k.skipNaN() || k == kNanCount) {
+			if f != f && skip {
 				continue
 			}
 			p.N[o+j]++
-			if k != kCount && k != kNanCount {
-				neumaier(&p.S[o+j], &p.C[o+j], f)
+			if !count {
+				p.S[o+j], p.C[o+j] = twoSum(p.S[o+j], p.C[o+j], f)
 			}
 		}
 	case "var":
