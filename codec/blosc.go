@@ -471,6 +471,45 @@ func (b *Blosc) Decode(dst, src []byte, maxLen int) ([]byte, error) {
 }
 
 func bloscDecode(dst, src []byte, maxLen int) ([]byte, error) {
+	f, err := parseBloscFrame(src, maxLen)
+	if err != nil {
+		return nil, err
+	}
+	if f.h.Memcpyed {
+		return append(dst, f.src[bloscHeader:]...), nil
+	}
+	start := len(dst)
+	dst = grow(dst, f.h.Nbytes)
+	out := dst[start:]
+	var tmp []byte
+	if f.h.Shuffle != NoShuffle {
+		tb := getBuf(f.bs)
+		defer putBuf(tb)
+		tmp = *tb
+	}
+	for j := range f.nblocks {
+		lo, hi := f.blockBounds(j)
+		if err := f.decodeBlock(j, out[lo:hi], tmp); err != nil {
+			return nil, err
+		}
+	}
+	return dst, nil
+}
+
+// bloscFrame is a checked Blosc1 frame whose blocks decode one at a time.
+type bloscFrame struct {
+	h         BloscInfo
+	src       []byte // the frame, h.Cbytes long
+	bs        int    // block size (the whole buffer for a memcpyed frame)
+	nblocks   int
+	leftover  int // bytes of a short last block, 0 when every block is full
+	dataStart int
+	split     bool
+}
+
+// parseBloscFrame checks a frame's header against maxLen and its block
+// table's extent.
+func parseBloscFrame(src []byte, maxLen int) (*bloscFrame, error) {
 	if err := checkMaxLen("blosc", maxLen); err != nil {
 		return nil, err
 	}
@@ -481,97 +520,104 @@ func bloscDecode(dst, src []byte, maxLen int) ([]byte, error) {
 	if h.Nbytes > maxLen {
 		return nil, errf("blosc", "decode", ErrTooLarge, "header declares %d bytes, limit %d", h.Nbytes, maxLen)
 	}
-	src = src[:h.Cbytes]
+	f := &bloscFrame{h: h, src: src[:h.Cbytes]}
 	if h.Memcpyed {
 		if h.Cbytes != h.Nbytes+bloscHeader {
 			return nil, errf("blosc", "decode", ErrCorrupt, "memcpyed frame of %d bytes for %d", h.Cbytes, h.Nbytes)
 		}
-		return append(dst, src[bloscHeader:]...), nil
+		f.bs = h.Nbytes
+		if h.Nbytes > 0 {
+			f.nblocks = 1
+		}
+		return f, nil
 	}
 	if h.Nbytes == 0 {
-		return dst, nil
+		return f, nil
 	}
 	bs := h.Blocksize
 	if bs <= 0 || bs > h.Nbytes {
 		return nil, errf("blosc", "decode", ErrCorrupt, "blocksize %d for %d bytes", bs, h.Nbytes)
 	}
-	nblocks := h.Nbytes / bs
-	leftover := h.Nbytes % bs
-	if leftover > 0 {
-		nblocks++
+	f.bs = bs
+	f.nblocks = h.Nbytes / bs
+	f.leftover = h.Nbytes % bs
+	if f.leftover > 0 {
+		f.nblocks++
 	}
-	dataStart := bloscHeader + 4*nblocks
-	if dataStart > len(src) {
+	f.dataStart = bloscHeader + 4*f.nblocks
+	if f.dataStart > len(f.src) {
 		return nil, errf("blosc", "decode", ErrCorrupt, "truncated block offsets")
 	}
-	// each stream needs at least its 4-byte size: bound the work by the input
 	ts := h.Typesize
-	split := h.Flags&flagDontSplit == 0 && ts <= bloscMaxSplits && bs/ts >= bloscMinBuffer
-	start := len(dst)
-	dst = grow(dst, h.Nbytes)
-	out := dst[start:]
-	var tmp []byte
-	if h.Shuffle != NoShuffle {
-		tb := getBuf(bs)
-		defer putBuf(tb)
-		tmp = *tb
+	f.split = h.Flags&flagDontSplit == 0 && ts <= bloscMaxSplits && bs/ts >= bloscMinBuffer
+	return f, nil
+}
+
+// blockBounds is the byte range of the decoded buffer block j holds.
+func (f *bloscFrame) blockBounds(j int) (lo, hi int) {
+	lo = j * f.bs
+	return lo, min(lo+f.bs, f.h.Nbytes)
+}
+
+// decodeBlock decodes block j into ob (blockBounds long); tmp holds at
+// least bs bytes for shuffled frames.
+func (f *bloscFrame) decodeBlock(j int, ob, tmp []byte) error {
+	h, src := f.h, f.src
+	if h.Memcpyed {
+		copy(ob, src[bloscHeader:])
+		return nil
 	}
-	for j := 0; j < nblocks; j++ {
-		pos := int(binary.LittleEndian.Uint32(src[bloscHeader+4*j:]))
-		bsize := bs
-		last := leftover > 0 && j == nblocks-1
-		if last {
-			bsize = leftover
+	pos := int(binary.LittleEndian.Uint32(src[bloscHeader+4*j:]))
+	bsize := len(ob)
+	last := f.leftover > 0 && j == f.nblocks-1
+	ts := h.Typesize
+	t := ob
+	if h.Shuffle == ByteShuffle && ts > 1 || h.Shuffle == BitShuffle {
+		t = tmp[:bsize]
+	}
+	nstreams := 1
+	if f.split && !last {
+		nstreams = ts
+	}
+	neblock := bsize / nstreams
+	if pos < f.dataStart || pos > len(src) {
+		return errf("blosc", "decode", ErrCorrupt, "block %d starts at %d, outside the frame", j, pos)
+	}
+	for s := 0; s < nstreams; s++ {
+		if pos+4 > len(src) {
+			return errf("blosc", "decode", ErrCorrupt, "block %d truncated", j)
 		}
-		ob := out[j*bs : j*bs+bsize]
-		t := ob
-		if h.Shuffle == ByteShuffle && ts > 1 || h.Shuffle == BitShuffle {
-			t = tmp[:bsize]
-		}
-		nstreams := 1
-		if split && !last {
-			nstreams = ts
-		}
-		neblock := bsize / nstreams
-		if pos < dataStart || pos > len(src) {
-			return nil, errf("blosc", "decode", ErrCorrupt, "block %d starts at %d, outside the frame", j, pos)
-		}
-		for s := 0; s < nstreams; s++ {
-			if pos+4 > len(src) {
-				return nil, errf("blosc", "decode", ErrCorrupt, "block %d truncated", j)
-			}
-			csize := int(int32(binary.LittleEndian.Uint32(src[pos:])))
-			pos += 4
-			so := t[s*neblock : (s+1)*neblock]
-			switch {
-			case csize <= 0: // a run of one byte value (c-blosc ≥ 1.x "special" streams)
-				if csize < -255 {
-					return nil, errf("blosc", "decode", ErrCorrupt, "stream size %d", csize)
-				}
-				v := byte(-csize)
-				for i := range so {
-					so[i] = v
-				}
-				continue
-			case csize > len(src)-pos:
-				return nil, errf("blosc", "decode", ErrCorrupt, "block %d stream %d truncated", j, s)
-			case csize == neblock:
-				copy(so, src[pos:pos+csize])
-			default:
-				if err := bloscStream(h.Flags>>5, so, src[pos:pos+csize]); err != nil {
-					return nil, err
-				}
-			}
-			pos += csize
-		}
+		csize := int(int32(binary.LittleEndian.Uint32(src[pos:])))
+		pos += 4
+		so := t[s*neblock : (s+1)*neblock]
 		switch {
-		case h.Shuffle == ByteShuffle && ts > 1:
-			unshuffleBytes(ob, t, ts)
-		case h.Shuffle == BitShuffle:
-			bitunshuffle(ob, t, ts)
+		case csize <= 0: // a run of one byte value (c-blosc ≥ 1.x "special" streams)
+			if csize < -255 {
+				return errf("blosc", "decode", ErrCorrupt, "stream size %d", csize)
+			}
+			v := byte(-csize)
+			for i := range so {
+				so[i] = v
+			}
+			continue
+		case csize > len(src)-pos:
+			return errf("blosc", "decode", ErrCorrupt, "block %d stream %d truncated", j, s)
+		case csize == neblock:
+			copy(so, src[pos:pos+csize])
+		default:
+			if err := bloscStream(h.Flags>>5, so, src[pos:pos+csize]); err != nil {
+				return err
+			}
 		}
+		pos += csize
 	}
-	return dst, nil
+	switch {
+	case h.Shuffle == ByteShuffle && ts > 1:
+		unshuffleBytes(ob, t, ts)
+	case h.Shuffle == BitShuffle:
+		bitunshuffle(ob, t, ts)
+	}
+	return nil
 }
 
 // bloscStream decompresses one stream that must fill out exactly.

@@ -16,5 +16,12 @@
 // Summation is accurate: within a tile eight interleaved accumulators each
 // add at most [ndarray.TileElems]/8 values, and tile sums and partials are merged with
 // Neumaier's compensated summation; variances merge (count, mean, M2) with
-// Chan's formula.
+// Chan's formula. A sum or mean that keeps the last axis adds each value
+// into its output element's float64 lane; for float32 and integer types of
+// at most 32 bits the lanes take up to 64 values with plain additions
+// (exact unless the values' magnitudes span more than 2^23) before each
+// block sum is merged with compensation, and for float64 and 64-bit
+// integers every value is added with compensation. Every path is at least
+// as accurate as numpy's sum of the same data (pairwise, in float32 for
+// float32), which the tests check on 10^7 cancelling values.
 package reduce

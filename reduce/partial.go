@@ -177,13 +177,18 @@ func (o *partialOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value,
 	if r > 0 {
 		g.outer = bs[:r-1]
 	}
-	var f ndarray.Folder = newFolder(p, k, g, dt)
+	var bk *blocked
+	if !g.allRed && !g.lastRed && (k == kSum || k == kNanSum || k == kMean || k == kNanMean) && !p.Int && blockable(dt) {
+		bk = newBlocked(p, ps[r-1], k, dt)
+	}
+	var f ndarray.Folder = newFolder(p, k, g, dt, bk)
 	if g.allRed && (k == kSum || k == kNanSum || k == kMean || k == kNanMean) && !p.Int {
 		f = sumFolder{f, p}
 	}
 	if err := o.Kernel.Fold(ctx, in, f); err != nil {
 		return nil, err
 	}
+	bk.flushAll()
 	return p, nil
 }
 
@@ -204,14 +209,15 @@ func (f sumFolder) FoldSum(s float64, n int) {
 
 // folder folds spans of element type T into a partial.
 type folder[T block.Number] struct {
-	p *partial
-	k kind
-	g *geometry
+	p  *partial
+	k  kind
+	g  *geometry
+	bk *blocked // nil: no blocked accumulation
 }
 
 // Fold implements ndarray.Folder.
 func (f *folder[T]) Fold(s *ndarray.Span) error {
-	accumTile(f.p, f.k, f.g, s, s.Values.([]T))
+	accumTile(f.p, f.k, f.g, f.bk, s, s.Values.([]T))
 	return nil
 }
 
@@ -231,42 +237,43 @@ func (f *boolFolder) Fold(s *ndarray.Span) error {
 			u[i] = 1
 		}
 	}
-	accumTile(f.p, f.k, f.g, s, u)
+	accumTile(f.p, f.k, f.g, f.bk, s, u)
 	return nil
 }
 
-// newFolder returns the folder of blocks of dtype dt.
-func newFolder(p *partial, k kind, g *geometry, dt block.DType) ndarray.Folder {
+// newFolder returns the folder of blocks of dtype dt; bk, when not nil,
+// takes the per-element sums of the kept-last-axis path.
+func newFolder(p *partial, k kind, g *geometry, dt block.DType, bk *blocked) ndarray.Folder {
 	switch dt {
 	case block.Bool:
-		return &boolFolder{folder[uint8]{p, k, g}, make([]uint8, ndarray.TileElems)}
+		return &boolFolder{folder[uint8]{p, k, g, bk}, make([]uint8, ndarray.TileElems)}
 	case block.Int8:
-		return &folder[int8]{p, k, g}
+		return &folder[int8]{p, k, g, bk}
 	case block.Int16:
-		return &folder[int16]{p, k, g}
+		return &folder[int16]{p, k, g, bk}
 	case block.Int32:
-		return &folder[int32]{p, k, g}
+		return &folder[int32]{p, k, g, bk}
 	case block.Int64:
-		return &folder[int64]{p, k, g}
+		return &folder[int64]{p, k, g, bk}
 	case block.Uint8:
-		return &folder[uint8]{p, k, g}
+		return &folder[uint8]{p, k, g, bk}
 	case block.Uint16:
-		return &folder[uint16]{p, k, g}
+		return &folder[uint16]{p, k, g, bk}
 	case block.Uint32:
-		return &folder[uint32]{p, k, g}
+		return &folder[uint32]{p, k, g, bk}
 	case block.Uint64:
-		return &folder[uint64]{p, k, g}
+		return &folder[uint64]{p, k, g, bk}
 	case block.Float32:
-		return &folder[float32]{p, k, g}
+		return &folder[float32]{p, k, g, bk}
 	}
 	if dt.IsTime() {
-		return &folder[int64]{p, k, g} // int64 counts
+		return &folder[int64]{p, k, g, bk} // int64 counts
 	}
-	return &folder[float64]{p, k, g}
+	return &folder[float64]{p, k, g, bk}
 }
 
 // accumTile folds one span into the partial, row segment by row segment.
-func accumTile[T block.Number](p *partial, k kind, g *geometry, t *ndarray.Span, d []T) {
+func accumTile[T block.Number](p *partial, k kind, g *geometry, bk *blocked, t *ndarray.Span, d []T) {
 	fam := k.family()
 	if g.allRed && fam != "arg" {
 		accumSeg(p, k, 0, d)
@@ -314,6 +321,8 @@ func accumTile[T block.Number](p *partial, k kind, g *geometry, t *ndarray.Span,
 			}
 		} else if g.lastRed {
 			accumSeg(p, k, base, seg)
+		} else if bk != nil {
+			blockedAdd(bk, base, t.Col0, seg)
 		} else {
 			accumElems(p, k, base+t.Col0, seg)
 		}
@@ -579,12 +588,13 @@ func accumElems[T block.Number](p *partial, k kind, o int, seg []T) {
 			return
 		}
 		S, C := p.S[o:o+len(seg)], p.C[o:o+len(seg)]
+		skip := k.skipNaN()
 		for j, x := range seg {
 			f := float64(x)
-			if f != f && k.skipNaN() {
+			if f != f && skip {
 				continue
 			}
-			neumaier(&S[j], &C[j], f)
+			S[j], C[j] = twoSum(S[j], C[j], f) // Neumaier's exact error term, branch-free
 		}
 	case "prod":
 		for j, x := range seg {
@@ -599,14 +609,16 @@ func accumElems[T block.Number](p *partial, k kind, o int, seg []T) {
 			p.S[o+j] *= f
 		}
 	case "mean":
+		skip := k.skipNaN() || k == kNanCount
+		count := k == kCount || k == kNanCount
 		for j, x := range seg {
 			f := float64(x)
-			if f != f && (k.skipNaN() || k == kNanCount) {
+			if f != f && skip {
 				continue
 			}
 			p.N[o+j]++
-			if k != kCount && k != kNanCount {
-				neumaier(&p.S[o+j], &p.C[o+j], f)
+			if !count {
+				p.S[o+j], p.C[o+j] = twoSum(p.S[o+j], p.C[o+j], f)
 			}
 		}
 	case "var":

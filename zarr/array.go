@@ -457,12 +457,20 @@ func (a *Array) parallel(ctx context.Context, pieces []chunk.Piece, f func(ctx c
 }
 
 // Read returns the elements inside box, reading the chunks it touches in
-// parallel. Missing chunks read as the fill value.
+// parallel. Missing chunks read as the fill value. Under an executor with
+// a buffer pool (cluster.BufferPoolFrom) the result borrows its memory
+// from the pool, as ndarray's blocks do, and goes back to it when the
+// executor recycles the value: every element is written, so it is never
+// cleared first.
 func (a *Array) Read(ctx context.Context, box chunk.Box) (*block.Dense, error) {
 	if err := a.checkBox(box); err != nil {
 		return nil, err
 	}
-	out, err := block.New(a.meta.DType, box.Shape()...)
+	var pool block.Pool
+	if p := cluster.BufferPoolFrom(ctx); p != nil {
+		pool = p
+	}
+	out, _, err := block.NewPooled(pool, a.meta.DType, box.Shape()...)
 	if err != nil {
 		return nil, err
 	}
@@ -488,6 +496,9 @@ func (a *Array) Read(ctx context.Context, box chunk.Box) (*block.Dense, error) {
 		return out, nil
 	}
 	err = a.parallel(ctx, pieces, func(ctx context.Context, p chunk.Piece) error {
+		if done, err := a.decodeBox(ctx, out, p); done || err != nil {
+			return err
+		}
 		d, src, err := a.readPiece(ctx, p.Block, p.Src)
 		if err != nil {
 			return err
