@@ -164,6 +164,10 @@ func runCase(t *testing.T, fx gbFixtures, c gbCase, tc int) *labelled.Array {
 		return reduceGroups(a.GroupByBins(c.Key, c.Edges, c.Labels, c.Right), c.Reduction, c.DDOF)
 	case "resample":
 		return reduceGroups(a.Resample("time", c.Freq), c.Reduction, c.DDOF)
+	case "anomaly":
+		return a.GroupBy(c.Key).Sub(a.GroupBy(c.Key).Mean())
+	case "anomaly_div":
+		return a.GroupBy(c.Key).Div(a.GroupBy(c.Key).Max())
 	case "interp":
 		if c.TTargets != nil {
 			cal, _ := cftime.ParseCalendar(fx.Inputs[c.Input].Calendar)

@@ -247,6 +247,8 @@ type interpNAParams struct {
 	X      []float64
 	Method InterpMethod
 	MaxGap float64
+	// NoLimit lifts MaxGap (JSON has no infinity).
+	NoLimit bool
 }
 
 func init() {
@@ -261,7 +263,7 @@ func interpolateNABlock(ctx context.Context, in []*block.Dense, p interpNAParams
 	}
 	d := in[0]
 	shape := d.Shape()
-	if p.Axis < 0 || p.Axis >= len(shape) || len(p.X) != shape[p.Axis] || !(p.MaxGap > 0) || (p.Method != InterpLinear && p.Method != InterpNearest) {
+	if p.Axis < 0 || p.Axis >= len(shape) || len(p.X) != shape[p.Axis] || !(p.MaxGap > 0 || p.NoLimit) || (p.Method != InterpLinear && p.Method != InterpNearest) {
 		return nil, fmt.Errorf("labelled.interpolate_na: %w: axis %d, %d labels, max gap %v, method %v for a block of shape %v", ndarray.ErrParams, p.Axis, len(p.X), p.MaxGap, p.Method, shape)
 	}
 	out, err := d.AsType(block.Float64, block.CastOptions{})
@@ -288,7 +290,11 @@ func interpolateNABlock(ctx context.Context, in []*block.Dense, p interpNAParams
 			for i := range n {
 				line[i] = v[base+i*stride]
 			}
-			fillLine(line, p.X, p.Method, p.MaxGap)
+			gap := p.MaxGap
+			if p.NoLimit {
+				gap = math.Inf(1)
+			}
+			fillLine(line, p.X, p.Method, gap)
 			for i := range n {
 				v[base+i*stride] = line[i]
 			}
@@ -389,6 +395,13 @@ func (a *Array) InterpolateNA(dim string, method InterpMethod, maxGap any) *Arra
 		return a.derive(data, a.v.dims, a.coords, false)
 	}
 	whole := data.Rechunk(chunk.Explicit(chunks...))
-	out := ndarray.MapBlocks("labelled.interpolate_na", []*ndarray.Array{whole}, data.DType(), nil, interpNAParams{Axis: ax, X: xs, Method: method, MaxGap: gap})
+	out := ndarray.MapBlocks("labelled.interpolate_na", []*ndarray.Array{whole}, data.DType(), nil, interpNAParams{Axis: ax, X: xs, Method: method, MaxGap: finite(gap), NoLimit: math.IsInf(gap, 1)})
 	return a.derive(out, a.v.dims, a.coords, false)
+}
+
+func finite(v float64) float64 {
+	if math.IsInf(v, 0) {
+		return 0
+	}
+	return v
 }

@@ -192,6 +192,13 @@ for inp, freqs in resamples.items():
             cases.append({"op": "resample", "input": inp, "freq": f, "reduction": r, "ddof": 0,
                           "result": result(red(das[inp].resample(time=f), r, 0))})
 
+for inp in ["noleap", "standard"]:
+    da = das[inp]
+    clim = da.groupby("time.month").mean()
+    cases.append({"op": "anomaly", "input": inp, "key": "time.month", "result": result(da.groupby("time.month") - clim)})
+    cases.append({"op": "anomaly_div", "input": inp, "key": "time.season",
+                  "result": result(da.groupby("time.season") / da.groupby("time.season").max())})
+
 # interp (np.interp, as xarray's NumpyInterpolator)
 da = das["numeric"]
 xt = [-1.0, 0.0, 0.37, 3.0, 17.25, 25.0, float(da.x.values[-1]), 49.99, 50.5, 60.0]
