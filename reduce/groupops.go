@@ -68,10 +68,56 @@ func newGroupPartial(k GroupKind, shape []int) (*groupPartial, error) {
 	return p, nil
 }
 
-// add folds value x into entry o.
-func (p *groupPartial) add(k GroupKind, o int, x float64) {
+// addSeg folds seg into the consecutive entries o, o+1, ...: the hot
+// loops of sums, means and counts, and of variances, without a dispatch
+// per element.
+func (p *groupPartial) addSeg(k GroupKind, fam string, o int, seg []float64) {
+	skip := k.skipNaN()
+	switch {
+	case fam == "sum" && k == GroupCount:
+		n := p.N[o : o+len(seg)]
+		for j, x := range seg {
+			if x == x {
+				n[j]++
+			}
+		}
+	case fam == "sum":
+		n, s, c := p.N[o:o+len(seg)], p.S[o:o+len(seg)], p.C[o:o+len(seg)]
+		for j, x := range seg {
+			if skip && x != x {
+				continue
+			}
+			n[j]++
+			t := s[j] + x
+			if math.Abs(s[j]) >= math.Abs(x) {
+				c[j] += (s[j] - t) + x
+			} else {
+				c[j] += (x - t) + s[j]
+			}
+			s[j] = t
+		}
+	case fam == "var":
+		n, m, m2 := p.N[o:o+len(seg)], p.S[o:o+len(seg)], p.M2[o:o+len(seg)]
+		for j, x := range seg {
+			if skip && x != x {
+				continue
+			}
+			n[j]++
+			d := x - m[j]
+			m[j] += d / n[j]
+			m2[j] += d * (x - m[j])
+		}
+	default:
+		for j, x := range seg {
+			p.add(k, fam, o+j, x)
+		}
+	}
+}
+
+// add folds value x into entry o; fam is k.gfamily().
+func (p *groupPartial) add(k GroupKind, fam string, o int, x float64) {
 	nan := x != x
-	switch k.gfamily() {
+	switch fam {
 	case "sum":
 		if nan && k.skipNaN() {
 			return
@@ -145,7 +191,7 @@ func (p *groupPartial) merge(k GroupKind, q *groupPartial) {
 			p.S[o] *= q.S[o]
 		case "minmax":
 			if q.N[o] > 0 {
-				p.add(k, o, q.S[o])
+				p.add(k, "minmax", o, q.S[o])
 				p.N[o] += q.N[o] - 1
 			}
 		case "firstlast":
@@ -205,7 +251,7 @@ func (o *groupPartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.V
 	if err != nil {
 		return nil, err
 	}
-	f := &groupFolder{p: p, k: k, axis: o.Axis, codes: o.Codes, bs: bs, buf: make([]float64, ndarray.TileElems)}
+	f := &groupFolder{p: p, k: k, fam: k.gfamily(), axis: o.Axis, codes: o.Codes, bs: bs, buf: make([]float64, ndarray.TileElems)}
 	f.pstr = make([]int, r)
 	acc := 1
 	for i := r - 1; i >= 0; i-- {
@@ -223,6 +269,7 @@ func (o *groupPartialOp) Run(ctx context.Context, in []cluster.Value) (cluster.V
 type groupFolder struct {
 	p     *groupPartial
 	k     GroupKind
+	fam   string
 	axis  int
 	codes []int
 	bs    []int
@@ -314,14 +361,12 @@ func (f *groupFolder) Fold(s *ndarray.Span) error {
 			for j, x := range seg {
 				g := f.codes[s.Col0+j]
 				if g >= 0 {
-					f.p.add(f.k, base+g, x)
+					f.p.add(f.k, f.fam, base+g, x)
 				}
 			}
 			continue
 		}
-		for j, x := range seg {
-			f.p.add(f.k, base+s.Col0+j, x)
-		}
+		f.p.addSeg(f.k, f.fam, base+s.Col0, seg)
 	}
 	return nil
 }
