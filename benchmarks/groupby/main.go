@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"time"
@@ -68,9 +69,21 @@ func main() {
 	runs := flag.Int("runs", 1, "runs per side")
 	childStore := flag.String("child", "", "internal: run tessera's side on this store and print JSON")
 	out := flag.String("out", "", "internal: result file for -child")
+	baseline := flag.Bool("baseline", false, "with -child: time mean(\"time\") of the same cube instead (reading and reducing without grouping)")
+	cpuprofile := flag.String("cpuprofile", "", "with -child: write a CPU profile to this file")
 	flag.Parse()
 	if *childStore != "" {
-		m, err := runTessera(context.Background(), *childStore, *out, *cores)
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fatal(err)
+			}
+		}
+		m, err := runTessera(context.Background(), *childStore, *out, *cores, *baseline)
+		pprof.StopCPUProfile()
 		if err != nil {
 			fatal(err)
 		}
@@ -168,7 +181,7 @@ func run(ctx context.Context, cfg config, dir string, cores, runs int, pin bool)
 }
 
 // runTessera is the child: open, group by month, mean, compute.
-func runTessera(ctx context.Context, store, out string, cores int) (measurement, error) {
+func runTessera(ctx context.Context, store, out string, cores int, baseline bool) (measurement, error) {
 	s, err := zarr.NewDirectoryStore(store)
 	if err != nil {
 		return measurement{}, err
@@ -179,6 +192,9 @@ func runTessera(ctx context.Context, store, out string, cores int) (measurement,
 		return measurement{}, err
 	}
 	clim := ds.Var("t2m").GroupBy("time.month").Mean()
+	if baseline {
+		clim = ds.Var("t2m").Mean("time")
+	}
 	if err := clim.Err(); err != nil {
 		return measurement{}, err
 	}

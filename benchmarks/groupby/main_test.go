@@ -26,7 +26,7 @@ func TestQuick(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, made, "the cube is reused")
 	out := filepath.Join(dir, "t.f64")
-	m, err := runTessera(ctx, store, out, 2)
+	m, err := runTessera(ctx, store, out, 2, false)
 	require.NoError(t, err)
 	assert.Equal(t, []int{12, 18, 36}, m.Shape)
 	got, err := readF64(out)
