@@ -70,8 +70,10 @@ func newGroupPartial(k GroupKind, shape []int) (*groupPartial, error) {
 
 // addSeg folds seg into the consecutive entries o, o+1, ...: the hot
 // loops of sums, means and counts, and of variances, without a dispatch
-// per element.
-func (p *groupPartial) addSeg(k GroupKind, fam string, o int, seg []float64) {
+// per element. Within one block a sum adds at most the block's extent
+// along the axis in float64 (compensation is applied when partials
+// merge), so float32 and float64 spans are added as they are.
+func addSeg[T float32 | float64](p *groupPartial, k GroupKind, fam string, o int, seg []T) bool {
 	skip := k.skipNaN()
 	switch {
 	case fam == "sum" && k == GroupCount:
@@ -81,24 +83,24 @@ func (p *groupPartial) addSeg(k GroupKind, fam string, o int, seg []float64) {
 				n[j]++
 			}
 		}
-	case fam == "sum":
-		n, s, c := p.N[o:o+len(seg)], p.S[o:o+len(seg)], p.C[o:o+len(seg)]
+	case fam == "sum" && skip:
+		n, s := p.N[o:o+len(seg)], p.S[o:o+len(seg)]
 		for j, x := range seg {
-			if skip && x != x {
-				continue
+			if x == x {
+				n[j]++
+				s[j] += float64(x)
 			}
+		}
+	case fam == "sum":
+		n, s := p.N[o:o+len(seg)], p.S[o:o+len(seg)]
+		for j, x := range seg {
 			n[j]++
-			t := s[j] + x
-			if math.Abs(s[j]) >= math.Abs(x) {
-				c[j] += (s[j] - t) + x
-			} else {
-				c[j] += (x - t) + s[j]
-			}
-			s[j] = t
+			s[j] += float64(x)
 		}
 	case fam == "var":
 		n, m, m2 := p.N[o:o+len(seg)], p.S[o:o+len(seg)], p.M2[o:o+len(seg)]
-		for j, x := range seg {
+		for j, xv := range seg {
+			x := float64(xv)
 			if skip && x != x {
 				continue
 			}
@@ -108,10 +110,9 @@ func (p *groupPartial) addSeg(k GroupKind, fam string, o int, seg []float64) {
 			m2[j] += d * (x - m[j])
 		}
 	default:
-		for j, x := range seg {
-			p.add(k, fam, o+j, x)
-		}
+		return false
 	}
+	return true
 }
 
 // add folds value x into entry o; fam is k.gfamily().
@@ -288,6 +289,18 @@ func toFloats[T block.Number](dst []float64, v []T) []float64 {
 
 // Fold implements ndarray.Folder.
 func (f *groupFolder) Fold(s *ndarray.Span) error {
+	if f.axis != len(f.bs)-1 {
+		switch x := s.Values.(type) {
+		case []float32:
+			if foldTyped(f, s, x) {
+				return nil
+			}
+		case []float64:
+			if foldTyped(f, s, x) {
+				return nil
+			}
+		}
+	}
 	var v []float64
 	switch x := s.Values.(type) {
 	case []float64:
@@ -366,7 +379,11 @@ func (f *groupFolder) Fold(s *ndarray.Span) error {
 			}
 			continue
 		}
-		f.p.addSeg(f.k, f.fam, base+s.Col0, seg)
+		if !addSeg(f.p, f.k, f.fam, base+s.Col0, seg) {
+			for j, x := range seg {
+				f.p.add(f.k, f.fam, base+s.Col0+j, x)
+			}
+		}
 	}
 	return nil
 }
@@ -503,4 +520,45 @@ func (o *groupFinalizeOp) Run(ctx context.Context, in []cluster.Value) (cluster.
 		return nil, err
 	}
 	return out, nil
+}
+
+// foldTyped folds a float span straight into the partial when the grouped
+// axis is not the last one and the kind has a segment loop; it reports
+// false (having done nothing) otherwise.
+func foldTyped[T float32 | float64](f *groupFolder, s *ndarray.Span, v []T) bool {
+	if f.fam != "sum" && f.fam != "var" {
+		return false
+	}
+	r := len(f.bs)
+	row := s.Row
+	for a := r - 2; a >= 0; a-- {
+		f.coord[a] = row % f.bs[a]
+		row /= f.bs[a]
+	}
+	w := s.Col1 - s.Col0
+	for i := range s.Rows {
+		if i > 0 {
+			for a := r - 2; a >= 0; a-- {
+				f.coord[a]++
+				if f.coord[a] < f.bs[a] {
+					break
+				}
+				f.coord[a] = 0
+			}
+		}
+		g := f.codes[f.coord[f.axis]]
+		if g < 0 {
+			continue
+		}
+		base := 0
+		for a := 0; a < r-1; a++ {
+			c := f.coord[a]
+			if a == f.axis {
+				c = g
+			}
+			base += c * f.pstr[a]
+		}
+		addSeg(f.p, f.k, f.fam, base+s.Col0, v[i*w:(i+1)*w])
+	}
+	return true
 }
