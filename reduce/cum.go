@@ -446,7 +446,6 @@ func apply[T cumElem](o []T, sD, cD *block.Dense, axis int, prod bool) error {
 	return nil
 }
 
-
 func init() {
 	cluster.Register("reduce.cum", func() cluster.Op { return &cumOp{} })
 }
