@@ -161,3 +161,34 @@ func BenchmarkCumSum(b *testing.B) {
 		})
 	}
 }
+
+// TestCumDependsOnlyOnEarlierBlocks builds block 1 of a cumulative sum
+// alone: its graph reads input blocks 0 and 1, never 2 or 3.
+func TestCumDependsOnlyOnEarlierBlocks(t *testing.T) {
+	src := ndarray.Arange(0, 12, 1, chunk.Uniform(3))
+	in := ndarray.Add(src, 1) // fused: its blocks are distinct tasks only through the scan
+	out := reduce.CumSum(in, 0)
+	b := ndarray.NewBuilder()
+	_, err := b.Key(out, []int{1})
+	require.NoError(t, err)
+	scans := 0
+	for _, k := range b.Graph().Keys() {
+		tk, _ := b.Graph().Task(k)
+		if tk.Op.Kind() == "reduce.cum" {
+			enc, err := json.Marshal(tk.Op)
+			require.NoError(t, err)
+			if containsStage(enc, "scan") {
+				scans++
+			}
+		}
+	}
+	assert.Equal(t, 2, scans)
+	d, err := ndarray.Compute(t.Context(), []*ndarray.Array{out.Index(ndarray.Sl(3, 6, 1))})
+	require.NoError(t, err)
+	assert.Equal(t, []float64{10, 15, 21}, d[0].Float64s())
+}
+
+func containsStage(enc []byte, stage string) bool {
+	var v struct{ Stage string }
+	return json.Unmarshal(enc, &v) == nil && v.Stage == stage
+}
