@@ -1,12 +1,10 @@
 package stats
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
 
-	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/ndarray"
 )
 
@@ -14,7 +12,7 @@ import (
 // nor non-increasing, or hold NaN.
 var ErrDigitizeBins = errors.New("stats: digitize bins must be monotonically increasing or decreasing")
 
-// digitizeParams are the params of the "stats.digitize" block function.
+// digitizeParams are the params of Digitize's lookup tasks.
 type digitizeParams struct {
 	Bins  []float64
 	Right bool
@@ -66,8 +64,9 @@ func searchsorted(bins []float64, x float64, right bool) int {
 // for decreasing ones (numpy sorts NaN last). Values are compared as
 // float64, so integers beyond 2^53 compare rounded.
 //
-// It is elementwise: one task per block of a, which reads the block a's
-// recipe makes and binary-searches the bins (they travel in the task).
+// It is elementwise and fused: one task per block of a evaluates a's
+// fused expression tile by tile and binary-searches the bins (they travel
+// in the task), so a's block is never materialised.
 // Errors on the returned array: ErrDigitizeBins, ErrHistDType for data
 // that is not a real number.
 func Digitize(a *ndarray.Array, bins []float64, right bool) *ndarray.Array {
@@ -79,42 +78,5 @@ func Digitize(a *ndarray.Array, bins []float64, right bool) *ndarray.Array {
 	if _, err := p.direction(); err != nil {
 		return ndarray.Errored(fmt.Errorf("%s: %w", where, err))
 	}
-	return ndarray.MapBlocks("stats.digitize", []*ndarray.Array{a}, block.Int64, nil, p)
-}
-
-func digitizeBlock(ctx context.Context, in []*block.Dense, p digitizeParams, _ ndarray.BlockInfo) (*block.Dense, error) {
-	dir, err := p.direction()
-	if err != nil {
-		return nil, err
-	}
-	if len(in) != 1 {
-		return nil, fmt.Errorf("stats.digitize: %d inputs", len(in))
-	}
-	x := in[0]
-	out, err := ndarray.Alloc(ctx, block.Int64, x.Shape()...)
-	if err != nil {
-		return nil, err
-	}
-	v := out.Data().([]int64)
-	bins := p.Bins
-	if dir < 0 {
-		bins = make([]float64, len(p.Bins))
-		for i, b := range p.Bins {
-			bins[len(bins)-1-i] = b
-		}
-	}
-	// numpy: side = "left" if right else "right".
-	for i := range v {
-		f := x.Float64(i)
-		k := searchsorted(bins, f, !p.Right)
-		if dir < 0 {
-			k = len(bins) - k
-		}
-		v[i] = int64(k)
-	}
-	return out, nil
-}
-
-func init() {
-	ndarray.RegisterBlockFunc("stats.digitize", digitizeBlock)
+	return lookupArray(lookupSpec{Digitize: &p}, a)
 }

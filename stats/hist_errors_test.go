@@ -131,3 +131,50 @@ func TestCountWire(t *testing.T) {
 		assert.True(t, errors.Is(err, stats.ErrCountOp), "%s: %v", kind, err)
 	}
 }
+
+// TestLookupWire round-trips Digitize and Isin tasks and refuses
+// malformed lookups from the wire.
+func TestLookupWire(t *testing.T) {
+	a := ndarray.Random([]int{50}, chunk.Uniform(20), 3).Mul(10)
+	for _, out := range []*ndarray.Array{stats.Digitize(a, []float64{9, 5, 1}, true), stats.Isin(ndarray.Floor(a), []float64{3, 1}, stats.IsinInvert())} {
+		b := ndarray.NewBuilder()
+		_, err := b.Keys(out)
+		require.NoError(t, err)
+		for _, k := range b.Graph().Keys() {
+			tk, _ := b.Graph().Task(k)
+			enc, err := cluster.EncodeTask(tk)
+			require.NoError(t, err)
+			_, err = cluster.DecodeTask(enc)
+			require.NoError(t, err)
+		}
+	}
+	for _, p := range []string{
+		`{"Spec":{}}`,
+		`{"Spec":{"Digitize":{"Bins":[1,3,2]}}}`,
+		`{"Spec":{"Isin":{"Values":[3,1]}}}`,
+		`{"Spec":{"Isin":{"Values":[1]},"Digitize":{"Bins":[1]}}}`,
+	} {
+		w, _ := json.Marshal(map[string]any{"Key": "k", "Kind": "stats.lookup", "Params": json.RawMessage(p)})
+		_, err := cluster.DecodeTask(w)
+		assert.Error(t, err, p)
+	}
+}
+
+// TestHistogramMemoryBounded bins 256 MiB of generated data within a
+// 24 MiB budget: the partial tasks fold tiles, never whole blocks.
+func TestHistogramMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bins 2^25 values")
+	}
+	n := 1 << 25
+	a := ndarray.Random([]int{n}, chunk.Uniform(1<<22), 9)
+	h, _ := stats.Histogram(a, stats.UniformBins(4, 0, 1))
+	d, err := h.Compute(t.Context(), ndarray.WithMemoryBudget(24<<20))
+	require.NoError(t, err)
+	var total int64
+	for _, c := range d.Data().([]int64) {
+		total += c
+		assert.InDelta(t, float64(n)/4, float64(c), float64(n)/100)
+	}
+	assert.Equal(t, int64(n), total)
+}
