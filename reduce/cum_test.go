@@ -192,3 +192,33 @@ func containsStage(enc []byte, stage string) bool {
 	var v struct{ Stage string }
 	return json.Unmarshal(enc, &v) == nil && v.Stage == stage
 }
+
+// TestCumViaWire runs a decoded cumulative graph (as a remote scheduler
+// receives it) and compares every block with the direct computation.
+func TestCumViaWire(t *testing.T) {
+	a := ndarray.RandomNormal([]int{40, 30}, chunk.Uniform(7), 3)
+	for _, out := range []*ndarray.Array{reduce.NanCumSum(a, 0), reduce.CumProd(a.Mul(0.1).Add(1), 1)} {
+		b := ndarray.NewBuilder()
+		keys, err := b.Keys(out)
+		require.NoError(t, err)
+		wire, err := json.Marshal(b.Graph())
+		require.NoError(t, err)
+		g := cluster.NewGraph()
+		require.NoError(t, json.Unmarshal(wire, g))
+		got := map[cluster.Key]*block.Dense{}
+		require.NoError(t, cluster.NewLocal(cluster.LocalOptions{Workers: 2}).Run(t.Context(), g, keys, func(k cluster.Key, v cluster.Value) error {
+			got[k] = v.(*block.Dense).Clone()
+			return nil
+		}))
+		direct, err := out.Compute(t.Context())
+		require.NoError(t, err)
+		i := 0
+		for idx := range out.Grid().Blocks() {
+			want, err := direct.SubBlock(out.Grid().BlockBox(idx))
+			require.NoError(t, err)
+			require.NotNil(t, got[keys[i]])
+			assert.True(t, want.Equal(got[keys[i]]), "block %v", idx)
+			i++
+		}
+	}
+}
