@@ -178,3 +178,20 @@ func TestHistogramMemoryBounded(t *testing.T) {
 	}
 	assert.Equal(t, int64(n), total)
 }
+
+// TestCountEdgeCases: a zero-length bincount of empty data, Isin and
+// Digitize of bool data.
+func TestCountEdgeCases(t *testing.T) {
+	e := ndarray.Zeros(block.Int64, []int{0}, chunk.Uniform(4))
+	d, err := stats.Bincount(e, 0).Compute(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int{0}, d.Shape())
+	b, err := block.FromSlice([]bool{true, false, true}, 3)
+	require.NoError(t, err)
+	in, err := stats.Isin(ndarray.FromDense(b, chunk.Uniform(2)), []float64{1}).Compute(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, false, true}, in.Data())
+	dg, err := stats.Digitize(ndarray.FromDense(b, chunk.Uniform(2)), []float64{0.5}, false).Compute(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int64{1, 0, 1}, dg.Data())
+}

@@ -117,7 +117,11 @@ func countArray(where string, spec countSpec, x, y, w *ndarray.Array) *ndarray.A
 		return ndarray.Errored(fmt.Errorf("%s: %w", where, err))
 	}
 	shape := spec.shape()
-	grid, err := chunk.NewRegularGrid(shape, shape)
+	chunks := make([][]int, len(shape))
+	for d, n := range shape {
+		chunks[d] = []int{n} // one block, empty ones included
+	}
+	grid, err := chunk.NewGrid(chunks)
 	if err != nil {
 		return ndarray.Errored(fmt.Errorf("%s: %w", where, err))
 	}
