@@ -104,10 +104,6 @@ func (c *counter) Fold(s *ndarray.Span) error {
 	return fmt.Errorf("%w: %T", ErrHistDType, s.Values)
 }
 
-type number interface {
-	~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~float32 | ~float64
-}
-
 func fold[T number](c *counter, v []T, start int) error {
 	if c.spec.Mode == modeBincount {
 		return bincountFold(c, v, start)

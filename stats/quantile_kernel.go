@@ -5,11 +5,6 @@ import (
 	"slices"
 )
 
-// number is the element types quantiles and sorting accept.
-type number interface {
-	~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~float32 | ~float64
-}
-
 // qpick says how one quantile of a slice of n sorted values is formed
 // from the order statistics lo and hi (0-based), after numpy 1.24's
 // _quantile: discrete methods take sorted[lo]; continuous ones interpolate
