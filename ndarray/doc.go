@@ -3,7 +3,12 @@
 //
 // Lazy arrays ([Array]) cover dask.array's everyday operations. Elementwise
 // expressions fuse into one task per block; operands chunked differently
-// are unified by rechunking the ones that hold stored blocks. Indexing
+// are unified by rechunking the ones that hold stored blocks. numpy's
+// ufuncs (arithmetic, comparisons, logical and bitwise ops, shifts,
+// mod/floor_divide, trigonometric and hyperbolic functions, fmin/fmax,
+// nan_to_num) have method forms, so expressions chain:
+// qa.RightShift(3).And(1).Equal(1). [Diff] and [Gradient] difference along
+// an axis across chunk boundaries. Indexing
 // ([Array.Index] with [Sl], [At], [List], [NewAxis], [Ellipsis]; [Array.Take],
 // [Array.Transpose], [Array.Squeeze], [Array.ExpandDims], [Array.Pad]) is one
 // registered gather op per output block; [Array.Rechunk] and [Concatenate]
