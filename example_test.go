@@ -10,10 +10,12 @@ import (
 	"math"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/reduce"
+	"github.com/tessera-array/tessera/stats"
 	"github.com/tessera-array/tessera/zarr"
 )
 
@@ -162,4 +164,37 @@ func Example_blocks() {
 	// Output:
 	// [0 0 0 0 0 1.5] <nil> 1.5
 	// block: dtype mismatch: block is float32, not int16
+}
+
+// Example_analysis: the analysis vocabulary on a daily (time, y, x) cube —
+// a QA-bit mask, a rolling mean, a monthly climatology and its anomaly,
+// an exact median composite, a histogram and a per-pixel trend.
+func Example_analysis() {
+	ctx := context.Background()
+	days := make([]int64, 730)
+	for i := range days {
+		days[i] = int64(i)
+	}
+	ts, _ := cftime.NewTimes(cftime.MustDate(cftime.NoLeap, 2001, 1, 1, 0, 0, 0, 0), cftime.Day, days)
+	trendy := ndarray.Arange(0, 730, 1, chunk.Uniform(100)).Reshape([]int{730, 1, 1}).Mul(0.01)
+	data := ndarray.Add(ndarray.RandomNormal([]int{730, 4, 5}, chunk.PerAxis(100, 4, 5), 1), trendy)
+	cube := labelled.New(data, []string{"time", "y", "x"}, labelled.Coords(labelled.IndexCoord("time", labelled.NewTimeIndex(ts))))
+
+	qa := ndarray.Arange(0, 64, 1, chunk.Spec{}).AsType(block.Uint16, block.OverflowError)
+	cloud := qa.RightShift(3).And(1).Equal(1)                                       // (qa >> 3) & 1 == 1
+	smooth := cube.Rolling("time", 7, labelled.RollingOptions{Center: true}).Mean() // .rolling(time=7, center=True).mean()
+	clim := cube.GroupBy("time.month").Mean()                                       // .groupby("time.month").mean()
+	anom := cube.GroupBy("time.month").Sub(clim)                                    // .groupby("time.month") - clim
+	med := stats.Median(cube.Data(), stats.QuantileAxis(0))                         // exact for any chunking; dask needs time in one chunk
+	counts, edges := stats.Histogram(cube.Data(), stats.UniformBins(4, 0, 8))       // da.histogram(x, bins=4, range=(0, 8))
+	fit, err := cube.Polyfit("time", 1, labelled.PolyfitOptions{})                  // .polyfit("time", 1)
+
+	nCloud, _ := reduce.Sum(cloud).Int64(ctx)
+	h, _ := counts.Compute(ctx)
+	slope, _ := reduce.Mean(fit.Var("polyfit_coefficients").Isel(labelled.At("degree", 0)).Data()).Float64(ctx)
+	fmt.Println(nCloud, smooth.Dims(), clim.Sizes()["month"], anom.Dims(), med.Shape())
+	fmt.Println(edges, block.Values[int64](h), fmt.Sprintf("%.2f", slope*86400e9), err) // slope per ns of time, as xarray: per day
+	// Output:
+	// 32 [time y x] 12 [time y x] [4 5]
+	// [0 2 4 6 8] [3221 3957 3886 2401] 0.01 <nil>
 }
