@@ -14,7 +14,7 @@
 //   - histogram: 100 bins over [0, 1] (stats.Histogram vs da.histogram);
 //     the counts must be equal.
 //   - cumsum: the cumulative sum computed into memory (reduce.CumSum vs
-//     da.cumsum(...).compute()); the values at n/2 and at the end must
+//     da.cumsum(x, axis=0).compute()); the values at n/2 and at the end must
 //     agree to 1e-9 relative.
 package main
 
