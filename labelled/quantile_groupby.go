@@ -38,38 +38,7 @@ func (g *GroupBy) quantile(k quantileKind, qs []float64, cfg quantileConfig) *Ar
 	}
 	src := g.a.v.data
 	if k == kindList {
-		if len(qs) == 0 {
-			_, err := statsFunc(k, qs, src.DType(), cfg)
-			return Errored(err)
-		}
-		if slices.Contains(g.a.v.dims, QuantileDim) {
-			return Errored(dimErr("groupby quantile: the array already has a dim %q", QuantileDim))
-		}
-		parts := make([]*Array, len(qs))
-		for i, q := range qs {
-			parts[i] = g.quantile(kindScalar, []float64{q}, cfg)
-			if parts[i].Err() != nil {
-				return parts[i]
-			}
-		}
-		datas := make([]*ndarray.Array, len(parts))
-		for i, p := range parts {
-			datas[i] = p.v.data
-		}
-		first := parts[0]
-		data := ndarray.Stack(datas, len(first.v.dims))
-		dims := append(slices.Clone(first.v.dims), QuantileDim)
-		coords := slices.DeleteFunc(slices.Clone(first.coords), func(c *Coord) bool { return c.name == QuantileDim })
-		coords = append(coords, IndexCoord(QuantileDim, Float64Index(slices.Clone(qs))))
-		out := first.derive(data, dims, coords, false)
-		if out.Err() != nil {
-			return out
-		}
-		out.v.attrs, out.v.encoding = first.v.attrs, first.v.encoding
-		if err := out.checkCoords(); err != nil {
-			return Errored(err)
-		}
-		return out
+		return g.quantiles(qs, cfg)
 	}
 	f, err := statsFunc(k, qs, src.DType(), cfg)
 	if err != nil {
@@ -102,6 +71,68 @@ func (g *GroupBy) quantile(k quantileKind, qs []float64, cfg quantileConfig) *Ar
 		out = out.DropCoords(QuantileDim).WithCoords(qc)
 	}
 	return out
+}
+
+// quantiles is Quantiles: as ReduceEach, but each group's quantiles come
+// from one stats call (its passes shared by every q), with the q axis
+// moved last.
+func (g *GroupBy) quantiles(qs []float64, cfg quantileConfig) *Array {
+	src := g.a.v.data
+	f, err := statsFunc(kindList, qs, src.DType(), cfg)
+	if err != nil {
+		return Errored(err)
+	}
+	if slices.Contains(g.a.v.dims, QuantileDim) {
+		return Errored(dimErr("groupby quantile: the array already has a dim %q", QuantileDim))
+	}
+	ng := g.labels.Len()
+	if ng == 0 {
+		return Errored(argErr("groupby quantile: no groups"))
+	}
+	members := make([][]int, ng)
+	for i, c := range g.codes {
+		if c >= 0 {
+			members[c] = append(members[c], i)
+		}
+	}
+	nd := len(g.a.v.dims)
+	want := append([]int{len(qs)}, slices.Delete(slices.Clone(src.Shape()), g.axis, g.axis+1)...)
+	// perm moves the leading q axis last: (kept..., q).
+	perm := make([]int, nd)
+	for i := range nd - 1 {
+		perm[i] = i + 1
+	}
+	parts := make([]*ndarray.Array, ng)
+	for j, pos := range members {
+		if len(pos) == 0 {
+			pos = []int{0} // a stand-in, made NaN by maskEmpty, as Median
+		}
+		r := f(src.Take(pos, g.axis), g.axis)
+		if err := r.Err(); err != nil {
+			return Errored(fmt.Errorf("labelled: groupby quantile of group %s: %w", g.labels.Format(j), err))
+		}
+		if !slices.Equal(r.Shape(), want) {
+			return Errored(argErr("groupby quantile: shape %v for group %s, want %v", r.Shape(), g.labels.Format(j), want))
+		}
+		parts[j] = r.Transpose(perm...).ExpandDims(g.axis)
+	}
+	dims := append(slices.Clone(g.a.v.dims), QuantileDim)
+	dims[g.axis] = g.name
+	var coords []*Coord
+	for _, c := range g.a.coords {
+		if !slices.Contains(c.dims, g.dim) && c.name != g.name && c.name != QuantileDim {
+			coords = append(coords, c)
+		}
+	}
+	coords = append(coords, IndexCoord(g.name, g.labels), IndexCoord(QuantileDim, Float64Index(slices.Clone(qs))))
+	out := g.a.derive(ndarray.Concatenate(parts, g.axis), dims, coords, cfg.keepAttrs)
+	if out.Err() != nil {
+		return out
+	}
+	if err := out.checkCoords(); err != nil {
+		return Errored(err)
+	}
+	return g.maskEmpty(out)
 }
 
 // Quantile is xarray's ds.quantile(q, dim=dims) with one q: every data
