@@ -27,9 +27,11 @@ func TestMain(m *testing.M) {
 // stored stack, run on two worker processes, equal the local executor's
 // bit for bit.
 func TestRemoteWorkersAgree(t *testing.T) {
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	res, err := run(ctx, io.Discard, small(t))
+	c := small(t)
+	c.NY, c.NX, c.Chunk = 20, 18, 8
+	res, err := run(ctx, io.Discard, c)
 	require.NoError(t, err)
 	s, err := zarr.NewDirectoryStore(res.Stack)
 	require.NoError(t, err)
@@ -37,9 +39,9 @@ func TestRemoteWorkersAgree(t *testing.T) {
 	require.NoError(t, err)
 	g := ds.Var("refl").GroupBy("time.season")
 
-	c, err := remote.StartLocalCluster(ctx, remote.LocalClusterOptions{Workers: 2, Threads: 1})
+	cl, err := remote.StartLocalCluster(ctx, remote.LocalClusterOptions{Workers: 2, Threads: 1})
 	require.NoError(t, err)
-	defer c.Close()
+	defer cl.Close()
 	for name, a := range map[string]*labelled.Array{
 		"median":    g.Median(),
 		"quantiles": g.Quantiles([]float64{0.1, 0.9}, labelled.QuantileMemory(64<<10)),
@@ -48,7 +50,7 @@ func TestRemoteWorkersAgree(t *testing.T) {
 		require.NoError(t, a.Err(), name)
 		local, err := a.Compute(ctx)
 		require.NoError(t, err, name)
-		far, err := a.Compute(ctx, ndarray.WithExecutor(c))
+		far, err := a.Compute(ctx, ndarray.WithExecutor(cl))
 		require.NoError(t, err, name)
 		assert.True(t, far.Equal(local), "%s: remote workers differ from the local executor", name)
 	}
