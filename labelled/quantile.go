@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/ndarray"
 	"github.com/tessera-array/tessera/stats"
 )
@@ -72,7 +73,7 @@ const (
 
 // statsFunc is the positional function of a request over axes: the
 // median, one quantile or the quantiles qs (leading axis of len(qs)).
-func statsFunc(k quantileKind, qs []float64, dt interface{ IsFloat() bool }, cfg quantileConfig) (func(x *ndarray.Array, axes ...int) *ndarray.Array, error) {
+func statsFunc(k quantileKind, qs []float64, dt block.DType, cfg quantileConfig) (func(x *ndarray.Array, axes ...int) *ndarray.Array, error) {
 	m := stats.Linear
 	if cfg.method != "" && k != kindMedian {
 		var err error
