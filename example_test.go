@@ -185,16 +185,16 @@ func Example_analysis() {
 	smooth := cube.Rolling("time", 7, labelled.RollingOptions{Center: true}).Mean() // .rolling(time=7, center=True).mean()
 	clim := cube.GroupBy("time.month").Mean()                                       // .groupby("time.month").mean()
 	anom := cube.GroupBy("time.month").Sub(clim)                                    // .groupby("time.month") - clim
-	med := stats.Median(cube.Data(), stats.QuantileAxis(0))                         // exact for any chunking; dask needs time in one chunk
+	med := cube.GroupBy("time.season").Median()                                     // exact for any chunking; dask needs time in one chunk
 	counts, edges := stats.Histogram(cube.Data(), stats.UniformBins(4, 0, 8))       // da.histogram(x, bins=4, range=(0, 8))
 	fit, err := cube.Polyfit("time", 1, labelled.PolyfitOptions{})                  // .polyfit("time", 1)
 
 	nCloud, _ := reduce.Sum(cloud).Int64(ctx)
 	h, _ := counts.Compute(ctx)
 	slope, _ := reduce.Mean(fit.Var("polyfit_coefficients").Isel(labelled.At("degree", 0)).Data()).Float64(ctx)
-	fmt.Println(nCloud, smooth.Dims(), clim.Sizes()["month"], anom.Dims(), med.Shape())
+	fmt.Println(nCloud, smooth.Dims(), clim.Sizes()["month"], anom.Dims(), med.Dims())
 	fmt.Println(edges, block.Values[int64](h), fmt.Sprintf("%.2f", slope*86400e9), err) // slope per ns of time, as xarray: per day
 	// Output:
-	// 32 [time y x] 12 [time y x] [4 5]
+	// 32 [time y x] 12 [time y x] [season y x]
 	// [0 2 4 6 8] [3221 3957 3886 2401] 0.01 <nil>
 }
