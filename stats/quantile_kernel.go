@@ -207,12 +207,12 @@ const smallSelect = 256
 // selectSmall is selectK for short x: quickselect with a median-of-three
 // pivot and a branchless cyclic Lomuto partition (the comparison only
 // advances an index, so random data costs no mispredicted branches),
-// insertion sort below 16 values, and a sort past 16 rounds (runs of
+// insertion sort below 8 values, and a sort past 16 rounds (runs of
 // equal values shrink a Lomuto range by one a round).
 func selectSmall[T number](x []T, k int) {
 	lo, hi := 0, len(x)-1
 	depth := 16
-	for hi-lo >= 16 {
+	for hi-lo >= 8 {
 		if depth == 0 {
 			slices.Sort(x[lo : hi+1])
 			return

@@ -8,10 +8,12 @@
 //	go run ./benchmarks/median -quick   # 16 x 128 x 128, chunks (4, 64, 64)
 //
 // tessera: stats.Median(x, QuantileAxis(0)) over a lazy array whose
-// blocks are read from the file by a registered block function (rechunked
-// so time is whole, then introselect per pixel). dask: da.from_array over
-// np.memmap of the file, x.rechunk({0: -1}), da.median(axis=0). Both
-// results are written to files and must be equal element for element.
+// blocks are read from a read-only mapping of the file by a registered
+// block function; one selection task per spatial tile reads the column of
+// its 8 time blocks (no rechunk) and selects each pixel's two middle
+// values by a branchless quickselect. dask: da.from_array over np.memmap
+// of the file, x.rechunk({0: -1}), da.median(axis=0). Both results are
+// written to files and must be equal element for element.
 package main
 
 import (
