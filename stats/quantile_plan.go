@@ -224,8 +224,21 @@ func selectPlan(a *ndarray.Array, p qParams, lay qLayout, R, mem int64) (*ndarra
 		sizes[big] = (sizes[big] + 1) / 2
 		halved = true
 	}
+	// a column of more blocks than one task may read is rechunked too
+	column := 1
+	for i, r := range lay.reduced {
+		if !r {
+			continue
+		}
+		n := max(g.Axis(i).NumChunks(), 1)
+		if n > maxSelectInputs/column {
+			column = maxSelectInputs + 1
+			break
+		}
+		column *= n
+	}
 	rc := a
-	if halved {
+	if halved || column > maxSelectInputs {
 		rc = a.Rechunk(chunk.PerAxis(sizes...), ndarray.RechunkMemory(mem))
 		if err := rc.Err(); err != nil {
 			return nil, err

@@ -157,3 +157,28 @@ func f32bits(d *block.Dense) []uint32 {
 	}
 	return b
 }
+
+// TestSelectLongColumnRechunks: a reduced axis split into more blocks
+// than one task may read is rechunked whole first, and the median is
+// still exact.
+func TestSelectLongColumnRechunks(t *testing.T) {
+	n := maxSelectInputs + 3
+	d := block.Must(block.Int16, n, 2)
+	v := block.Values[int16](d)
+	for i := range v {
+		v[i] = int16((i*7919)%1001 - 500)
+	}
+	a := ndarray.FromDense(d, chunk.PerAxis(1, 2))
+	med := Median(a, QuantileAxis(0))
+	require.NoError(t, med.Err())
+	got, err := med.Compute(context.Background())
+	require.NoError(t, err)
+	for x := range 2 {
+		col := make([]float64, 0, n)
+		for tt := range n {
+			col = append(col, float64(v[tt*2+x]))
+		}
+		slices.Sort(col)
+		assert.Equal(t, (col[(n-1)/2]+col[n/2])/2, got.Float64(x), "pixel %d", x)
+	}
+}
