@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -58,4 +59,26 @@ func BenchmarkMedianStack(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSelectSmall: the two middle order statistics of 64 float32
+// values (one pixel of a 64-step stack), per pixel, by selectK.
+func BenchmarkSelectSmall(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const n, pixels = 64, 4096
+	src := make([]float32, n*pixels)
+	for i := range src {
+		src[i] = r.Float32()
+	}
+	idx := []int64{31, 32}
+	vals := make([]float32, 2)
+	buf := make([]float32, n)
+	b.SetBytes(n * pixels * 4)
+	for b.Loop() {
+		for p := range pixels {
+			copy(buf, src[p*n:])
+			orderStats(buf, idx, vals)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*pixels), "ns/pixel")
 }

@@ -141,13 +141,18 @@ func isNaN[T number](v T) bool { return v != v }
 
 // selectK moves the k-th smallest of x (0 <= k < len(x)) to x[k], with the
 // smaller values before it and the larger after (nth_element): an
-// introselect whose recursion falls back to a sort past 2·log2(n) rounds.
-// x holds no NaN.
+// introselect with Hoare partitions while the range is long (they split
+// runs of equal values evenly), finished by selectSmall; past 2·log2(n)
+// rounds it falls back to a sort. x holds no NaN.
 func selectK[T number](x []T, k int) {
 	lo, hi := 0, len(x)-1
 	depth := 2 * (bitsLen(len(x)) + 1)
 	for hi > lo {
-		if hi-lo < 16 || depth == 0 {
+		if hi-lo < smallSelect {
+			selectSmall(x[lo:hi+1], k-lo)
+			return
+		}
+		if depth == 0 {
 			slices.Sort(x[lo : hi+1])
 			return
 		}
@@ -187,6 +192,87 @@ func selectK[T number](x []T, k int) {
 			return
 		}
 	}
+}
+
+// smallSelect is the range length below which selectK hands over to
+// selectSmall: a per-pixel time series (tens to a few hundred values)
+// is selected entirely by it.
+const smallSelect = 256
+
+// selectSmall is selectK for short x: quickselect with a median-of-three
+// pivot and a branchless cyclic Lomuto partition (the comparison only
+// advances an index, so random data costs no mispredicted branches),
+// insertion sort below 8 values, and a sort past 16 rounds (runs of
+// equal values shrink a Lomuto range by one a round).
+func selectSmall[T number](x []T, k int) {
+	lo, hi := 0, len(x)-1
+	depth := 16
+	for hi-lo >= 8 {
+		if depth == 0 {
+			slices.Sort(x[lo : hi+1])
+			return
+		}
+		depth--
+		mid := lo + (hi-lo)/2
+		a, b, c := x[lo], x[mid], x[hi]
+		if b < a {
+			a, b = b, a
+		}
+		if c < b {
+			b, c = c, b
+			if b < a {
+				a, b = b, a
+			}
+		}
+		// the pivot b waits at x[hi] while x[lo:hi] is partitioned
+		x[lo], x[mid], x[hi] = a, c, b
+		i := lo + partitionLess(x[lo:hi], b)
+		x[i], x[hi] = x[hi], x[i]
+		switch {
+		case k < i:
+			hi = i - 1
+		case k > i:
+			lo = i + 1
+		default:
+			return
+		}
+	}
+	for i := lo + 1; i <= hi; i++ {
+		v := x[i]
+		j := i
+		for j > lo && v < x[j-1] {
+			x[j] = x[j-1]
+			j--
+		}
+		x[j] = v
+	}
+}
+
+// partitionLess moves the values of s (len(s) >= 1) below p to its front
+// and returns how many there are. It carries a gap through s (the value
+// first taken out of s[0] goes back last), so each step is two loads, two
+// stores and a flag add with no branch on the data.
+func partitionLess[T number](s []T, p T) int {
+	tmp := s[0]
+	gap, lt := 0, 0
+	for r := 1; r < len(s); r++ {
+		v := s[r]
+		s[gap] = s[lt]
+		s[lt] = v
+		gap = r
+		lt += b2i(v < p)
+	}
+	s[gap] = s[lt]
+	s[lt] = tmp
+	return lt + b2i(tmp < p)
+}
+
+// b2i is 1 for true; the compiler makes it a SETcc.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func bitsLen(n int) int {

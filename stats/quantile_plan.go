@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/tessera-array/tessera/block"
 	"github.com/tessera-array/tessera/chunk"
-	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
 )
 
@@ -178,8 +176,12 @@ func (l qLayout) keptIndex(oidx []int) []int {
 	return idx
 }
 
-// selectPlan is the in-memory plan: rechunk so the reduced axes are whole
-// and a block fits mem/4, then one selection task per block.
+// selectPlan is the in-memory plan: one selection task per block of the
+// kept axes, each over every block along the reduced axes. When the kept
+// axes' chunks with the reduced axes whole fit mem/4 the input is read as
+// it is chunked (no rechunk: a task's inputs are the column of blocks
+// along the reduced axes); otherwise the kept chunks are halved until they
+// fit and the input is rechunked to them with the reduced axes whole.
 func selectPlan(a *ndarray.Array, p qParams, lay qLayout, R, mem int64) (*ndarray.Array, error) {
 	g := a.Grid()
 	isz := int64(a.DType().Size())
@@ -197,16 +199,22 @@ func selectPlan(a *ndarray.Array, p qParams, lay qLayout, R, mem int64) (*ndarra
 		}
 		sizes[i] = max(sizes[i], 1)
 	}
-	for {
-		elems := R
+	// fits reports whether R values for every element of a block of sizes
+	// fit mem/4, multiplying only while the product stays within it.
+	fits := func() bool {
+		limit, elems := mem/4/isz, R
 		for i, s := range sizes {
 			if !lay.reduced[i] {
+				if elems > limit/int64(s) {
+					return false
+				}
 				elems *= int64(s)
 			}
 		}
-		if elems*isz <= mem/4 {
-			break
-		}
+		return elems <= limit
+	}
+	halved := false
+	for !fits() {
 		big := -1
 		for i, s := range sizes {
 			if !lay.reduced[i] && (big < 0 || s > sizes[big]) {
@@ -214,20 +222,23 @@ func selectPlan(a *ndarray.Array, p qParams, lay qLayout, R, mem int64) (*ndarra
 			}
 		}
 		sizes[big] = (sizes[big] + 1) / 2
+		halved = true
+	}
+	// a column of more blocks than one task may read is rechunked too
+	column := 1
+	for i, r := range lay.reduced {
+		if !r {
+			continue
+		}
+		n := max(g.Axis(i).NumChunks(), 1)
+		if n > maxSelectInputs/column {
+			column = maxSelectInputs + 1
+			break
+		}
+		column *= n
 	}
 	rc := a
-	whole := true
-	for i, r := range lay.reduced {
-		if r && g.Axis(i).NumChunks() != 1 {
-			whole = false
-		}
-		if !r {
-			if c, ok := g.Axis(i).Regular(); !ok || c != sizes[i] {
-				whole = false
-			}
-		}
-	}
-	if !whole {
+	if halved || column > maxSelectInputs {
 		rc = a.Rechunk(chunk.PerAxis(sizes...), ndarray.RechunkMemory(mem))
 		if err := rc.Err(); err != nil {
 			return nil, err
@@ -244,127 +255,6 @@ func selectPlan(a *ndarray.Array, p qParams, lay qLayout, R, mem int64) (*ndarra
 	pj, _ := json.Marshal(p)
 	tok := ndarray.Token("stats.select", rc.Name(), string(pj), fmt.Sprint(lay))
 	return ndarray.NewArray(p.Out, og, tok, &selectLayer{src: rc, p: p, lay: lay}), nil
-}
-
-// selectLayer makes one selectOp task per output block over the block of
-// src (reduced axes whole) holding its slices.
-type selectLayer struct {
-	src *ndarray.Array
-	p   qParams
-	lay qLayout
-}
-
-func (l *selectLayer) Inputs() []*ndarray.Array { return []*ndarray.Array{l.src} }
-
-func (l *selectLayer) BlockTask(b *ndarray.Builder, out *ndarray.Array, oidx []int) (cluster.Task, error) {
-	sidx := l.lay.keptIndex(oidx)
-	k, err := b.Key(l.src, sidx)
-	if err != nil {
-		return cluster.Task{}, err
-	}
-	oshape := out.Grid().BlockShape(oidx)
-	ishape := l.src.Grid().BlockShape(sidx)
-	R := int64(1)
-	for i, r := range l.lay.reduced {
-		if r {
-			R *= int64(ishape[i])
-		}
-	}
-	op := &selectOp{Params: l.p, Reduced: l.lay.reduced, Shape: oshape}
-	return cluster.Task{
-		Op:      op,
-		Inputs:  []cluster.Key{k},
-		Bytes:   chunk.Size(oshape) * int64(l.p.Out.Size()),
-		Scratch: R * int64(l.p.In.Size()),
-	}, nil
-}
-
-func init() {
-	cluster.Register("stats.select", func() cluster.Op { return &selectOp{} })
-}
-
-// selectOp computes the quantiles of every slice of one block whose
-// reduced axes are whole, by introselect.
-type selectOp struct {
-	Params  qParams
-	Reduced []bool // per input axis
-	Shape   []int  // output block shape
-}
-
-// Kind is "stats.select".
-func (*selectOp) Kind() string { return "stats.select" }
-
-// UnmarshalJSON decodes the op and rejects malformed params.
-func (o *selectOp) UnmarshalJSON(b []byte) error {
-	type plain selectOp
-	if err := json.Unmarshal(b, (*plain)(o)); err != nil {
-		return err
-	}
-	return o.check()
-}
-
-func (o *selectOp) check() error {
-	if err := o.Params.check(); err != nil {
-		return fmt.Errorf("stats.select: %w", err)
-	}
-	if chunk.CheckShape(o.Shape) != nil {
-		return fmt.Errorf("stats.select: %w: output shape %v", block.ErrShape, o.Shape)
-	}
-	return nil
-}
-
-func (o *selectOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, error) {
-	if err := o.check(); err != nil {
-		return nil, err
-	}
-	if len(in) != 1 {
-		return nil, fmt.Errorf("stats.select: %d inputs, want 1", len(in))
-	}
-	d, ok := in[0].(*block.Dense)
-	if !ok {
-		return nil, fmt.Errorf("stats.select: input is %T", in[0])
-	}
-	if d.DType() != o.Params.In || d.Rank() != len(o.Reduced) {
-		return nil, fmt.Errorf("stats.select: %w: input %v of shape %v, want %v of rank %d", block.ErrShape, d.DType(), d.Shape(), o.Params.In, len(o.Reduced))
-	}
-	kshape, rshape := splitShape(d.Shape(), o.Reduced)
-	K := chunk.Size(kshape)
-	if int64(len(o.Params.Q))*K != chunk.Size(o.Shape) {
-		return nil, fmt.Errorf("stats.select: %w: output %v for %d q over kept %v", block.ErrShape, o.Shape, len(o.Params.Q), kshape)
-	}
-	_ = rshape
-	out, err := ndarray.Alloc(ctx, o.Params.Out, o.Shape...)
-	if err != nil {
-		return nil, err
-	}
-	switch x := d.Data().(type) {
-	case []int8:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []int16:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []int32:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []int64:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []uint8:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []uint16:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []uint32:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []uint64:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []float32:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	case []float64:
-		selectBlock(ctx, x, d.Shape(), o.Reduced, &o.Params, out)
-	default:
-		return nil, fmt.Errorf("stats.select: %w: %T", ErrDType, x)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // splitShape splits shape into its kept and reduced parts.
@@ -544,48 +434,4 @@ func nanOf[T number]() T {
 		return any(math.NaN()).(T)
 	}
 	return z
-}
-
-// selectBlock reduces every slice of data (a block of shape whose reduced
-// axes are whole) into out. Slices are gathered a tile of output elements
-// at a time, reduced offset outermost, so that consecutive output elements
-// (a row of pixels of a time stack) read consecutive memory.
-func selectBlock[T number](ctx context.Context, data []T, shape []int, reduced []bool, p *qParams, out *block.Dense) {
-	roff := offsets(shape, reduced, true)
-	koff := offsets(shape, reduced, false)
-	w := newResultWriter[T](out, len(koff))
-	s := newSlicer[T](p)
-	R := len(roff)
-	B := max(1, min(len(koff), (64<<10)/max(R, 1)))
-	tile := make([]T, B*R)
-	var z T
-	float := isFloatT(z)
-	for e0 := 0; e0 < len(koff); e0 += B {
-		if ctx.Err() != nil {
-			return
-		}
-		ks := koff[e0:min(e0+B, len(koff))]
-		for j, r := range roff {
-			for b, base := range ks {
-				tile[b*R+j] = data[base+r]
-			}
-		}
-		for b := range ks {
-			buf := tile[b*R : (b+1)*R]
-			nans := 0
-			if float {
-				k := 0
-				for _, v := range buf {
-					if v != v {
-						nans++
-						continue
-					}
-					buf[k] = v
-					k++
-				}
-				buf = buf[:k]
-			}
-			s.finish(buf, nans, e0+b, &w)
-		}
-	}
 }
