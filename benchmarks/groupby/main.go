@@ -19,7 +19,6 @@ package main
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,8 +33,7 @@ import (
 	"time"
 
 	"github.com/tessera-array/tessera/benchmarks/internal/child"
-	"github.com/tessera-array/tessera/block"
-	"github.com/tessera-array/tessera/cftime"
+	"github.com/tessera-array/tessera/benchmarks/internal/t2m"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
@@ -172,7 +170,7 @@ func run(ctx context.Context, cfg config, dir string, cores, runs int, pin bool)
 	if !slices.Equal(ts[0].Shape, ps[0].Shape) {
 		return fmt.Errorf("tessera's result has shape %v, xarray's %v", ts[0].Shape, ps[0].Shape)
 	}
-	d, err := maxAbsDiff(tOut, pOut)
+	d, err := child.MaxAbsDiff(tOut, pOut)
 	if err != nil {
 		return err
 	}
@@ -204,157 +202,10 @@ func runTessera(ctx context.Context, store, out string, cores int, baseline bool
 		return measurement{}, err
 	}
 	m := measurement{Seconds: time.Since(t0).Seconds(), Shape: clim.Shape(), Tasks: int(clim.Data().Tasks())}
-	return m, writeF64(out, d.Float64s())
+	return m, child.WriteFloat64s(out, d.Float64s())
 }
 
-// maxAbsDiff compares two little-endian float64 files; NaN equals NaN.
-func maxAbsDiff(a, b string) (float64, error) {
-	x, err := readF64(a)
-	if err != nil {
-		return 0, err
-	}
-	y, err := readF64(b)
-	if err != nil {
-		return 0, err
-	}
-	if len(x) != len(y) || len(x) == 0 {
-		return 0, fmt.Errorf("%d values in %s, %d in %s", len(x), a, len(y), b)
-	}
-	var d float64
-	for i := range x {
-		switch {
-		case math.IsNaN(x[i]) && math.IsNaN(y[i]):
-		case math.IsNaN(x[i]) || math.IsNaN(y[i]):
-			return math.Inf(1), nil
-		default:
-			d = max(d, math.Abs(x[i]-y[i]))
-		}
-	}
-	return d, nil
-}
-
-func readF64(path string) ([]float64, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(b)%8 != 0 {
-		return nil, fmt.Errorf("%s: %d bytes is not a whole number of float64", path, len(b))
-	}
-	out := make([]float64, len(b)/8)
-	for i := range out {
-		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return out, nil
-}
-
-func writeF64(path string, v []float64) error {
-	b := make([]byte, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-	}
-	return os.WriteFile(path, b, 0o644)
-}
-
-// t2mParams are the synthetic field's parameters, carried in each task.
-type t2mParams struct {
-	NLat, NLon int
-}
-
-func init() {
-	ndarray.RegisterBlockFunc("benchmarks.groupby.t2m", t2mBlock)
-}
-
-// t2mBlock fills one block of a synthetic daily temperature (K): a cosine
-// of latitude, a seasonal cycle and a deterministic ±1.5 K noise hashed
-// from the global index.
-func t2mBlock(_ context.Context, _ []*block.Dense, p t2mParams, info ndarray.BlockInfo) (*block.Dense, error) {
-	box := info.Box
-	shape := box.Shape()
-	d, err := block.New(block.Float32, shape...)
-	if err != nil {
-		return nil, err
-	}
-	v := block.Values[float32](d)
-	step := 180 / float64(p.NLat)
-	i := 0
-	for t := range shape[0] {
-		season := math.Cos(2 * math.Pi * (float64(box.Lo[0]+t) - 15) / 365.2425)
-		for j := range shape[1] {
-			lat := (90 - step/2 - float64(box.Lo[1]+j)*step) * math.Pi / 180
-			base := 243 + 55*math.Cos(lat) - 12*season*math.Sin(lat)
-			g := uint64((box.Lo[0]+t)*p.NLat+box.Lo[1]+j) * uint64(p.NLon)
-			for k := range shape[2] {
-				h := (g + uint64(box.Lo[2]+k)) * 0x9E3779B97F4A7C15
-				h ^= h >> 31
-				h *= 0xBF58476D1CE4E5B9
-				h ^= h >> 29
-				v[i] = float32(base + float64(h>>40)/float64(1<<24)*3 - 1.5)
-				i++
-			}
-		}
-	}
-	return d, nil
-}
-
-// ensureCube writes the cube unless a finished one of the same shape and
-// chunks is there; it reports whether it wrote.
+// ensureCube writes the benchmark cube (package t2m) unless it is there.
 func ensureCube(ctx context.Context, path string, cfg config) (bool, error) {
-	shape := []int{cfg.Days, cfg.NLat, cfg.NLon}
-	if s, err := zarr.NewDirectoryStore(path); err == nil {
-		if a, err := zarr.OpenArray(ctx, s, "t2m"); err == nil && slices.Equal(a.Shape(), shape) && slices.Equal(a.Meta().Chunks, cfg.Chunks) {
-			if _, err := os.Stat(filepath.Join(path, "DONE")); err == nil {
-				return false, nil
-			}
-		}
-	}
-	if err := os.RemoveAll(path); err != nil {
-		return false, err
-	}
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return false, err
-	}
-	s, err := zarr.NewDirectoryStore(path)
-	if err != nil {
-		return false, err
-	}
-	grid := make([][]int, 3)
-	for ax, n := range shape {
-		for lo := 0; lo < n; lo += cfg.Chunks[ax] {
-			grid[ax] = append(grid[ax], min(cfg.Chunks[ax], n-lo))
-		}
-	}
-	data := ndarray.MapBlocks("benchmarks.groupby.t2m", nil, block.Float32, grid, t2mParams{NLat: cfg.NLat, NLon: cfg.NLon})
-	counts := make([]int64, cfg.Days)
-	for i := range counts {
-		counts[i] = int64(i)
-	}
-	ts, err := cftime.NewTimes(cftime.MustDate(cftime.Standard, 2000, 1, 1, 0, 0, 0, 0), cftime.Day, counts)
-	if err != nil {
-		return false, err
-	}
-	lat := make(labelled.Float64Index, cfg.NLat)
-	for i := range lat {
-		lat[i] = 90 - 90/float64(cfg.NLat) - float64(i)*180/float64(cfg.NLat)
-	}
-	lon := make(labelled.Float64Index, cfg.NLon)
-	for i := range lon {
-		lon[i] = -180 + 180/float64(cfg.NLon) + float64(i)*360/float64(cfg.NLon)
-	}
-	t2m := labelled.New(data, []string{"time", "lat", "lon"}, labelled.Name("t2m"),
-		labelled.Attrs(map[string]any{"units": "K"}),
-		labelled.Coords(
-			labelled.IndexCoord("time", labelled.NewTimeIndex(ts)).WithEncoding(map[string]any{"units": "days since 2000-01-01", "calendar": "standard"}),
-			labelled.IndexCoord("lat", lat), labelled.IndexCoord("lon", lon)))
-	ds, err := labelled.NewDataset([]*labelled.Array{t2m}, nil)
-	if err != nil {
-		return false, err
-	}
-	err = ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 2,
-		Encoding: map[string]map[string]any{"t2m": {"chunks": cfg.Chunks}},
-		Compute:  []ndarray.ComputeOption{ndarray.WithExecutor(cluster.NewLocal(cluster.LocalOptions{MemoryBudget: 2 << 30}))}})
-	if err != nil {
-		return false, err
-	}
-	return true, os.WriteFile(filepath.Join(path, "DONE"), nil, 0o644)
+	return t2m.Ensure(ctx, path, t2m.Cube{Days: cfg.Days, NLat: cfg.NLat, NLon: cfg.NLon, Chunks: cfg.Chunks})
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tessera-array/tessera/benchmarks/internal/child"
 )
 
 // TestQuick makes the -quick cube, runs tessera's side in this process,
@@ -29,7 +31,7 @@ func TestQuick(t *testing.T) {
 	m, err := runTessera(ctx, store, out, 2, false)
 	require.NoError(t, err)
 	assert.Equal(t, []int{12, 18, 36}, m.Shape)
-	got, err := readF64(out)
+	got, err := child.ReadFloat64s(out)
 	require.NoError(t, err)
 	for _, v := range got {
 		require.InDelta(t, 250, v, 70, "a mean temperature in K")
@@ -44,7 +46,7 @@ func TestQuick(t *testing.T) {
 	var p measurement
 	require.NoError(t, json.Unmarshal(b, &p))
 	assert.Equal(t, m.Shape, p.Shape)
-	d, err := maxAbsDiff(out, pout)
+	d, err := child.MaxAbsDiff(out, pout)
 	require.NoError(t, err)
 	assert.Less(t, d, 1e-3, "tessera's and xarray's monthly means agree")
 }

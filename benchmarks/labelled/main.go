@@ -30,7 +30,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -46,8 +45,8 @@ import (
 	"time"
 
 	"github.com/tessera-array/tessera/benchmarks/internal/child"
+	"github.com/tessera-array/tessera/benchmarks/internal/t2m"
 	"github.com/tessera-array/tessera/block"
-	"github.com/tessera-array/tessera/cftime"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/ndarray"
@@ -240,7 +239,7 @@ func run(ctx context.Context, cfg config, dir string, cores, runs int, pin bool)
 				return fmt.Errorf("%s: tessera selected shape %v, xarray %v", r.name, ts[0].Shape, ps[0].Shape)
 			}
 			if r.name != "long-sel" {
-				d, err := maxAbsDiff(tOut, pOut)
+				d, err := child.MaxAbsDiff(tOut, pOut)
 				if err != nil {
 					return fmt.Errorf("%s: comparing results: %w", r.name, err)
 				}
@@ -335,56 +334,6 @@ func findScript() string {
 	return child.FindScript("benchmarks/labelled", "xarray_bench.py", "xarray", "dask", "zarr")
 }
 
-// maxAbsDiff compares two little-endian float64 files of equal length;
-// NaN equals NaN, NaN against a number is +Inf.
-func maxAbsDiff(a, b string) (float64, error) {
-	x, err := readF64(a)
-	if err != nil {
-		return 0, err
-	}
-	y, err := readF64(b)
-	if err != nil {
-		return 0, err
-	}
-	if len(x) != len(y) || len(x) == 0 {
-		return 0, fmt.Errorf("%d values in %s, %d in %s", len(x), a, len(y), b)
-	}
-	var d float64
-	for i := range x {
-		switch {
-		case math.IsNaN(x[i]) && math.IsNaN(y[i]):
-		case math.IsNaN(x[i]) || math.IsNaN(y[i]):
-			return math.Inf(1), nil
-		default:
-			d = max(d, math.Abs(x[i]-y[i]))
-		}
-	}
-	return d, nil
-}
-
-func readF64(path string) ([]float64, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(b)%8 != 0 {
-		return nil, fmt.Errorf("%s: %d bytes is not a whole number of float64", path, len(b))
-	}
-	out := make([]float64, len(b)/8)
-	for i := range out {
-		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return out, nil
-}
-
-func writeF64(path string, v []float64) error {
-	b := make([]byte, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-	}
-	return os.WriteFile(path, b, 0o644)
-}
-
 // runTessera is the child side: one workload in this fresh process.
 func runTessera(ctx context.Context, name, store, out string, cfg config, cores int) (measurement, error) {
 	s, err := zarr.NewDirectoryStore(store)
@@ -425,129 +374,7 @@ func runTessera(ctx context.Context, name, store, out string, cfg config, cores 
 		return measurement{}, err
 	}
 	m.Seconds = time.Since(t0).Seconds()
-	return m, writeF64(out, d.Float64s())
-}
-
-// t2mParams are the synthetic field's parameters, carried in each task.
-type t2mParams struct {
-	NLat, NLon int
-}
-
-func init() {
-	ndarray.RegisterBlockFunc("benchmarks.labelled.t2m", t2mBlock)
-}
-
-// t2mBlock fills one block of a synthetic daily 2 m temperature (K): a
-// cosine of latitude, a seasonal cycle opposite in the two hemispheres, a
-// zonal wave and a deterministic ±1.5 K noise from a hash of the global
-// index, so that values are reproducible and compress like real data
-// roughly does (poorly in the low bits).
-func t2mBlock(_ context.Context, _ []*block.Dense, p t2mParams, info ndarray.BlockInfo) (*block.Dense, error) {
-	box := info.Box
-	shape := box.Shape()
-	d, err := block.New(block.Float32, shape...)
-	if err != nil {
-		return nil, err
-	}
-	v := block.Values[float32](d)
-	latStep, lonStep := 180/float64(p.NLat), 360/float64(p.NLon)
-	lat := make([]float64, shape[1])
-	for j := range lat {
-		lat[j] = (90 - latStep/2 - float64(box.Lo[1]+j)*latStep) * math.Pi / 180
-	}
-	wave := make([]float64, shape[2])
-	for k := range wave {
-		wave[k] = 3 * math.Sin(3*(-180+lonStep/2+float64(box.Lo[2]+k)*lonStep)*math.Pi/180)
-	}
-	i := 0
-	for t := range shape[0] {
-		day := float64(box.Lo[0] + t)
-		season := math.Cos(2 * math.Pi * (day - 15) / 365.2425)
-		for j := range shape[1] {
-			base := 243 + 55*math.Cos(lat[j]) - 12*season*math.Sin(lat[j])
-			g := uint64((box.Lo[0]+t)*p.NLat+box.Lo[1]+j) * uint64(p.NLon)
-			for k := range shape[2] {
-				h := (g + uint64(box.Lo[2]+k)) * 0x9E3779B97F4A7C15
-				h ^= h >> 31
-				h *= 0xBF58476D1CE4E5B9
-				h ^= h >> 29
-				noise := float64(h>>40)/float64(1<<24)*3 - 1.5
-				v[i] = float32(base + wave[k] + noise)
-				i++
-			}
-		}
-	}
-	return d, nil
-}
-
-func latLon(nlat, nlon int) (labelled.Float64Index, labelled.Float64Index) {
-	lat := make(labelled.Float64Index, nlat)
-	step := 180 / float64(nlat)
-	for i := range lat {
-		lat[i] = 90 - step/2 - float64(i)*step
-	}
-	lon := make(labelled.Float64Index, nlon)
-	step = 360 / float64(nlon)
-	for i := range lon {
-		lon[i] = -180 + step/2 + float64(i)*step
-	}
-	return lat, lon
-}
-
-// ensureCube writes the cube with tessera's ToZarr unless a store with the
-// same shape and chunks is there already; it reports whether it wrote.
-func ensureCube(ctx context.Context, path string, cfg config) (bool, error) {
-	shape := []int{cfg.Days, cfg.NLat, cfg.NLon}
-	if s, err := zarr.NewDirectoryStore(path); err == nil {
-		if a, err := zarr.OpenArray(ctx, s, "t2m"); err == nil && slices.Equal(a.Shape(), shape) && slices.Equal(a.Meta().Chunks, cfg.Chunks) {
-			if _, err := os.Stat(filepath.Join(path, "DONE")); err == nil {
-				return false, nil
-			}
-		}
-	}
-	if err := os.RemoveAll(path); err != nil {
-		return false, err
-	}
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return false, err
-	}
-	s, err := zarr.NewDirectoryStore(path)
-	if err != nil {
-		return false, err
-	}
-	grid := make([][]int, 3)
-	for ax, n := range shape {
-		for lo := 0; lo < n; lo += cfg.Chunks[ax] {
-			grid[ax] = append(grid[ax], min(cfg.Chunks[ax], n-lo))
-		}
-	}
-	data := ndarray.MapBlocks("benchmarks.labelled.t2m", nil, block.Float32, grid, t2mParams{NLat: cfg.NLat, NLon: cfg.NLon})
-	counts := make([]int64, cfg.Days)
-	for i := range counts {
-		counts[i] = int64(i)
-	}
-	ts, err := cftime.NewTimes(cftime.MustDate(cftime.Standard, 2000, 1, 1, 0, 0, 0, 0), cftime.Day, counts)
-	if err != nil {
-		return false, err
-	}
-	lat, lon := latLon(cfg.NLat, cfg.NLon)
-	t2m := labelled.New(data, []string{"time", "lat", "lon"}, labelled.Name("t2m"),
-		labelled.Attrs(map[string]any{"units": "K", "long_name": "2 metre temperature (synthetic)"}),
-		labelled.Coords(
-			labelled.IndexCoord("time", labelled.NewTimeIndex(ts)).WithEncoding(map[string]any{"units": "days since 2000-01-01", "calendar": "standard"}),
-			labelled.IndexCoord("lat", lat).WithAttrs(map[string]any{"units": "degrees_north"}),
-			labelled.IndexCoord("lon", lon).WithAttrs(map[string]any{"units": "degrees_east"})))
-	ds, err := labelled.NewDataset([]*labelled.Array{t2m}, map[string]any{"title": "tessera labelled benchmark cube"})
-	if err != nil {
-		return false, err
-	}
-	err = ds.ToZarr(ctx, s, "", labelled.ZarrOptions{Format: 2,
-		Encoding: map[string]map[string]any{"t2m": {"chunks": cfg.Chunks}},
-		Compute:  []ndarray.ComputeOption{ndarray.WithExecutor(cluster.NewLocal(cluster.LocalOptions{MemoryBudget: 2 << 30}))}})
-	if err != nil {
-		return false, err
-	}
-	return true, os.WriteFile(filepath.Join(path, "DONE"), nil, 0o644)
+	return m, child.WriteFloat64s(out, d.Float64s())
 }
 
 // ensureLong writes the long-axis store: metadata, consolidated, and the
@@ -574,7 +401,7 @@ func ensureLong(ctx context.Context, path string, cfg config) error {
 	for i := range hours {
 		hours[i] = int64(i)
 	}
-	lat, lon := latLon(cfg.LNLat, cfg.LNLon)
+	lat, lon := t2m.LatLon(cfg.LNLat, cfg.LNLon)
 	td, _ := block.FromSlice(hours, cfg.Hours)
 	latd, _ := block.FromSlice([]float64(lat), len(lat))
 	lond, _ := block.FromSlice([]float64(lon), len(lon))
@@ -606,4 +433,9 @@ func ensureLong(ctx context.Context, path string, cfg config) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(path, "DONE"), nil, 0o644)
+}
+
+// ensureCube writes the benchmark cube (package t2m) unless it is there.
+func ensureCube(ctx context.Context, path string, cfg config) (bool, error) {
+	return t2m.Ensure(ctx, path, t2m.Cube{Days: cfg.Days, NLat: cfg.NLat, NLon: cfg.NLon, Chunks: cfg.Chunks})
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tessera-array/tessera/benchmarks/internal/child"
+
 	"github.com/tessera-array/tessera/labelled"
 	"github.com/tessera-array/tessera/zarr"
 )
@@ -62,7 +64,7 @@ func TestQuick(t *testing.T) {
 			assert.Equal(t, w.shape, m.Shape)
 			assert.Positive(t, m.Tasks)
 			if w.name != "long-sel" {
-				got, err := readF64(out)
+				got, err := child.ReadFloat64s(out)
 				require.NoError(t, err)
 				require.Len(t, got, w.shape[1]*w.shape[2])
 				for _, v := range got {
@@ -80,7 +82,7 @@ func TestQuick(t *testing.T) {
 			require.NoError(t, json.Unmarshal(b, &p))
 			assert.Equal(t, w.shape, p.Shape, "xarray selects the same")
 			if w.name != "long-sel" {
-				d, err := maxAbsDiff(out, pout)
+				d, err := child.MaxAbsDiff(out, pout)
 				require.NoError(t, err)
 				assert.Less(t, d, 1e-3, "tessera's and xarray's means agree")
 			}
@@ -92,17 +94,17 @@ func TestQuick(t *testing.T) {
 func TestMaxAbsDiff(t *testing.T) {
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
-	require.NoError(t, writeF64(a, []float64{1, 2, nan()}))
-	require.NoError(t, writeF64(b, []float64{1.5, 2, nan()}))
-	require.NoError(t, writeF64(c, []float64{1, nan(), nan()}))
-	d, err := maxAbsDiff(a, b)
+	require.NoError(t, child.WriteFloat64s(a, []float64{1, 2, nan()}))
+	require.NoError(t, child.WriteFloat64s(b, []float64{1.5, 2, nan()}))
+	require.NoError(t, child.WriteFloat64s(c, []float64{1, nan(), nan()}))
+	d, err := child.MaxAbsDiff(a, b)
 	require.NoError(t, err)
 	assert.Equal(t, 0.5, d)
-	d, err = maxAbsDiff(a, c)
+	d, err = child.MaxAbsDiff(a, c)
 	require.NoError(t, err)
 	assert.True(t, d > 1e300, "a NaN against a number is an infinite difference")
-	require.NoError(t, writeF64(c, []float64{1}))
-	_, err = maxAbsDiff(a, c)
+	require.NoError(t, child.WriteFloat64s(c, []float64{1}))
+	_, err = child.MaxAbsDiff(a, c)
 	assert.Error(t, err, "lengths differ")
 }
 
