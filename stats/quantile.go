@@ -30,12 +30,13 @@ var (
 // QuantileError is the typed form of ErrQuantile: the function, the
 // position of the bad q in the list given and its value.
 type QuantileError struct {
-	Func  string
-	Index int
-	Q     float64
+	Func  string  // the stats function, e.g. "Percentiles"
+	Index int     // position of the bad q in the list given (0 for one q)
+	Q     float64 // the bad value
 	Max   float64 // 1 or 100
 }
 
+// Error names the function, the position and the value.
 func (e *QuantileError) Error() string {
 	return fmt.Sprintf("stats.%s: q[%d] = %v is not in [0, %v]", e.Func, e.Index, e.Q, e.Max)
 }
