@@ -245,7 +245,11 @@ func rollingBlock(ctx context.Context, in []*block.Dense, p RollParams, info nda
 		fn, _ = lookupFunc(p.Func)
 	}
 	if inner(shape, p.Axis) >= laneTile && (p.Reduction == Sum || p.Reduction == Mean || p.Reduction == Count) {
-		if err := rowsSum(ctx, src, out, p.Axis, h[0], p); err != nil {
+		done, err := rowsSumTyped(ctx, src, out, p.Axis, h[0], p)
+		if err == nil && !done {
+			err = rowsSum(ctx, src, out, p.Axis, h[0], p)
+		}
+		if err != nil {
 			return nil, err
 		}
 		return out, nil
