@@ -328,6 +328,9 @@ func (a *Array) Index(items ...Index) *Array {
 	if identity {
 		return a
 	}
+	if sub, ok := a.indexSubset(full); ok {
+		return sub
+	}
 	return newOIndex(a, indexToken(full), srcAxis, fixed, outAxes, maps, 0)
 }
 
