@@ -174,6 +174,8 @@ type readLayer struct {
 	off  []int
 }
 
+var _ ndarray.SubsetLayer = readLayer{}
+
 func (l readLayer) BlockTask(b *ndarray.Builder, a *ndarray.Array, idx []int) (cluster.Task, error) {
 	box := a.Grid().BlockBox(idx)
 	if l.off != nil {
@@ -316,4 +318,3 @@ func ToZarr(ctx context.Context, x *ndarray.Array, s Store, path string, o Creat
 	n, err := ndarray.Store(ctx, x, snk, opts...)
 	return a, n, err
 }
-var _ ndarray.SubsetLayer = readLayer{}
