@@ -285,3 +285,29 @@ func TestSubsetGraphOverTheWire(t *testing.T) {
 		assert.ErrorIs(t, err, zarr.ErrRegion, "%v..%v", op.Lo, op.Hi)
 	}
 }
+
+// BenchmarkLazySelection reads a box inside four Blosc chunks of 6 MB
+// float32 holding a smooth field: "box" through the direct read of the
+// selection (parts of chunks), "chunks" by reading the chunks the box
+// touches whole, as the gather path's read tasks did (without the gather
+// that followed them).
+func BenchmarkLazySelection(b *testing.B) {
+	s := zarr.NewMemoryStore()
+	shape, chunks := []int{146, 240, 540}, []int{73, 120, 180}
+	x := ndarray.Arange(0, float64(chunk.Size(shape)), 1, chunk.Uniform(1<<20)).
+		Reshape(shape).Rechunk(chunk.PerAxis(chunks...)).AsType(block.Float32, block.OverflowError)
+	a, _, err := zarr.ToZarr(ctx, x, s, "t", zarr.CreateOptions{Format: 2, Chunks: chunks})
+	require.NoError(b, err)
+	lz := a.Lazy(chunk.Native())
+	read := func(b *testing.B, box chunk.Box) {
+		sel := lz.Index(ndarray.Sl(box.Lo[0], box.Hi[0], 1), ndarray.Sl(box.Lo[1], box.Hi[1], 1), ndarray.Sl(box.Lo[2], box.Hi[2], 1))
+		b.SetBytes(box.Size() * 4)
+		for b.Loop() {
+			if _, err := sel.Compute(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("box", func(b *testing.B) { read(b, chunk.Box{Lo: []int{20, 60, 160}, Hi: []int{146, 120, 260}}) })
+	b.Run("chunks", func(b *testing.B) { read(b, chunk.Box{Lo: []int{0, 0, 0}, Hi: []int{146, 120, 360}}) })
+}
