@@ -70,7 +70,7 @@ func TestIndexAsksSubsetLayer(t *testing.T) {
 	}{
 		{[]Index{Sl(2, 7, 1), Sl(1000, 2100, 1)}, true, 2 * 3},
 		{[]Index{At(-1), Sl(-2000, None, 1)}, true, 3 + 3}, // reads + reshapes
-		{[]Index{Sl(1, 2, 1), NewAxis, At(5)}, true, 1}, // same shape: no reshape
+		{[]Index{Sl(1, 2, 1), NewAxis, At(5)}, true, 1},    // same shape: no reshape
 		{[]Index{List(3, 4, 5, 6), Sl(0, 10, 1)}, true, 2},
 		{[]Index{Sl(0, 9, 3)}, false, 0},
 		{[]Index{List(4, 3)}, false, 0},
