@@ -232,7 +232,8 @@ func indexToken(full []Index) string {
 // is a SubsetLayer (a lazy Zarr array or raster, say), the box is read
 // directly: one read task per source block the box touches, for that
 // block's part of the box, and no gather; integers then drop their axes
-// by a Reshape that shares the read blocks' buffers.
+// by reshaping the read blocks (sharing their buffers), and later
+// selections of the result stay direct.
 func (a *Array) Index(items ...Index) *Array {
 	if err := a.Err(); err != nil {
 		return Errored(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/tessera-array/tessera/chunk"
+	"github.com/tessera-array/tessera/cluster"
 )
 
 // SubsetLayer is an optional upgrade of a Layer, in the manner of io/fs's
@@ -129,36 +130,91 @@ func (a *Array) indexSubset(full []Index) (*Array, bool) {
 }
 
 // squeezeSubset applies rest (All, At(0) on axes of length one, NewAxis)
-// to sub. Only axes of length one come and go, so a Reshape does it,
-// sharing each read block's buffer, when its chunks are the ones the
-// gather path gives (the clipped chunks, a chunk of one for each new
-// axis); otherwise the gather path does it.
+// to sub, a direct read. Only axes of length one come and go, so each
+// output block is the read block reshaped, sharing its buffer (a
+// squeezeLayer, itself a SubsetLayer so that later selections stay
+// direct).
 func squeezeSubset(sub *Array, rest []Index) *Array {
-	shape := make([]int, 0, len(rest))
+	src, under := sub, []int(nil)
+	if sq, ok := sub.layer.(squeezeLayer); ok {
+		src, under = sq.src, sq.axis
+	}
+	var axis []int
 	var axes []chunk.Axis
 	one, _ := chunk.RegularAxis(1, 1)
 	s := 0
 	for _, it := range rest {
 		switch it.kind {
 		case kNewAxis:
-			shape = append(shape, 1)
+			axis = append(axis, -1)
 			axes = append(axes, one)
 			continue
 		case kSlice:
-			shape = append(shape, sub.grid.Axis(s).Len())
+			m := s
+			if under != nil {
+				m = under[s]
+			}
+			axis = append(axis, m)
 			axes = append(axes, sub.grid.Axis(s))
 		}
 		s++
 	}
-	want, err := chunk.NewGridAxes(axes)
+	grid, err := chunk.NewGridAxes(axes)
 	if err != nil {
 		return sub.Index(rest...)
 	}
-	r := sub.Reshape(shape)
-	if r.Err() != nil || !r.grid.Equal(want) {
-		return sub.Index(rest...)
+	if grid.Equal(sub.grid) {
+		return sub // only axes of length one moved: the same elements in the same order
 	}
-	return r
+	return NewArray(sub.dtype, grid, Token("squeeze", src.name, fmt.Sprint(axis)), squeezeLayer{src: src, axis: axis})
+}
+
+// squeezeLayer is a direct read src with axes of length one dropped and
+// inserted: output axis d is src's axis axis[d], or new when -1; src's
+// axes no entry names have length one. Block idx is src's block with the
+// same indices on the kept axes, reshaped.
+type squeezeLayer struct {
+	src  *Array
+	axis []int
+}
+
+// Inputs is the read a squeeze reshapes.
+func (l squeezeLayer) Inputs() []*Array { return []*Array{l.src} }
+
+func (l squeezeLayer) BlockTask(b *Builder, a *Array, idx []int) (cluster.Task, error) {
+	sidx := make([]int, l.src.Rank())
+	for d, s := range l.axis {
+		if s >= 0 {
+			sidx[s] = idx[d]
+		}
+	}
+	k, err := b.Key(l.src, sidx)
+	if err != nil {
+		return cluster.Task{}, err
+	}
+	return cluster.Task{Op: &reshapeOp{Shape: a.grid.BlockShape(idx)}, Inputs: []cluster.Key{k}}, nil
+}
+
+// Subset selects box of the squeezed array as the matching box of src
+// (position 0 on its dropped axes), read directly, squeezed the same way.
+func (l squeezeLayer) Subset(a *Array, box chunk.Box, grid *chunk.Grid) (Layer, bool) {
+	sb := chunk.BoxOf(make([]int, l.src.Rank()))
+	for i := range sb.Hi {
+		sb.Hi[i] = 1
+	}
+	for d, s := range l.axis {
+		if s >= 0 {
+			sb.Lo[s], sb.Hi[s] = box.Lo[d], box.Hi[d]
+		}
+	}
+	src, ok := l.src.subset(sb)
+	if !ok {
+		if !chunk.EqualShape(sb.Shape(), l.src.Shape()) {
+			return nil, false
+		}
+		src = l.src
+	}
+	return squeezeLayer{src: src, axis: l.axis}, true
 }
 
 // contiguous reports whether l is a non-empty increasing run of

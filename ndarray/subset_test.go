@@ -105,10 +105,28 @@ func TestIndexAsksSubsetLayer(t *testing.T) {
 		assert.True(t, dv.Equal(wv), "%v: declined values differ", c.items)
 	}
 	whole, calls := mk(false)
+	var err error
 	assert.Same(t, whole, whole.Index(Sl(0, 9, 1)))
 	assert.Zero(t, *calls)
-	// A chained selection composes offsets.
+	// A selection after an integer stays direct: one read and one reshape.
 	x, _ := mk(false)
+	chained := x.Index(At(4), Sl(100, 2900, 1)).Index(Sl(-100, None, 1))
+	b := NewBuilder()
+	_, err = b.Keys(chained)
+	require.NoError(t, err)
+	kinds := map[string]int{}
+	for _, k := range b.Graph().Keys() {
+		task, _ := b.Graph().Task(k)
+		kinds[task.Op.Kind()]++
+	}
+	assert.Equal(t, map[string]int{"ndarray.literal": 1, "ndarray.reshape": 1}, kinds)
+	cv, err := chained.Compute(ctx)
+	require.NoError(t, err)
+	cw, err := ref.Index(At(4), Sl(2800, 2900, 1)).Compute(ctx)
+	require.NoError(t, err)
+	assert.True(t, cv.Equal(cw))
+	// A chained selection composes offsets.
+	x, _ = mk(false)
 	got, err := x.Index(Sl(3, 9, 1), Sl(500, 2900, 1)).Index(At(2), Sl(-100, None, 1)).Compute(ctx)
 	require.NoError(t, err)
 	want, err := ref.Index(At(5), Sl(2800, 2900, 1)).Compute(ctx)

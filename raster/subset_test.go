@@ -76,3 +76,53 @@ func TestSubsetOfLazyRaster(t *testing.T) {
 		}
 	}
 }
+
+// A box selected from a multidimensional variable is read directly by
+// MDReadOps of the box's parts, chained selections included, with the
+// gather path's values and chunks.
+func TestSubsetOfMultidimVariable(t *testing.T) {
+	ctx := context.Background()
+	ds, err := raster.OpenMultidim(ctx, "testdata/pr4.nc", raster.MultidimOptions{ChunkBytes: 12 * 5 * 2 * 4})
+	require.NoError(t, err)
+	pr, _ := ds.Var("pr")
+	lz := pr.Data
+	all, err := lz.Compute(ctx)
+	require.NoError(t, err)
+	ref := ndarray.FromDense(all, chunk.Explicit(lz.Chunks()...))
+	r := rand.New(rand.NewPCG(7, 8))
+	box := func(shape []int) []ndarray.Index {
+		items := make([]ndarray.Index, len(shape))
+		for i, n := range shape {
+			lo := r.IntN(n)
+			items[i] = ndarray.Sl(lo, lo+1+r.IntN(n-lo), 1)
+			if r.IntN(4) == 0 {
+				items[i] = ndarray.At(lo - n)
+			}
+		}
+		return items
+	}
+	for range 20 {
+		items := box(lz.Shape())
+		got, exp := lz.Index(items...), ref.Index(items...)
+		if exp.Rank() > 0 && r.IntN(2) == 0 {
+			more := box(exp.Shape())
+			got, exp = got.Index(more...), exp.Index(more...)
+		}
+		require.NoError(t, got.Err(), "%v", items)
+		assert.Equal(t, exp.Chunks(), got.Chunks(), "%v", items)
+		b := ndarray.NewBuilder()
+		_, err := b.Keys(got)
+		require.NoError(t, err)
+		for _, k := range b.Graph().Keys() {
+			task, _ := b.Graph().Task(k)
+			if _, ok := task.Op.(*raster.MDReadOp); !ok {
+				assert.Equal(t, "ndarray.reshape", task.Op.Kind(), "%v: task %s", items, k)
+			}
+		}
+		gv, err := got.Compute(ctx)
+		require.NoError(t, err)
+		ev, err := exp.Compute(ctx)
+		require.NoError(t, err)
+		assert.True(t, gv.Equal(ev), "%v: values differ", items)
+	}
+}
