@@ -226,6 +226,14 @@ func indexToken(full []Index) string {
 // axes whatever the lengths and steps; a List costs one pass over its
 // positions (checked, hashed into the array's name, its chunks found by
 // binary search), and each block's task reads its own positions by offset.
+//
+// When the expression selects a box (step-1 slices, integers, new axes,
+// at most one contiguous increasing List) of an opaque array whose layer
+// is a SubsetLayer (a lazy Zarr array or raster, say), the box is read
+// directly: one read task per source block the box touches, for that
+// block's part of the box, and no gather; integers then drop their axes
+// by reshaping the read blocks (sharing their buffers), and later
+// selections of the result stay direct.
 func (a *Array) Index(items ...Index) *Array {
 	if err := a.Err(); err != nil {
 		return Errored(err)
@@ -327,6 +335,9 @@ func (a *Array) Index(items ...Index) *Array {
 	}
 	if identity {
 		return a
+	}
+	if sub, ok := a.indexSubset(full); ok {
+		return sub
 	}
 	return newOIndex(a, indexToken(full), srcAxis, fixed, outAxes, maps, 0)
 }

@@ -8,10 +8,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"unsafe"
 
 	"github.com/tessera-array/tessera/block"
+	"github.com/tessera-array/tessera/chunk"
 	"github.com/tessera-array/tessera/cluster"
 	"github.com/tessera-array/tessera/ndarray"
 )
@@ -24,19 +26,48 @@ func init() {
 	cluster.Register("raster.mdread", func() cluster.Op { return &MDReadOp{} })
 }
 
-// mdLayer plans one MDReadOp per block of a variable's lazy array.
-type mdLayer struct{ base MDReadOp }
+// mdLayer plans one MDReadOp per block of a variable's lazy array. off is
+// where the array starts in the variable (nil: at the origin); a Subset
+// moves it, so a selection reads only its window.
+type mdLayer struct {
+	base MDReadOp
+	off  []int
+}
+
+var _ ndarray.SubsetLayer = mdLayer{}
 
 func (l mdLayer) BlockTask(_ *ndarray.Builder, a *ndarray.Array, idx []int) (cluster.Task, error) {
 	box := a.Grid().BlockBox(idx)
+	if l.off != nil && len(l.off) != len(box.Lo) {
+		return cluster.Task{}, fmt.Errorf("raster: read of %s: offset %v for a block of rank %d", l.base.Array, l.off, len(box.Lo))
+	}
 	op := l.base
 	op.Start = make([]int, len(box.Lo))
 	op.Count = make([]int, len(box.Lo))
 	for k := range box.Lo {
 		op.Start[k] = box.Lo[k]
+		if l.off != nil {
+			op.Start[k] += l.off[k]
+		}
 		op.Count[k] = box.Hi[k] - box.Lo[k]
 	}
 	return cluster.Task{Op: &op, Bytes: box.Size() * int64(a.DType().Size())}, nil
+}
+
+// Subset implements ndarray.SubsetLayer: the part box of the variable's
+// lazy array is planned as reads of the box's parts, so a selection reads
+// only the window it covers.
+func (l mdLayer) Subset(a *ndarray.Array, box chunk.Box, _ *chunk.Grid) (ndarray.Layer, bool) {
+	if box.Rank() != a.Rank() || (l.off != nil && len(l.off) != box.Rank()) {
+		return nil, false
+	}
+	off := slices.Clone(box.Lo)
+	for k := range off {
+		if l.off != nil {
+			off[k] += l.off[k]
+		}
+	}
+	return mdLayer{base: l.base, off: off}, true
 }
 
 // MDReadOp reads a hyper-rectangle of one variable of a multidimensional

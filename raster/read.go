@@ -184,6 +184,30 @@ func (l readLayer) BlockTask(b *ndarray.Builder, a *ndarray.Array, idx []int) (c
 	return cluster.Task{Op: &op, Bytes: box.Size() * int64(a.DType().Size()), Scratch: box.Size() * int64(op.Stored.Size())}, nil
 }
 
+var _ ndarray.SubsetLayer = readLayer{}
+
+// Subset implements ndarray.SubsetLayer: the part box (bands, rows,
+// columns) of the lazy raster is planned as reads of the window's part,
+// so a selection reads only the file blocks it covers.
+func (l readLayer) Subset(a *ndarray.Array, box chunk.Box, _ *chunk.Grid) (ndarray.Layer, bool) {
+	if box.Rank() != 3 || box.Hi[0] > len(l.base.Bands) {
+		return nil, false
+	}
+	op := l.base
+	lo, hi := box.Lo[0], box.Hi[0]
+	op.Bands = l.base.Bands[lo:hi:hi]
+	op.X += box.Lo[2]
+	op.Y += box.Lo[1]
+	op.W, op.H = box.Hi[2]-box.Lo[2], box.Hi[1]-box.Lo[1]
+	if op.Mask {
+		op.HasNoData, op.NoData = l.base.HasNoData[lo:hi:hi], l.base.NoData[lo:hi:hi]
+	}
+	if op.Scale {
+		op.Scales, op.Offsets = l.base.Scales[lo:hi:hi], l.base.Offsets[lo:hi:hi]
+	}
+	return readLayer{base: op}, true
+}
+
 // Lazy returns the raster as a lazy (band, y, x) array. Its read tasks are
 // ReadOps: they reopen Path (each on its own pooled handle), so the array
 // may be computed by many goroutines or by remote workers that see the same

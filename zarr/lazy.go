@@ -165,14 +165,48 @@ func (o *WriteOp) Run(ctx context.Context, in []cluster.Value) (cluster.Value, e
 	return ndarray.Written{Bytes: n}, nil
 }
 
+// readLayer plans one ReadOp per block of a lazy Zarr array. off is where
+// the lazy array starts in the stored one (nil: at the origin): a Subset
+// moves it, so a selection's tasks read only their part of the chunks.
 type readLayer struct {
 	spec ArraySpec
 	keep Store // keeps a MemoryStore alive while the lazy array is
+	off  []int
 }
+
+var _ ndarray.SubsetLayer = readLayer{}
 
 func (l readLayer) BlockTask(b *ndarray.Builder, a *ndarray.Array, idx []int) (cluster.Task, error) {
 	box := a.Grid().BlockBox(idx)
+	if l.off != nil {
+		if len(l.off) != box.Rank() {
+			return cluster.Task{}, fmt.Errorf("%w: zarr read of %q: offset %v for a block of rank %d", ErrRegion, l.spec.Path, l.off, box.Rank())
+		}
+		for i, o := range l.off {
+			box.Lo[i] += o
+			box.Hi[i] += o
+		}
+	}
 	return cluster.Task{Op: &ReadOp{Array: l.spec, Lo: box.Lo, Hi: box.Hi}, Bytes: box.Size() * int64(a.DType().Size())}, nil
+}
+
+// Subset implements ndarray.SubsetLayer: the part box of the lazy array
+// is read by tasks whose regions are the parts of its blocks inside box,
+// so a read of part of a chunk decodes only what the part needs (the
+// Blosc blocks holding it, see Array.Read) and holds no chunk-sized
+// buffer.
+func (l readLayer) Subset(a *ndarray.Array, box chunk.Box, grid *chunk.Grid) (ndarray.Layer, bool) {
+	if box.Rank() != a.Rank() || (l.off != nil && len(l.off) != box.Rank()) {
+		return nil, false
+	}
+	off := make([]int, box.Rank())
+	for i := range off {
+		off[i] = box.Lo[i]
+		if l.off != nil {
+			off[i] += l.off[i]
+		}
+	}
+	return readLayer{spec: l.spec, keep: l.keep, off: off}, true
 }
 
 // Lazy returns the array as a lazy ndarray.Array whose read tasks reopen
