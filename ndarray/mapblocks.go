@@ -160,6 +160,19 @@ func LookupFunc(name string) (BlockFunc, error) {
 	return r.fn, err
 }
 
+// FuncNames lists the names of the registered block functions, sorted
+// (what a worker binary can run by name); safe for concurrent use.
+func FuncNames() []string {
+	funcs.RLock()
+	defer funcs.RUnlock()
+	names := make([]string, 0, len(funcs.m))
+	for n := range funcs.m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
 // encodeParams is the JSON of params for the function name, checked to
 // decode into its parameter type: nil for nil params, a *ParamsError when
 // they do not encode or decode.

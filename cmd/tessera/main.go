@@ -8,7 +8,7 @@
 //	tessera worker --scheduler HOST:PORT --credentials FILE [--nthreads N]
 //	        [--memory-limit 4GB] [--local-directory DIR] [--interface IF]
 //	        [--death-timeout 60s] [--lifetime 1h55m] [--name NAME]
-//	tessera ops                    list the op kinds and value types this binary knows
+//	tessera ops                    list the op kinds, value types and block functions this binary knows
 //
 // "tessera worker" runs a remote worker for graphs that use only tessera's
 // built-in ops. Programs with functions of their own run their own binary

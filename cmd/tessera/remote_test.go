@@ -81,8 +81,15 @@ func TestArraysOnRemoteWorkersMatchLocal(t *testing.T) {
 }
 
 func TestCLI(t *testing.T) {
-	if out, code := tessera(t, "ops"); code != 0 || !strings.Contains(out, "reduce.partial") {
+	out, code := tessera(t, "ops")
+	if code != 0 {
 		t.Fatalf("ops: %d %s", code, out)
+	}
+	// The worker binary knows the ops of every package of built-in ops.
+	for _, kind := range []string{"reduce.partial", "stats.radixhist", "linalg.gemm", "reduce.grouppartial", "func  window."} {
+		if !strings.Contains(out, kind) {
+			t.Errorf("ops lacks %s:\n%s", kind, out)
+		}
 	}
 	if _, code := tessera(t, "worker", "--credentials", "/nonexistent"); code == 0 {
 		t.Fatal("worker without a scheduler succeeded")
