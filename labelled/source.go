@@ -70,7 +70,14 @@ func assemble(ctx context.Context, op string, vars []sourceVar, attrs map[string
 	add := func(v *sourceVar) error {
 		a := maps.Clone(v.attrs)
 		delete(a, "coordinates")
-		vr, err := NewVariable(v.dims, v.data, a, v.encoding)
+		data, enc := v.data, v.encoding
+		if data != nil {
+			var err error
+			if data, a, enc, _, err = decodeTimeVar(data, a, enc); err != nil {
+				return fmt.Errorf("%s: variable %q: %w", op, v.name, err)
+			}
+		}
+		vr, err := NewVariable(v.dims, data, a, enc)
 		if err != nil {
 			return fmt.Errorf("%s: variable %q: %w", op, v.name, err)
 		}

@@ -287,6 +287,10 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 		if attrs == nil {
 			attrs = map[string]any{}
 		}
+		data, err := encodeTimeVar(v.data, enc, attrs, zenc.DType != 0 && zenc.DType.IsInt())
+		if err != nil {
+			return nil, fmt.Errorf("labelled.ToZarr: variable %q: %w", name, err)
+		}
 		var cs []string
 		for _, c := range ds.coords {
 			if c.IsIndex() || !dimsWithin(c.dims, v.dims) {
@@ -299,7 +303,7 @@ func (ds *Dataset) zarrPlan(s zarr.Store, opts ZarrOptions, stored timeUnitsFunc
 			slices.Sort(cs)
 			attrs["coordinates"] = strings.Join(cs, " ")
 		}
-		plan.lazy.Vars[name] = zarr.Variable{Dims: append([]string{}, v.dims...), Data: v.data, Attrs: attrs, Encoding: zenc}
+		plan.lazy.Vars[name] = zarr.Variable{Dims: append([]string{}, v.dims...), Data: data, Attrs: attrs, Encoding: zenc}
 	}
 	var orphans []string
 	for _, c := range ds.coords {
