@@ -14,7 +14,9 @@ import (
 // DatasetGroupBy: built by [Dataset.GroupBy] and [Dataset.Resample]. Every
 // data variable that has the grouped dim is grouped as [Array.GroupBy] (or
 // [Array.Resample]) would group it, all with the same groups; variables
-// without the dim are kept unchanged by the reductions. A DatasetGroupBy is
+// without the dim are kept unchanged by the reductions (xarray, without
+// flox, broadcasts them along the groups' dim instead; for Mean, Sum,
+// Median and the anomaly each of its rows equals the kept variable). A DatasetGroupBy is
 // immutable and safe for concurrent use; an errored one (see Err) returns
 // its error from every method.
 type DatasetGroupBy struct {

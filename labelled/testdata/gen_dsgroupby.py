@@ -7,8 +7,8 @@ Writes labelled/testdata/dsgroupby_golden.json.
 The dataset: a (time, x) float64 with NaN, b (time, x) float32 with NaN,
 c (x) only; 800 noleap days (2400 elements per variable, beyond one 2048
 tile). The installed xarray (no flox) broadcasts c along the group dim in
-reductions; tessera keeps it unchanged (modern xarray's flox path), so the
-test checks c against each row of xarray's result.
+these reductions (and in the anomaly, along time); tessera keeps it
+unchanged, so the test checks tessera's c against each row of xarray's.
 """
 import json
 import os
