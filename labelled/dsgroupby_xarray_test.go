@@ -45,6 +45,7 @@ type dsgFixtures struct {
 		A     []any `json:"a"`
 		B     []any `json:"b"`
 		C     []any `json:"c"`
+		D     []any `json:"d"`
 	} `json:"input"`
 	Cases []dsgCase `json:"cases"`
 }
@@ -88,6 +89,7 @@ func dsgDataset(t *testing.T, fx dsgFixtures, tc int) *labelled.Dataset {
 		mk("a", in.A, block.Float64, n, nx),
 		mk("b", in.B, block.Float32, n, nx),
 		mk("c", in.C, block.Float64, nx),
+		mk("d", in.D, block.Int32, n, nx),
 	}, nil)
 	require.NoError(t, err)
 	return ds
@@ -169,9 +171,11 @@ func assertClose(t *testing.T, want []any, got []float64, tol float64, what stri
 }
 
 // TestDatasetGroupByMatchesXarray compares each case's grouped variables
-// with xarray's under three chunkings of time (which must agree to 1e-12: the
-// partial sums combine in chunk order), and checks that c, which lacks time, is kept unchanged (the
-// installed xarray broadcasts it along the groups: each row must equal c).
+// (a float64, b float32, d int32, all with time) with xarray's, dtypes
+// included, under three chunkings of time (which must agree to 1e-12: the
+// partial sums combine in chunk order), and checks that c, which lacks
+// time, is kept unchanged (the installed xarray broadcasts it along the
+// groups: each of its rows must equal c).
 func TestDatasetGroupByMatchesXarray(t *testing.T) {
 	fx := loadDsg(t)
 	require.Len(t, fx.Cases, 4)
@@ -181,8 +185,8 @@ func TestDatasetGroupByMatchesXarray(t *testing.T) {
 			first := map[string][]float64{}
 			for _, tc := range []int{n, 37, 300} {
 				out := runDsg(t, dsgDataset(t, fx, tc), c)
-				assert.Equal(t, []string{"a", "b", "c"}, out.Names())
-				for _, name := range []string{"a", "b"} {
+				assert.Equal(t, []string{"a", "b", "c", "d"}, out.Names())
+				for _, name := range []string{"a", "b", "d"} {
 					want := c.Result.Vars[name]
 					v := out.Var(name)
 					require.NoError(t, v.Err())

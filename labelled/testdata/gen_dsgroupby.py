@@ -5,7 +5,7 @@ Run: /usr/bin/python3 labelled/testdata/gen_dsgroupby.py
 Writes labelled/testdata/dsgroupby_golden.json.
 
 The dataset: a (time, x) float64 with NaN, b (time, x) float32 with NaN,
-c (x) only; 800 noleap days (2400 elements per variable, beyond one 2048
+c (x) only, d (time, x) int32; 800 noleap days (2400 elements per variable, beyond one 2048
 tile). The installed xarray (no flox) broadcasts c along the group dim in
 these reductions (and in the anomaly, along time); tessera keeps it
 unchanged, so the test checks tessera's c against each row of xarray's.
@@ -26,8 +26,9 @@ a[31:59, 1] = np.nan  # all of February 2001 in column 1
 b = rng.normal(0, 1, size=(N, X)).astype(np.float32)
 b[rng.random((N, X)) < 0.05] = np.nan
 c = np.array([1.5, -2.0, 4.0])
+d = rng.integers(-50, 50, size=(N, X)).astype(np.int32)
 ds = xr.Dataset(
-    {"a": (("time", "x"), a), "b": (("time", "x"), b), "c": (("x",), c)},
+    {"a": (("time", "x"), a), "b": (("time", "x"), b), "c": (("x",), c), "d": (("time", "x"), d)},
     coords={"time": time, "x": [10.0, 20.0, 30.0]},
 )
 
@@ -50,7 +51,7 @@ def labels(ix):
 
 def result(r):
     out = {}
-    for n in ("a", "b", "c"):
+    for n in ("a", "b", "c", "d"):
         if n not in r:
             continue
         v = r[n]
@@ -72,6 +73,6 @@ cases.append({"op": "anomaly", "key": "time.month", "result": r})
 json.dump({
     "xarray": xr.__version__,
     "input": {"times": [[t.year, t.month, t.day] for t in time], "x": [10.0, 20.0, 30.0],
-              "a": vals(a), "b": vals(b), "c": vals(c)},
+              "a": vals(a), "b": vals(b), "c": vals(c), "d": vals(d)},
     "cases": cases,
 }, open(OUT, "w"))
