@@ -2,7 +2,6 @@ package labelled_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -161,6 +160,6 @@ func TestDatasetGroupByErrors(t *testing.T) {
 	bad, err := labelled.NewDataset([]*labelled.Array{clim.Var("t"), zm}, nil)
 	require.NoError(t, err)
 	_, err = g.Sub(bad)
-	assert.True(t, errors.Is(err, labelled.ErrDim), "%v", err)
+	require.ErrorIs(t, err, labelled.ErrDim)
 	assert.Contains(t, err.Error(), `"z"`)
 }
