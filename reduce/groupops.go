@@ -279,14 +279,6 @@ type groupFolder struct {
 	buf   []float64
 }
 
-func toFloats[T block.Number](dst []float64, v []T) []float64 {
-	dst = dst[:len(v)]
-	for i, x := range v {
-		dst[i] = float64(x)
-	}
-	return dst
-}
-
 // Fold implements ndarray.Folder.
 func (f *groupFolder) Fold(s *ndarray.Span) error {
 	if f.axis != len(f.bs)-1 {
@@ -301,39 +293,12 @@ func (f *groupFolder) Fold(s *ndarray.Span) error {
 			}
 		}
 	}
-	var v []float64
-	switch x := s.Values.(type) {
-	case []float64:
-		v = x
-	case []float32:
-		v = toFloats(f.buf, x)
-	case []int8:
-		v = toFloats(f.buf, x)
-	case []int16:
-		v = toFloats(f.buf, x)
-	case []int32:
-		v = toFloats(f.buf, x)
-	case []int64:
-		v = toFloats(f.buf, x)
-	case []uint8:
-		v = toFloats(f.buf, x)
-	case []uint16:
-		v = toFloats(f.buf, x)
-	case []uint32:
-		v = toFloats(f.buf, x)
-	case []uint64:
-		v = toFloats(f.buf, x)
-	case []bool:
-		v = f.buf[:len(x)]
-		for i, b := range x {
-			v[i] = 0
-			if b {
-				v[i] = 1
-			}
-		}
-	default:
+	dt, ok := block.SliceDType(s.Values)
+	if !ok || !block.CanCast(dt, block.Float64) || dt.IsComplex() {
 		return fmt.Errorf("reduce.grouppartial: unsupported span type %T", s.Values)
 	}
+	v := f.buf[:s.Rows*(s.Col1-s.Col0)]
+	block.CastSlice(v, s.Values, block.OverflowClip) // to float64: plain conversion, bool as 0/1
 	r := len(f.bs)
 	// coordinates of the first row over the axes before the last
 	row := s.Row
